@@ -1,0 +1,59 @@
+package dev.moat.vault.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * The one mapper to Key Vault's error JSON: {@code {"error":{"code":…,"message":…,"innererror":{"code":…}}}}
+ * (azure-compat.md section 5.5). Status codes are exact because the Azure SDK maps them to exception types.
+ */
+public final class KeyVaultErrors {
+
+    private KeyVaultErrors() {
+    }
+
+    public static Response error(int status, String code, String message, String innerCode) {
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        if (innerCode != null) {
+            error.put("innererror", Map.of("code", innerCode));
+        }
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(Map.of("error", error)).build();
+    }
+
+    public static Response badParameter(String message) {
+        return error(400, "BadParameter", message, null);
+    }
+
+    public static Response notFound(String code, String message) {
+        return error(404, code, message, null);
+    }
+
+    /** Unknown host: there is no vault of that name here. */
+    public static Response vaultNotFound(String host) {
+        return error(404, "VaultNotFound", "No vault is served at host '" + host + "'.", null);
+    }
+
+    public static Response secretNotFound(String name) {
+        return notFound("SecretNotFound", "A secret with (name/id) " + name + " was not found in this key vault. "
+                + "If you recently deleted this secret you may be able to recover it using the correct recovery "
+                + "command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182");
+    }
+
+    /** The firewall refused the request; the text follows Azure's so that existing runbooks recognise it. */
+    public static Response forbiddenByFirewall(String clientAddress, String subnet, String caller, String vault) {
+        String from = subnet == null || subnet.isEmpty() ? clientAddress : clientAddress + " from subnet " + subnet;
+        return error(403, "Forbidden", "Client address is not authorized and caller is not a trusted service.\r\n"
+                + "Client address: " + from + "\r\nCaller: " + caller + "\r\nVault: " + vault, "ForbiddenByFirewall");
+    }
+
+    /** policy-service could not be asked: the request is refused, never let through. */
+    public static Response firewallUnavailable() {
+        return error(503, "ServiceUnavailable",
+                "The vault's firewall could not be consulted, so the request was refused. Retry later.", null);
+    }
+}

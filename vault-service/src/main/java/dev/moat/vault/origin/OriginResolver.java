@@ -1,0 +1,89 @@
+package dev.moat.vault.origin;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+
+/**
+ * The one place that decides which address a request comes from. The TCP peer is the client unless the peer is a
+ * configured trusted proxy; then the right-most {@code X-Forwarded-For} entry that is not itself a trusted proxy is
+ * the client. Entries left of it are client-controlled and never believed.
+ */
+public final class OriginResolver {
+
+    private final List<IPAddress> trustedProxies;
+
+    public OriginResolver(List<String> trustedProxies) {
+        List<IPAddress> parsed = new ArrayList<>();
+        for (String value : trustedProxies) {
+            IPAddress address = new IPAddressString(value.trim()).getAddress();
+            if (address == null) {
+                throw new IllegalArgumentException("moat.vault.firewall.trusted-proxies: '" + value
+                        + "' is not an IP address or CIDR range");
+            }
+            parsed.add(address.toPrefixBlock());
+        }
+        this.trustedProxies = List.copyOf(parsed);
+    }
+
+    /**
+     * @param peer the TCP peer address
+     * @param forwardedFor the values of every {@code X-Forwarded-For} header, in order
+     * @return the client address, IPv4-mapped IPv6 addresses unwrapped
+     * @throws InvalidOriginException when a trusted proxy forwarded an entry that is not an IP address
+     */
+    public String clientAddress(String peer, List<String> forwardedFor) {
+        IPAddress current = parse(peer, "peer address");
+        if (!isTrusted(current) || forwardedFor == null || forwardedFor.isEmpty()) {
+            return render(current);
+        }
+        List<String> hops = new ArrayList<>();
+        for (String header : forwardedFor) {
+            for (String hop : header.split(",")) {
+                if (!hop.isBlank()) {
+                    hops.add(hop.trim());
+                }
+            }
+        }
+        for (int i = hops.size() - 1; i >= 0; i--) {
+            current = parse(hops.get(i), "X-Forwarded-For entry");
+            if (!isTrusted(current)) {
+                return render(current);
+            }
+        }
+        return render(current);
+    }
+
+    private boolean isTrusted(IPAddress address) {
+        for (IPAddress proxy : trustedProxies) {
+            if (proxy.getIPVersion() == address.getIPVersion() && proxy.contains(address)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static IPAddress parse(String value, String what) {
+        IPAddress address = new IPAddressString(value).getAddress();
+        if (address == null || address.isPrefixed()) {
+            throw new InvalidOriginException(what + " '" + value + "' is not an IP address");
+        }
+        if (address.isIPv6() && address.toIPv6().isIPv4Mapped()) {
+            return address.toIPv6().getEmbeddedIPv4Address();
+        }
+        return address;
+    }
+
+    private static String render(IPAddress address) {
+        return address.toCanonicalString();
+    }
+
+    /** A forwarded address that cannot be parsed: the request is refused, never guessed at. */
+    public static final class InvalidOriginException extends RuntimeException {
+        public InvalidOriginException(String message) {
+            super(message);
+        }
+    }
+}

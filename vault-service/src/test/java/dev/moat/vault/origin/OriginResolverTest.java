@@ -1,0 +1,58 @@
+package dev.moat.vault.origin;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class OriginResolverTest {
+
+    private final OriginResolver behindProxy = new OriginResolver(List.of("127.0.0.1", "10.0.0.0/24"));
+    private final OriginResolver direct = new OriginResolver(List.of());
+
+    static Stream<Arguments> origins() {
+        return Stream.of(
+                // peer, X-Forwarded-For headers, expected client
+                Arguments.of("203.0.113.9", List.of(), "203.0.113.9"),
+                Arguments.of("203.0.113.9", List.of("198.51.100.1"), "203.0.113.9"),
+                Arguments.of("127.0.0.1", List.of(), "127.0.0.1"),
+                Arguments.of("127.0.0.1", List.of("198.51.100.1"), "198.51.100.1"),
+                Arguments.of("127.0.0.1", List.of("6.6.6.6, 198.51.100.1"), "198.51.100.1"),
+                Arguments.of("127.0.0.1", List.of("6.6.6.6, 198.51.100.1, 10.0.0.5"), "198.51.100.1"),
+                Arguments.of("127.0.0.1", List.of("6.6.6.6", "198.51.100.1"), "198.51.100.1"),
+                Arguments.of("127.0.0.1", List.of("10.0.0.7, 10.0.0.5"), "10.0.0.7"),
+                Arguments.of("::ffff:127.0.0.1", List.of("198.51.100.1"), "198.51.100.1"),
+                Arguments.of("::ffff:203.0.113.9", List.of(), "203.0.113.9"));
+    }
+
+    @ParameterizedTest(name = "peer {0}, XFF {1} -> {2}")
+    @MethodSource("origins")
+    void believes_forwarded_for_only_from_a_trusted_proxy_and_takes_the_right_most_untrusted_hop(String peer,
+            List<String> forwardedFor, String client) {
+        assertThat(behindProxy.clientAddress(peer, forwardedFor)).isEqualTo(client);
+    }
+
+    @Test
+    void without_trusted_proxies_the_tcp_peer_is_the_client_whatever_the_headers_say() {
+        assertThat(direct.clientAddress("127.0.0.1", List.of("198.51.100.1"))).isEqualTo("127.0.0.1");
+    }
+
+    @Test
+    void refuses_a_malformed_forwarded_entry_from_a_trusted_proxy_instead_of_guessing() {
+        assertThatThrownBy(() -> behindProxy.clientAddress("127.0.0.1", List.of("not-an-ip")))
+                .isInstanceOf(OriginResolver.InvalidOriginException.class)
+                .hasMessageContaining("not-an-ip");
+    }
+
+    @Test
+    void refuses_a_trusted_proxy_setting_that_is_not_an_address() {
+        assertThatThrownBy(() -> new OriginResolver(List.of("nonsense")))
+                .hasMessageContaining("nonsense");
+    }
+}
