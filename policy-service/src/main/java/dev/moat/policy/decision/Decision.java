@@ -1,0 +1,87 @@
+package dev.moat.policy.decision;
+
+import dev.moat.policy.trust.TrustedService;
+import inet.ipaddr.IPAddress;
+import java.util.Objects;
+
+/**
+ * The firewall's answer for one request, with its reason. It is the network layer only: an allowed request
+ * still needs a valid token and an access policy.
+ */
+public sealed interface Decision permits Decision.Allowed, Decision.Denied {
+
+    Reason reason();
+
+    /** Full id of the subnet the request was attributed to (named by the caller or resolved); null when none. */
+    String resolvedSubnetId();
+
+    /** One sentence for humans and logs. */
+    String message();
+
+    default boolean allowed() {
+        return reason().allows();
+    }
+
+    /**
+     * The request passes the firewall.
+     *
+     * @param reason           one of the allowing reasons
+     * @param matchedRule      the IP rule's value or the virtual network rule's subnet id; null when no rule was needed
+     * @param trustedService   the trusted service let through, for {@link Reason#TRUSTED_SERVICE}; otherwise null
+     * @param resolvedSubnetId see {@link Decision#resolvedSubnetId()}
+     */
+    record Allowed(Reason reason, String matchedRule, TrustedService trustedService, String resolvedSubnetId)
+            implements Decision {
+
+        public Allowed {
+            Objects.requireNonNull(reason, "reason");
+            if (!reason.allows()) {
+                throw new IllegalArgumentException(reason + " does not allow");
+            }
+        }
+
+        @Override
+        public String message() {
+            return switch (reason) {
+                case DEFAULT_ALLOW -> "The vault's firewall admits every network (no network rules, or defaultAction Allow).";
+                case TRUSTED_SERVICE -> "Caller is the trusted service " + trustedService.name()
+                        + " and the vault lets trusted services bypass its firewall.";
+                case VIRTUAL_NETWORK_RULE -> "Request came through subnet " + resolvedSubnetId
+                        + ", admitted by the virtual network rule for " + matchedRule + ".";
+                case IP_RULE -> "Client address is inside IP rule " + matchedRule + ".";
+                default -> throw new IllegalStateException(reason.name());
+            };
+        }
+    }
+
+    /**
+     * The request is refused by the firewall.
+     *
+     * @param reason           {@link Reason#DENIED} or {@link Reason#UNKNOWN_VAULT}
+     * @param resolvedSubnetId see {@link Decision#resolvedSubnetId()}
+     * @param message          names the client address (or the unknown vault)
+     */
+    record Denied(Reason reason, String resolvedSubnetId, String message) implements Decision {
+
+        public Denied {
+            Objects.requireNonNull(reason, "reason");
+            Objects.requireNonNull(message, "message");
+            if (reason.allows()) {
+                throw new IllegalArgumentException(reason + " allows");
+            }
+        }
+
+        /** No rule admits the client; worded as Azure's ForbiddenByFirewall. */
+        public static Denied noMatchingRule(IPAddress clientAddress, String resolvedSubnetId) {
+            return new Denied(Reason.DENIED, resolvedSubnetId, "Client address " + clientAddress
+                    + " is not authorized and caller is not a trusted service"
+                    + (resolvedSubnetId == null ? "." : " (request came through subnet " + resolvedSubnetId + ")."));
+        }
+
+        /** The vault is not registered with policy-service. */
+        public static Denied unknownVault(String vault) {
+            return new Denied(Reason.UNKNOWN_VAULT, null,
+                    "Vault '" + vault + "' is not registered with the firewall, so every request to it is denied.");
+        }
+    }
+}
