@@ -1,0 +1,40 @@
+package dev.moat.audit.api;
+
+import java.time.Instant;
+
+import dev.moat.audit.decision.Decision;
+
+/** A decision as the API shows it: camelCase names, enums by their Azure-style names, absent texts null. */
+public record DecisionView(
+        String eventId,
+        Instant time,
+        String vault,
+        String operation,
+        String result,
+        String layer,
+        int httpStatus,
+        String callerIp,
+        String tenantId,
+        String objectId,
+        String applicationId,
+        boolean isAddressAuthorized,
+        String addressAuthorizationType,
+        String matchedRule,
+        String subnetId,
+        String trustedService,
+        boolean isAccessPolicyMatch,
+        long durationMs,
+        String correlationId,
+        String reason,
+        String requestPath,
+        String httpMethod,
+        String source) {
+
+    static DecisionView of(Decision d) {
+        return new DecisionView(d.eventId(), d.time(), d.vault(), d.operation(), d.outcome().label(),
+                d.layer().label(), d.httpStatus(), d.callerIp(), d.tenantId(), d.objectId(), d.applicationId(),
+                d.addressAuthorized(), d.authorizationType() == null ? null : d.authorizationType().label(),
+                d.matchedRule(), d.subnetId(), d.trustedService(), d.accessPolicyMatch(), d.durationMs(),
+                d.correlationId(), d.reason(), d.requestPath(), d.httpMethod(), d.source());
+    }
+}

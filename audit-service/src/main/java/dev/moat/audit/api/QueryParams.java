@@ -1,0 +1,103 @@
+package dev.moat.audit.api;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+
+import dev.moat.audit.common.Labelled;
+import dev.moat.audit.common.PageCursor;
+import dev.moat.audit.network.Ipv4;
+
+/**
+ * Parses query parameters, each failure a {@link BadParameterException} naming the parameter and its value.
+ * Parameters arrive as text so that a bad number is a 400 here rather than JAX-RS's 404.
+ */
+final class QueryParams {
+
+    private static final int MAX_ECHO = 100;
+
+    private QueryParams() {
+    }
+
+    /** An RFC 3339 time with offset ({@code 2024-05-01T12:00:00Z}, {@code 2024-05-01T14:00:00+02:00}). */
+    static Instant time(String name, String value) {
+        if (blank(value)) {
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(value.trim()).toInstant();
+        } catch (DateTimeParseException e) {
+            throw bad(name, value, "an RFC 3339 time such as 2024-05-01T12:00:00Z");
+        }
+    }
+
+    static int limit(String value, int defaultLimit, int maxLimit) {
+        if (blank(value)) {
+            return defaultLimit;
+        }
+        try {
+            int limit = Integer.parseInt(value.trim());
+            if (limit >= 1 && limit <= maxLimit) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // answered below
+        }
+        throw bad("limit", value, "a whole number from 1 to " + maxLimit);
+    }
+
+    static <E extends Enum<E> & Labelled> E label(String name, String value, Class<E> type) {
+        if (blank(value)) {
+            return null;
+        }
+        return Labelled.parse(type, value.trim())
+                .orElseThrow(() -> bad(name, value, "one of " + Labelled.labels(type)));
+    }
+
+    static Ipv4.Range clientAddress(String name, String value) {
+        if (blank(value)) {
+            return null;
+        }
+        return Ipv4.range(value.trim())
+                .orElseThrow(() -> bad(name, value, "an IPv4 address or CIDR range such as 203.0.113.7 or 203.0.113.0/24"));
+    }
+
+    static PageCursor cursor(String value) {
+        if (blank(value)) {
+            return null;
+        }
+        return PageCursor.decode(value.trim())
+                .orElseThrow(() -> bad("cursor", value, "a cursor taken from a nextLink of this API"));
+    }
+
+    /** Free text compared for equality; only its length is checked. */
+    static String text(String name, String value, int maxLength) {
+        if (blank(value)) {
+            return null;
+        }
+        if (value.length() > maxLength) {
+            throw new BadParameterException("The value of '" + name + "' is longer than " + maxLength + " characters.");
+        }
+        return value.trim();
+    }
+
+    /** Checks that a time window is not upside down. */
+    static void window(Instant from, Instant to) {
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw new BadParameterException("The time window is empty: 'from' (" + from + ") must be before 'to' (" + to + ").");
+        }
+    }
+
+    static BadParameterException bad(String name, String value, String expected) {
+        return new BadParameterException("The value '" + echo(value) + "' of '" + name + "' is not valid: expected " + expected + ".");
+    }
+
+    private static String echo(String value) {
+        String shown = value.length() > MAX_ECHO ? value.substring(0, MAX_ECHO) + "..." : value;
+        return shown.replaceAll("\\p{Cntrl}", "?");
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}

@@ -1,0 +1,82 @@
+package dev.moat.audit.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Typed configuration of audit-service, under {@code moat.audit}. Documented with its defaults in the module README. */
+@ConfigMapping(prefix = "moat.audit")
+public interface AuditConfig {
+
+    /** How events are read from Kafka. */
+    Consumer consumer();
+
+    /** Limits of the query API. */
+    Query query();
+
+    /** How readiness probes the broker. */
+    Health health();
+
+    interface Consumer {
+        /** Topic of {@code DecisionEvent}s. */
+        @WithDefault("moat.decisions.v1")
+        String decisionsTopic();
+
+        /** Topic of {@code ChangeEvent}s. */
+        @WithDefault("moat.changes.v1")
+        String changesTopic();
+
+        /** Where records that cannot be stored go, with the reason in the {@code moat_dlq_reason} header. */
+        @WithDefault("moat.audit.dlq.v1")
+        String deadLetterTopic();
+
+        /** How long a dead-letter send may take before the batch is retried. */
+        @WithDefault("30s")
+        Duration deadLetterTimeout();
+
+        /** Consumer group shared by every audit-service instance. */
+        @WithDefault("moat-audit")
+        String groupId();
+
+        /** How long one poll waits for records. */
+        @WithDefault("500ms")
+        Duration pollTimeout();
+
+        /** Most records stored in one database transaction. */
+        @WithDefault("500")
+        int maxPollRecords();
+
+        /** First wait before retrying a batch whose store failed; doubles up to {@link #maxRetryBackoff()}. */
+        @WithDefault("200ms")
+        Duration retryBackoff();
+
+        /** Longest wait between retries of a failing batch. */
+        @WithDefault("10s")
+        Duration maxRetryBackoff();
+
+        /** Whether the consumer starts with the service (off only for tools and tests that drive the store directly). */
+        @WithDefault("true")
+        boolean enabled();
+    }
+
+    interface Query {
+        /** Page size when the request names none. */
+        @WithDefault("100")
+        int defaultLimit();
+
+        /** Largest page size a request may ask for. */
+        @WithDefault("1000")
+        int maxLimit();
+    }
+
+    interface Health {
+        /** How long a broker probe may take before Kafka counts as down. */
+        @WithDefault("3s")
+        Duration kafkaTimeout();
+
+        /** How long a broker probe's answer is reused, so that frequent probes do not load the broker. */
+        @WithDefault("5s")
+        Duration kafkaCacheFor();
+    }
+}

@@ -1,0 +1,2 @@
+/** Typed configuration under {@code moat.audit}. */
+package dev.moat.audit.config;

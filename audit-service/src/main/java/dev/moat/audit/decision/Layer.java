@@ -1,0 +1,26 @@
+package dev.moat.audit.decision;
+
+import dev.moat.audit.common.Labelled;
+
+/** The layer of the request path that settled a request. */
+public enum Layer implements Labelled {
+    /** No or invalid token (401). */
+    AUTHENTICATION("Authentication"),
+    /** The network rules (403 ForbiddenByFirewall), or policy-service could not be asked (503). */
+    FIREWALL("Firewall"),
+    /** The vault's access policies (403 ForbiddenByPolicy). */
+    ACCESS_POLICY("AccessPolicy"),
+    /** Every check passed and the operation ran. */
+    OPERATION("Operation");
+
+    private final String label;
+
+    Layer(String label) {
+        this.label = label;
+    }
+
+    @Override
+    public String label() {
+        return label;
+    }
+}

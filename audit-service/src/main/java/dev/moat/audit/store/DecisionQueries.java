@@ -1,0 +1,89 @@
+package dev.moat.audit.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.moat.audit.common.Labelled;
+import dev.moat.audit.common.Page;
+import dev.moat.audit.common.PageCursor;
+import dev.moat.audit.decision.Decision;
+import dev.moat.audit.decision.DecisionFilter;
+
+/** Reads stored decisions: one by id, or pages of those a filter selects, newest first. */
+@ApplicationScoped
+public class DecisionQueries {
+
+    private final Database database;
+
+    @Inject
+    DecisionQueries(Database database) {
+        this.database = database;
+    }
+
+    public Optional<Decision> find(String eventId) throws SQLException {
+        try (Connection connection = database.connect();
+                PreparedStatement select = connection.prepareStatement(
+                        "SELECT " + DecisionTable.COLUMNS + " FROM decision_event WHERE event_id = ?")) {
+            select.setString(1, eventId);
+            try (ResultSet rows = select.executeQuery()) {
+                return rows.next() ? Optional.of(DecisionTable.read(rows)) : Optional.empty();
+            }
+        }
+    }
+
+    /**
+     * @param after where the previous page ended, {@code null} for the first page
+     * @param limit the largest number of decisions to return, at least 1
+     */
+    public Page<Decision> list(DecisionFilter filter, PageCursor after, int limit) throws SQLException {
+        Where where = where(filter).after(after);
+        // One more than asked tells whether there is a next page.
+        String sql = "SELECT " + DecisionTable.COLUMNS + " FROM decision_event" + where.sql()
+                + " ORDER BY event_time DESC, event_id DESC FETCH FIRST " + (limit + 1) + " ROWS ONLY";
+        List<Decision> decisions = new ArrayList<>();
+        try (Connection connection = database.connect();
+                PreparedStatement select = connection.prepareStatement(sql)) {
+            where.bind(select);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    decisions.add(DecisionTable.read(rows));
+                }
+            }
+        }
+        if (decisions.size() <= limit) {
+            return new Page<>(decisions, Optional.empty());
+        }
+        List<Decision> page = decisions.subList(0, limit);
+        Decision last = page.get(limit - 1);
+        return new Page<>(List.copyOf(page), Optional.of(new PageCursor(last.time(), last.eventId())));
+    }
+
+    static Where where(DecisionFilter filter) {
+        return new Where()
+                .when(filter.vault() == null ? null : filter.vault().toLowerCase(Locale.ROOT), "vault = ?")
+                .when(filter.from(), "event_time >= ?")
+                .when(filter.to(), "event_time < ?")
+                .when(label(filter.outcome()), "result = ?")
+                .when(label(filter.layer()), "layer = ?")
+                .when(label(filter.authorizationType()), "address_authorization_type = ?")
+                .when(filter.clientRange() == null ? null : filter.clientRange().first(), "caller_ip_number >= ?")
+                .when(filter.clientRange() == null ? null : filter.clientRange().last(), "caller_ip_number <= ?")
+                .equalsIgnoringCase("subnet_id", filter.subnetId())
+                .equalsIgnoringCase("object_id", filter.objectId())
+                .equalsIgnoringCase("application_id", filter.applicationId())
+                .equalsIgnoringCase("operation", filter.operation());
+    }
+
+    private static String label(Labelled value) {
+        return value == null ? null : value.label();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.moat.audit.store;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+
+import dev.moat.audit.decision.AuthorizationType;
+import dev.moat.audit.decision.Decision;
+import dev.moat.audit.decision.Layer;
+import dev.moat.audit.decision.Outcome;
+
+/** The {@code decision_event} table: its columns, how a decision is written to them and read back. */
+final class DecisionTable {
+
+    static final String COLUMNS = "event_id, event_time, vault, operation, result, layer, http_status, caller_ip, "
+            + "caller_ip_number, tenant_id, object_id, application_id, is_address_authorized, "
+            + "address_authorization_type, matched_rule, subnet_id, trusted_service, is_access_policy_match, "
+            + "duration_ms, correlation_id, reason, request_path, http_method, source";
+
+    static final String INSERT = "INSERT INTO decision_event (" + COLUMNS + ", stored_at) "
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    private DecisionTable() {
+    }
+
+    static void bind(PreparedStatement insert, Decision d, Instant storedAt) throws SQLException {
+        int i = 0;
+        insert.setString(++i, d.eventId());
+        Rows.setTime(insert, ++i, d.time());
+        insert.setString(++i, d.vault());
+        Rows.setText(insert, ++i, d.operation());
+        Rows.setLabel(insert, ++i, d.outcome());
+        Rows.setLabel(insert, ++i, d.layer());
+        insert.setInt(++i, d.httpStatus());
+        Rows.setText(insert, ++i, d.callerIp());
+        Rows.setLong(insert, ++i, d.callerIpNumber());
+        Rows.setText(insert, ++i, d.tenantId());
+        Rows.setText(insert, ++i, d.objectId());
+        Rows.setText(insert, ++i, d.applicationId());
+        insert.setBoolean(++i, d.addressAuthorized());
+        Rows.setLabel(insert, ++i, d.authorizationType());
+        Rows.setText(insert, ++i, d.matchedRule());
+        Rows.setText(insert, ++i, d.subnetId());
+        Rows.setText(insert, ++i, d.trustedService());
+        insert.setBoolean(++i, d.accessPolicyMatch());
+        insert.setLong(++i, d.durationMs());
+        Rows.setText(insert, ++i, d.correlationId());
+        Rows.setText(insert, ++i, d.reason());
+        Rows.setText(insert, ++i, d.requestPath());
+        Rows.setText(insert, ++i, d.httpMethod());
+        Rows.setText(insert, ++i, d.source());
+        Rows.setTime(insert, ++i, storedAt);
+    }
+
+    static Decision read(ResultSet rows) throws SQLException {
+        return new Decision(
+                rows.getString("event_id"),
+                Rows.getTime(rows, "event_time"),
+                rows.getString("vault"),
+                rows.getString("operation"),
+                Rows.getLabel(rows, "result", Outcome.class),
+                Rows.getLabel(rows, "layer", Layer.class),
+                rows.getInt("http_status"),
+                rows.getString("caller_ip"),
+                Rows.getLong(rows, "caller_ip_number"),
+                rows.getString("tenant_id"),
+                rows.getString("object_id"),
+                rows.getString("application_id"),
+                rows.getBoolean("is_address_authorized"),
+                Rows.getLabel(rows, "address_authorization_type", AuthorizationType.class),
+                rows.getString("matched_rule"),
+                rows.getString("subnet_id"),
+                rows.getString("trusted_service"),
+                rows.getBoolean("is_access_policy_match"),
+                rows.getLong("duration_ms"),
+                rows.getString("correlation_id"),
+                rows.getString("reason"),
+                rows.getString("request_path"),
+                rows.getString("http_method"),
+                rows.getString("source"));
+    }
+}

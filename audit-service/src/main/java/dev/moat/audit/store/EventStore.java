@@ -1,0 +1,116 @@
+package dev.moat.audit.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import dev.moat.audit.change.Change;
+import dev.moat.audit.decision.Decision;
+
+/**
+ * Writes events idempotently: an event whose id is already stored (a redelivery after a crash or a rebalance)
+ * is skipped, not an error. Everything passed to one {@link #store} call commits or fails together, so the
+ * caller may commit its Kafka offsets once it returns.
+ */
+@ApplicationScoped
+public class EventStore {
+
+    /** How many events were new and how many were already there. */
+    public record StoreResult(int decisionsStored, int changesStored, int duplicates) {
+    }
+
+    private static final int IN_LIST_SIZE = 500;
+
+    private final Database database;
+    private final Clock clock;
+
+    @Inject
+    EventStore(Database database) {
+        this(database, Clock.systemUTC());
+    }
+
+    EventStore(Database database, Clock clock) {
+        this.database = database;
+        this.clock = clock;
+    }
+
+    public StoreResult store(List<Decision> decisions, List<Change> changes) throws SQLException {
+        Instant storedAt = clock.instant();
+        try (Connection connection = database.connect()) {
+            connection.setAutoCommit(false);
+            try {
+                int newDecisions = insertNew(connection, "decision_event", DecisionTable.INSERT, decisions,
+                        Decision::eventId, DecisionTable::bind, storedAt);
+                int newChanges = insertNew(connection, "change_event", ChangeTable.INSERT, changes,
+                        Change::eventId, ChangeTable::bind, storedAt);
+                connection.commit();
+                int duplicates = decisions.size() + changes.size() - newDecisions - newChanges;
+                return new StoreResult(newDecisions, newChanges, duplicates);
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            } finally {
+                connection.setAutoCommit(true);
+            }
+        }
+    }
+
+    @FunctionalInterface
+    private interface Binder<T> {
+        void bind(PreparedStatement insert, T event, Instant storedAt) throws SQLException;
+    }
+
+    private static <T> int insertNew(Connection connection, String table, String insertSql, List<T> events,
+            Function<T, String> id, Binder<T> binder, Instant storedAt) throws SQLException {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        Map<String, T> byId = new LinkedHashMap<>();
+        events.forEach(event -> byId.putIfAbsent(id.apply(event), event));
+        byId.keySet().removeAll(existingIds(connection, table, List.copyOf(byId.keySet())));
+        if (byId.isEmpty()) {
+            return 0;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+            for (T event : byId.values()) {
+                binder.bind(insert, event, storedAt);
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        return byId.size();
+    }
+
+    private static Set<String> existingIds(Connection connection, String table, List<String> ids) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        for (int from = 0; from < ids.size(); from += IN_LIST_SIZE) {
+            List<String> chunk = ids.subList(from, Math.min(ids.size(), from + IN_LIST_SIZE));
+            String sql = "SELECT event_id FROM " + table + " WHERE event_id IN ("
+                    + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")";
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                for (int i = 0; i < chunk.size(); i++) {
+                    select.setString(i + 1, chunk.get(i));
+                }
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        existing.add(rows.getString(1));
+                    }
+                }
+            }
+        }
+        return existing;
+    }
+}

@@ -1,0 +1,205 @@
+package dev.moat.audit.api;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.nullValue;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+
+import dev.moat.audit.decision.Decision;
+import dev.moat.audit.ingest.EventMapper;
+import dev.moat.audit.store.EventStore;
+import dev.moat.audit.support.AuditKafkaResource;
+import dev.moat.audit.support.Events;
+import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.proto.events.v1.Layer;
+
+/** The query API over decisions stored directly (ingest has its own test): filters, order, pages, errors. */
+@QuarkusTest
+@QuarkusTestResource(AuditKafkaResource.class)
+class DecisionApiTest {
+
+    private static final Instant T0 = Instant.parse("2024-06-01T10:00:00Z");
+
+    @Inject
+    EventStore store;
+
+    private String vault;
+
+    @BeforeEach
+    void newVault() {
+        vault = "api-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private void store(DecisionEvent.Builder... events) throws Exception {
+        List<Decision> decisions = new ArrayList<>();
+        for (DecisionEvent.Builder event : events) {
+            decisions.add(EventMapper.toDecision(event.build()));
+        }
+        store.store(decisions, List.of());
+    }
+
+    @Test
+    void lists_a_vaults_decisions_newest_first() throws Exception {
+        DecisionEvent.Builder first = Events.firewallDenial(vault, "203.0.113.1", T0);
+        DecisionEvent.Builder second = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(1));
+        DecisionEvent.Builder third = Events.firewallDenial(vault, "203.0.113.3", T0.plusSeconds(2));
+        store(first, second, third);
+
+        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+                .statusCode(200)
+                .body("value.eventId", equalTo(List.of(third.getEventId(), second.getEventId(), first.getEventId())))
+                .body("nextLink", nullValue());
+    }
+
+    @Test
+    void filters_by_outcome() throws Exception {
+        DecisionEvent.Builder denied = Events.firewallDenial(vault, "203.0.113.1", T0);
+        DecisionEvent.Builder allowed = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(1));
+        store(denied, allowed);
+
+        given().queryParam("vault", vault).queryParam("outcome", "denied").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(denied.getEventId())));
+        given().queryParam("vault", vault).queryParam("outcome", "Allowed").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(allowed.getEventId())))
+                .body("value[0].addressAuthorizationType", equalTo("IpRule"))
+                .body("value[0].layer", equalTo("Operation"));
+    }
+
+    @Test
+    void filters_by_time_window_layer_and_authorization_type() throws Exception {
+        DecisionEvent.Builder early = Events.firewallDenial(vault, "203.0.113.1", T0);
+        DecisionEvent.Builder policy = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(60))
+                .setLayer(Layer.LAYER_ACCESS_POLICY).setIsAddressAuthorized(true)
+                .setAddressAuthorizationType(dev.moat.proto.events.v1.AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE);
+        DecisionEvent.Builder late = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(120));
+        store(early, policy, late);
+
+        given().queryParam("vault", vault).queryParam("from", T0.plusSeconds(30).toString())
+                .queryParam("to", T0.plusSeconds(120).toString()).get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
+        given().queryParam("vault", vault).queryParam("layer", "access-policy").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
+        given().queryParam("vault", vault).queryParam("layer", "Firewall").queryParam("authorizationType", "Denied")
+                .get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(late.getEventId(), early.getEventId())));
+    }
+
+    @Test
+    void filters_by_client_address_or_cidr_range() throws Exception {
+        DecisionEvent.Builder inside = Events.firewallDenial(vault, "203.0.113.200", T0);
+        DecisionEvent.Builder outside = Events.firewallDenial(vault, "203.0.114.1", T0.plusSeconds(1));
+        store(inside, outside);
+
+        given().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(inside.getEventId())));
+        given().queryParam("vault", vault).queryParam("clientAddress", "203.0.114.1").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(outside.getEventId())));
+    }
+
+    @Test
+    void filters_by_subnet_caller_and_operation() throws Exception {
+        String subnet = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/app";
+        DecisionEvent.Builder viaSubnet = Events.firewallDenial(vault, "10.0.0.4", T0).setSubnetId(subnet);
+        DecisionEvent.Builder other = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(1))
+                .setOperation("SecretList")
+                .setIdentity(dev.moat.proto.events.v1.Identity.newBuilder().setObjectId("other-oid").setApplicationId("other-app"));
+        store(viaSubnet, other);
+
+        given().queryParam("vault", vault).queryParam("subnetId", subnet.toUpperCase()).get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
+        given().queryParam("vault", vault).queryParam("objectId", "other-oid").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
+        given().queryParam("vault", vault).queryParam("applicationId", "other-app").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
+        given().queryParam("vault", vault).queryParam("operation", "SecretGet").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
+    }
+
+    @Test
+    void pages_follow_next_links_without_gaps_or_repeats() throws Exception {
+        List<String> expected = new ArrayList<>();
+        List<DecisionEvent.Builder> events = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            // Two events share each second, so that the cursor must break ties by id.
+            DecisionEvent.Builder event = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(i / 2));
+            events.add(event);
+        }
+        store(events.toArray(DecisionEvent.Builder[]::new));
+        events.stream()
+                .sorted((a, b) -> a.getTime().getSeconds() != b.getTime().getSeconds()
+                        ? Long.compare(b.getTime().getSeconds(), a.getTime().getSeconds())
+                        : b.getEventId().compareTo(a.getEventId()))
+                .forEach(e -> expected.add(e.getEventId()));
+
+        List<String> seen = new ArrayList<>();
+        JsonPath page = given().queryParam("vault", vault).queryParam("limit", "3").get("/api/v1/decisions")
+                .then().statusCode(200).body("value", hasSize(3)).extract().jsonPath();
+        seen.addAll(page.getList("value.eventId"));
+        while (page.getString("nextLink") != null) {
+            page = given().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
+                    .extract().jsonPath();
+            seen.addAll(page.getList("value.eventId"));
+        }
+        assertThat(seen).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void an_unknown_event_id_is_404_in_the_error_shape() {
+        given().get("/api/v1/decisions/{id}", "no-such-event").then()
+                .statusCode(404)
+                .body("error.code", equalTo("NotFound"))
+                .body("error.message", containsString("no-such-event"));
+    }
+
+    @ParameterizedTest(name = "{0}={1} is refused")
+    @CsvSource({
+            "outcome, maybe",
+            "limit, 0",
+            "limit, 1001",
+            "limit, ten",
+            "from, yesterday",
+            "to, 2024-13-01T00:00:00Z",
+            "layer, Kernel",
+            "authorizationType, Magic",
+            "clientAddress, 300.1.2.3",
+            "clientAddress, 2001:db8::1",
+            "cursor, not-a-cursor",
+    })
+    void a_bad_query_value_is_400_naming_the_value(String name, String value) {
+        given().queryParam(name, value).get("/api/v1/decisions").then()
+                .statusCode(400)
+                .body("error.code", equalTo("BadParameter"))
+                .body("error.message", containsString("'" + value + "'"))
+                .body("error.message", containsString("'" + name + "'"));
+    }
+
+    @Test
+    void an_empty_time_window_is_400() {
+        given().queryParam("from", "2024-06-02T00:00:00Z").queryParam("to", "2024-06-01T00:00:00Z")
+                .get("/api/v1/decisions").then()
+                .statusCode(400).body("error.code", equalTo("BadParameter"));
+    }
+
+    @Test
+    void an_unknown_path_is_404_in_the_error_shape() {
+        given().get("/api/v1/nothing-here").then().statusCode(404).body("error.code", equalTo("NotFound"));
+    }
+}

@@ -1,0 +1,196 @@
+package dev.moat.audit.ingest;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+import dev.moat.audit.support.AuditKafkaResource;
+import dev.moat.audit.support.Events;
+import dev.moat.audit.support.Publisher;
+import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.testing.kafka.KafkaBrokerResource;
+
+/** Events published to the real broker end up stored once, and poison never stops the consumer. */
+@QuarkusTest
+@QuarkusTestResource(AuditKafkaResource.class)
+class EventIngestTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static Publisher publisher;
+
+    @BeforeAll
+    static void connect() {
+        publisher = new Publisher();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        publisher.close();
+    }
+
+    private static String newVault() {
+        return "vault-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void a_published_decision_is_found_by_its_id_with_every_field() {
+        Instant time = Instant.parse("2024-05-01T12:00:00.123456789Z");
+        DecisionEvent event = Events.firewallDenial(newVault(), "203.0.113.7", time)
+                .setMatchedRule("")
+                .setSubnetId("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/app")
+                .build();
+        publisher.decision(event);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", event.getEventId())
+                .then().statusCode(200));
+
+        given().get("/api/v1/decisions/{id}", event.getEventId()).then()
+                .body("eventId", equalTo(event.getEventId()))
+                .body("time", equalTo("2024-05-01T12:00:00.123456Z"))
+                .body("vault", equalTo(event.getVault()))
+                .body("operation", equalTo("SecretGet"))
+                .body("result", equalTo("Denied"))
+                .body("layer", equalTo("Firewall"))
+                .body("httpStatus", equalTo(403))
+                .body("callerIp", equalTo("203.0.113.7"))
+                .body("tenantId", equalTo(event.getIdentity().getTenantId()))
+                .body("objectId", equalTo(event.getIdentity().getObjectId()))
+                .body("applicationId", equalTo(event.getIdentity().getApplicationId()))
+                .body("isAddressAuthorized", equalTo(false))
+                .body("addressAuthorizationType", equalTo("Denied"))
+                .body("matchedRule", equalTo(null))
+                .body("subnetId", equalTo(event.getSubnetId()))
+                .body("isAccessPolicyMatch", equalTo(false))
+                .body("durationMs", equalTo(3))
+                .body("correlationId", equalTo(event.getCorrelationId()))
+                .body("reason", equalTo(event.getReason()))
+                .body("requestPath", equalTo("/secrets/db-password"))
+                .body("httpMethod", equalTo("GET"))
+                .body("source", equalTo("vault-service-1"));
+    }
+
+    @Test
+    void an_event_delivered_twice_is_stored_once() {
+        String vault = newVault();
+        DecisionEvent event = Events.firewallDenial(vault, "198.51.100.1", Instant.now()).build();
+        DecisionEvent marker = Events.firewallDenial(vault, "198.51.100.2", Instant.now().plusSeconds(1)).build();
+        publisher.decision(event);
+        publisher.decision(event);
+        publisher.decision(marker);
+
+        // Same key, same partition: once the marker is stored, both copies of the event have been consumed.
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", marker.getEventId())
+                .then().statusCode(200));
+        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+                .statusCode(200)
+                .body("value", hasSize(2))
+                .body("value.eventId", equalTo(List.of(marker.getEventId(), event.getEventId())));
+    }
+
+    @Test
+    void a_poison_record_goes_to_the_dead_letter_topic_and_the_next_event_is_stored() {
+        String vault = newVault();
+        byte[] garbage = "{\"not\":\"protobuf\"}".getBytes(StandardCharsets.UTF_8);
+        publisher.send(AuditKafkaResource.DECISIONS, vault, garbage,
+                Publisher.headers("poison-1", "dev.moat.events.v1.DecisionEvent"));
+        DecisionEvent valid = Events.firewallDenial(vault, "198.51.100.9", Instant.now()).build();
+        publisher.decision(valid);
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", valid.getEventId())
+                .then().statusCode(200));
+        ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
+        assertThat(deadLetter.value()).isEqualTo(garbage);
+        assertThat(header(deadLetter, "moat_dlq_topic")).isEqualTo(AuditKafkaResource.DECISIONS);
+        assertThat(header(deadLetter, "moat_dlq_reason")).startsWith("not a dev.moat.events.v1.DecisionEvent message");
+        assertThat(header(deadLetter, "ce_id")).isEqualTo("poison-1");
+    }
+
+    @Test
+    void an_event_of_an_unknown_version_is_dead_lettered() {
+        String vault = newVault();
+        DecisionEvent future = Events.firewallDenial(vault, "198.51.100.10", Instant.now()).build();
+        publisher.send(AuditKafkaResource.DECISIONS, vault, future.toByteArray(),
+                Publisher.headers(future.getEventId(), "dev.moat.events.v2.DecisionEvent"));
+
+        ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
+        assertThat(header(deadLetter, "moat_dlq_reason"))
+                .isEqualTo("ce_type dev.moat.events.v2.DecisionEvent is not dev.moat.events.v1.DecisionEvent");
+        given().get("/api/v1/decisions/{id}", future.getEventId()).then().statusCode(404);
+    }
+
+    @Test
+    void an_event_with_a_value_this_version_does_not_know_is_dead_lettered() {
+        String vault = newVault();
+        DecisionEvent unknownLayer = Events.firewallDenial(vault, "198.51.100.11", Instant.now()).setLayerValue(9).build();
+        publisher.decision(unknownLayer);
+
+        ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
+        assertThat(header(deadLetter, "moat_dlq_reason")).isEqualTo("layer has the value 9, which this version does not know");
+    }
+
+    @Test
+    void the_dead_letter_count_is_exported_as_a_metric() {
+        given().get("/q/metrics").then().statusCode(200)
+                .body(org.hamcrest.Matchers.containsString("moat_audit_events_dead_lettered_total"))
+                .body(org.hamcrest.Matchers.containsString("moat_audit_events_stored_total{kind=\"decision\""))
+                .body(org.hamcrest.Matchers.containsString("moat_audit_consumer_lag"));
+    }
+
+    @Test
+    void readiness_is_up_with_the_database_and_the_broker_reachable() {
+        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("status", equalTo("UP"))
+                .body("checks.find { it.name == 'Kafka event consumer' }.data.broker", equalTo("reachable")));
+        given().get("/q/health/ready").then()
+                .body("checks.find { it.name == 'Kafka event consumer' }.data.consumer", equalTo("running"))
+                .body("checks.name", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString("Database")));
+        given().get("/q/health/live").then().statusCode(200);
+    }
+
+    /** Reads the dead-letter topic from the start until a record keyed by {@code vault} appears. */
+    private static ConsumerRecord<byte[], byte[]> awaitDeadLetter(String vault) {
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.broker().bootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(AuditKafkaResource.DEAD_LETTERS));
+            List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+            await().atMost(WAIT).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(record -> {
+                    if (record.key() != null && vault.equals(new String(record.key(), StandardCharsets.UTF_8))) {
+                        found.add(record);
+                    }
+                });
+                return !found.isEmpty();
+            });
+            return found.get(0);
+        }
+    }
+
+    private static String header(ConsumerRecord<byte[], byte[]> record, String name) {
+        return new String(record.headers().lastHeader(name).value(), StandardCharsets.UTF_8);
+    }
+}
