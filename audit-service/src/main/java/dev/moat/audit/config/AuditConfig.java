@@ -18,6 +18,12 @@ public interface AuditConfig {
     /** How readiness probes the broker. */
     Health health();
 
+    /** The firewall diagnosis. */
+    Diagnosis diagnosis();
+
+    /** How long events are kept. */
+    Retention retention();
+
     interface Consumer {
         /** Topic of {@code DecisionEvent}s. */
         @WithDefault("moat.decisions.v1")
@@ -78,5 +84,33 @@ public interface AuditConfig {
         /** How long a broker probe's answer is reused, so that frequent probes do not load the broker. */
         @WithDefault("5s")
         Duration kafkaCacheFor();
+    }
+
+    interface Diagnosis {
+        /** The window diagnosed when the request names no {@code from}: this long before {@code to}. */
+        @WithDefault("24h")
+        Duration defaultWindow();
+
+        /** Most (client address, subnet) combinations grouped; the answer says when there were more. */
+        @WithDefault("500")
+        int maxGroups();
+    }
+
+    interface Retention {
+        /** Days a decision event is kept, by its event time; 0 keeps them forever. */
+        @WithDefault("90")
+        int decisionDays();
+
+        /** Days a change event is kept, by its event time; 0 keeps them forever. */
+        @WithDefault("365")
+        int changeDays();
+
+        /** How often the purge runs. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Rows deleted per transaction, so that a large purge does not hold long locks. */
+        @WithDefault("1000")
+        int purgeBatchSize();
     }
 }

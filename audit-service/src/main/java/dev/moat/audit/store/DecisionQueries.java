@@ -1,5 +1,6 @@
 package dev.moat.audit.store;
 
+import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -21,6 +22,8 @@ import dev.moat.audit.decision.DecisionFilter;
 /** Reads stored decisions: one by id, or pages of those a filter selects, newest first. */
 @ApplicationScoped
 public class DecisionQueries {
+
+    private static final int STREAM_FETCH_SIZE = 500;
 
     private final Database database;
 
@@ -65,6 +68,38 @@ public class DecisionQueries {
         List<Decision> page = decisions.subList(0, limit);
         Decision last = page.get(limit - 1);
         return new Page<>(List.copyOf(page), Optional.of(new PageCursor(last.time(), last.eventId())));
+    }
+
+    /** Receives streamed rows; may fail writing them out. */
+    @FunctionalInterface
+    public interface Sink<T> {
+        void accept(T item) throws IOException;
+    }
+
+    /**
+     * Streams every decision the filter selects, oldest first (the order a SIEM ingests), without holding them in
+     * memory.
+     */
+    public void forEachOldestFirst(DecisionFilter filter, Sink<Decision> sink) throws SQLException, IOException {
+        Where where = where(filter);
+        String sql = "SELECT " + DecisionTable.COLUMNS + " FROM decision_event" + where.sql()
+                + " ORDER BY event_time, event_id";
+        try (Connection connection = database.connect()) {
+            // PostgreSQL streams with a fetch size only inside a transaction.
+            connection.setAutoCommit(false);
+            try (PreparedStatement select = connection.prepareStatement(sql)) {
+                select.setFetchSize(STREAM_FETCH_SIZE);
+                where.bind(select);
+                try (ResultSet rows = select.executeQuery()) {
+                    while (rows.next()) {
+                        sink.accept(DecisionTable.read(rows));
+                    }
+                }
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
+        }
     }
 
     static Where where(DecisionFilter filter) {

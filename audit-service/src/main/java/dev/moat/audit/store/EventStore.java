@@ -68,6 +68,35 @@ public class EventStore {
         }
     }
 
+    /** Deletes decisions older than {@code cutoff}, {@code batchSize} per transaction; returns how many. */
+    public long purgeDecisionsBefore(Instant cutoff, int batchSize) throws SQLException {
+        return purge("decision_event", cutoff, batchSize);
+    }
+
+    /** Deletes changes older than {@code cutoff}, {@code batchSize} per transaction; returns how many. */
+    public long purgeChangesBefore(Instant cutoff, int batchSize) throws SQLException {
+        return purge("change_event", cutoff, batchSize);
+    }
+
+    private long purge(String table, Instant cutoff, int batchSize) throws SQLException {
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("the purge batch size must be at least 1, not " + batchSize);
+        }
+        String sql = "DELETE FROM " + table + " WHERE event_id IN (SELECT event_id FROM " + table
+                + " WHERE event_time < ? FETCH FIRST " + batchSize + " ROWS ONLY)";
+        long total = 0;
+        try (Connection connection = database.connect();
+                PreparedStatement delete = connection.prepareStatement(sql)) {
+            int deleted;
+            do {
+                Rows.setTime(delete, 1, cutoff);
+                deleted = delete.executeUpdate();
+                total += deleted;
+            } while (deleted == batchSize);
+        }
+        return total;
+    }
+
     @FunctionalInterface
     private interface Binder<T> {
         void bind(PreparedStatement insert, T event, Instant storedAt) throws SQLException;

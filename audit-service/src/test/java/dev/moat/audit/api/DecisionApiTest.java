@@ -23,11 +23,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 
-import dev.moat.audit.decision.Decision;
-import dev.moat.audit.ingest.EventMapper;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
+import dev.moat.audit.support.Stored;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
 
@@ -49,11 +48,7 @@ class DecisionApiTest {
     }
 
     private void store(DecisionEvent.Builder... events) throws Exception {
-        List<Decision> decisions = new ArrayList<>();
-        for (DecisionEvent.Builder event : events) {
-            decisions.add(EventMapper.toDecision(event.build()));
-        }
-        store.store(decisions, List.of());
+        Stored.decisions(store, events);
     }
 
     @Test

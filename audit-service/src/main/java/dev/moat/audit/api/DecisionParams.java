@@ -1,0 +1,55 @@
+package dev.moat.audit.api;
+
+import jakarta.ws.rs.QueryParam;
+
+import dev.moat.audit.decision.AuthorizationType;
+import dev.moat.audit.decision.DecisionFilter;
+import dev.moat.audit.decision.Layer;
+import dev.moat.audit.decision.Outcome;
+
+/** The decision filters as query parameters, shared by the listing and the export. */
+public class DecisionParams {
+
+    private static final int MAX_TEXT = 1024;
+
+    @QueryParam("vault")
+    String vault;
+    @QueryParam("from")
+    String from;
+    @QueryParam("to")
+    String to;
+    @QueryParam("outcome")
+    String outcome;
+    @QueryParam("layer")
+    String layer;
+    @QueryParam("authorizationType")
+    String authorizationType;
+    @QueryParam("clientAddress")
+    String clientAddress;
+    @QueryParam("subnetId")
+    String subnetId;
+    @QueryParam("objectId")
+    String objectId;
+    @QueryParam("applicationId")
+    String applicationId;
+    @QueryParam("operation")
+    String operation;
+
+    DecisionFilter toFilter() {
+        DecisionFilter filter = DecisionFilter.builder()
+                .vault(QueryParams.text("vault", vault, MAX_TEXT))
+                .from(QueryParams.time("from", from))
+                .to(QueryParams.time("to", to))
+                .outcome(QueryParams.label("outcome", outcome, Outcome.class))
+                .layer(QueryParams.label("layer", layer, Layer.class))
+                .authorizationType(QueryParams.label("authorizationType", authorizationType, AuthorizationType.class))
+                .clientRange(QueryParams.clientAddress("clientAddress", clientAddress))
+                .subnetId(QueryParams.text("subnetId", subnetId, MAX_TEXT))
+                .objectId(QueryParams.text("objectId", objectId, MAX_TEXT))
+                .applicationId(QueryParams.text("applicationId", applicationId, MAX_TEXT))
+                .operation(QueryParams.text("operation", operation, MAX_TEXT))
+                .build();
+        QueryParams.window(filter.from(), filter.to());
+        return filter;
+    }
+}

@@ -1,0 +1,2 @@
+/** Keeping events only as long as configured: the scheduled purge. */
+package dev.moat.audit.retention;
