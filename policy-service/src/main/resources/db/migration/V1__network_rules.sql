@@ -59,3 +59,13 @@ CREATE TABLE policy_revision (
     revision  BIGINT  NOT NULL
 );
 INSERT INTO policy_revision (id, revision) VALUES (1, 0);
+
+-- Transactional outbox: a ChangeEvent is written here in the same transaction as the change it describes,
+-- and relayed to Kafka afterwards, so no committed change goes unannounced even when Kafka is down.
+CREATE TABLE change_outbox (
+    event_id    VARCHAR(36)     NOT NULL PRIMARY KEY,
+    seq         BIGINT          NOT NULL,
+    vault       VARCHAR(500)    NOT NULL,
+    payload     VARCHAR(1000000) NOT NULL
+);
+CREATE INDEX change_outbox_seq ON change_outbox (seq);

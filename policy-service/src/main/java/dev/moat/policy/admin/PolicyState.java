@@ -1,0 +1,103 @@
+package dev.moat.policy.admin;
+
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import dev.moat.policy.config.PolicyConfig;
+import dev.moat.policy.decision.PolicySnapshot;
+import dev.moat.policy.store.PolicyStore;
+import dev.moat.policy.trust.TrustedService;
+import dev.moat.policy.trust.TrustedServiceCatalog;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * The decision snapshot this instance answers {@code Check} from. It is compiled from the database at start, after
+ * each change made here (so the next {@code Check} sees it), and whenever the stored revision moves because another
+ * instance changed something (polled every {@code moat.policy.propagation.poll-interval}).
+ */
+@ApplicationScoped
+public class PolicyState {
+
+    private static final Logger LOG = Logger.getLogger(PolicyState.class);
+
+    private final PolicyStore store;
+    private final PolicyConfig config;
+    private final TrustedServiceCatalog catalog;
+    private final AtomicReference<Loaded> current = new AtomicReference<>();
+    private ScheduledExecutorService poller;
+
+    private record Loaded(long revision, PolicySnapshot snapshot) {
+    }
+
+    public PolicyState(PolicyStore store, PolicyConfig config) {
+        this.store = store;
+        this.config = config;
+        this.catalog = TrustedServiceCatalog.defaultsPlus(config.trustedServices().orElse(java.util.List.of()).stream()
+                .map(e -> TrustedService.operatorDefined(e.name(), e.applicationId(), e.scenario()))
+                .toList());
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        stop();
+    }
+
+    /** Loads the snapshot and starts watching the database for changes made by other instances. */
+    public void start() {
+        reload();
+        poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "policy-revision-poller"));
+        long interval = config.propagation().pollInterval().toMillis();
+        poller.scheduleWithFixedDelay(this::reloadIfChanged, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    public void stop() {
+        if (poller != null) {
+            poller.shutdownNow();
+        }
+    }
+
+    public PolicySnapshot snapshot() {
+        Loaded loaded = current.get();
+        if (loaded == null) {
+            throw new IllegalStateException("policy not loaded yet");
+        }
+        return loaded.snapshot();
+    }
+
+    public TrustedServiceCatalog catalog() {
+        return catalog;
+    }
+
+    /** Recompiles from the database; a newer revision never gets replaced by an older one. */
+    public synchronized void reload() {
+        PolicyStore.State state = store.load();
+        Loaded loaded = current.get();
+        if (loaded != null && loaded.revision() > state.revision()) {
+            return;
+        }
+        current.set(new Loaded(state.revision(), PolicySnapshot.build(state.vaults(), state.networks(), catalog)));
+    }
+
+    private void reloadIfChanged() {
+        try {
+            Loaded loaded = current.get();
+            if (loaded == null || store.revision() != loaded.revision()) {
+                reload();
+            }
+        } catch (RuntimeException e) {
+            // keep answering from the last snapshot; the database will be back
+            LOG.warnf("could not refresh policy from the database: %s", e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,49 @@
+package dev.moat.policy.grpc;
+
+import java.util.UUID;
+
+import org.jboss.logging.Logger;
+
+import dev.moat.policy.admin.PolicyState;
+import dev.moat.policy.decision.CheckInput;
+import dev.moat.policy.decision.Decision;
+import dev.moat.proto.policy.v1.CheckRequest;
+import dev.moat.proto.policy.v1.CheckResponse;
+import dev.moat.proto.policy.v1.DecisionService;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * {@code moat.policy.v1.DecisionService}: decides from the in-memory snapshot, with no database access, on the
+ * gRPC event loop.
+ */
+@GrpcService
+public class DecisionGrpcService implements DecisionService {
+
+    private static final Logger LOG = Logger.getLogger(DecisionGrpcService.class);
+
+    private final PolicyState state;
+
+    public DecisionGrpcService(PolicyState state) {
+        this.state = state;
+    }
+
+    @Override
+    public Uni<CheckResponse> check(CheckRequest request) {
+        try {
+            CheckInput input = CheckInput.of(request.getVault(), request.getClientAddress(),
+                    request.getSourceSubnetId(), request.getCaller().getApplicationId());
+            Decision decision = state.snapshot().decide(input);
+            CheckResponse response = ProtoMapping.toProto(decision, UUID.randomUUID().toString());
+            if (!response.getAllowed()) {
+                LOG.infof("denied vault=%s client=%s subnet=%s appid=%s reason=%s decision=%s correlation=%s",
+                        request.getVault(), request.getClientAddress(), response.getResolvedSubnetId(),
+                        request.getCaller().getApplicationId(), response.getReason(), response.getDecisionId(),
+                        request.getCorrelationId());
+            }
+            return Uni.createFrom().item(response);
+        } catch (RuntimeException e) {
+            return Uni.createFrom().failure(GrpcErrors.toStatus(e));
+        }
+    }
+}

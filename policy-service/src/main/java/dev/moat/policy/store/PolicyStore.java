@@ -1,0 +1,369 @@
+package dev.moat.policy.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.moat.policy.network.SubnetId;
+import dev.moat.policy.network.VirtualNetwork;
+import dev.moat.policy.network.VirtualNetworkId;
+import dev.moat.policy.network.VirtualNetworks;
+import dev.moat.policy.network.Subnet;
+import dev.moat.policy.rules.Bypass;
+import dev.moat.policy.rules.DefaultAction;
+import dev.moat.policy.rules.IpRule;
+import dev.moat.policy.rules.NetworkRuleSet;
+import dev.moat.policy.rules.NetworkRuleSetValidator;
+import dev.moat.policy.rules.SubnetInput;
+import dev.moat.policy.rules.Validated;
+import dev.moat.policy.rules.VirtualNetworkInput;
+import dev.moat.policy.rules.VirtualNetworkRule;
+import dev.moat.policy.rules.VirtualNetworkValidator;
+
+/**
+ * JDBC storage of vaults' network rules and of virtual networks (H2 or PostgreSQL, schema by Flyway). Every write
+ * runs in {@link #write}, which serialises writers of all instances on the revision row and bumps the revision,
+ * so other instances see the change on their next poll.
+ */
+@ApplicationScoped
+public class PolicyStore {
+
+    private final DataSource dataSource;
+
+    public PolicyStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Work done inside one write transaction. */
+    @FunctionalInterface
+    public interface Write<T> {
+        T apply(Connection connection) throws SQLException;
+    }
+
+    /** Everything stored, for compiling a snapshot. */
+    public record State(long revision, Map<String, Optional<NetworkRuleSet>> vaults, VirtualNetworks networks) {
+    }
+
+    /**
+     * Runs {@code work} in a transaction that holds the global write lock (the revision row) and bumps the revision.
+     * An exception rolls everything back, so a rejected update changes nothing.
+     */
+    public <T> T write(Write<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                try (PreparedStatement lock = connection.prepareStatement(
+                        "SELECT revision FROM policy_revision WHERE id = 1 FOR UPDATE")) {
+                    lock.executeQuery().close();
+                }
+                T result = work.apply(connection);
+                try (PreparedStatement bump = connection.prepareStatement(
+                        "UPDATE policy_revision SET revision = revision + 1 WHERE id = 1")) {
+                    bump.executeUpdate();
+                }
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    /** Runs read-only work on one connection. */
+    public <T> T read(Write<T> work) {
+        try (Connection connection = dataSource.getConnection()) {
+            return work.apply(connection);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public long revision() {
+        try (Connection connection = dataSource.getConnection()) {
+            return revision(connection);
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    public State load() {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
+            try {
+                return new State(revision(connection), vaults(connection), networks(connection));
+            } finally {
+                connection.commit();
+            }
+        } catch (SQLException e) {
+            throw new StoreException(e);
+        }
+    }
+
+    private static long revision(Connection connection) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement("SELECT revision FROM policy_revision WHERE id = 1");
+                ResultSet rows = select.executeQuery()) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    /** Every vault, with its rules or empty for "no network rules". */
+    public Map<String, Optional<NetworkRuleSet>> vaults(Connection connection) throws SQLException {
+        Map<String, Optional<NetworkRuleSet>> vaults = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT name FROM vault ORDER BY name"); ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                vaults.put(rows.getString(1), Optional.empty());
+            }
+        }
+        for (String name : List.copyOf(vaults.keySet())) {
+            vaults.put(name, vault(connection, name).orElseThrow());
+        }
+        return vaults;
+    }
+
+    /** A vault's rules: empty when the vault is unknown; a present empty Optional when it has no network rules. */
+    public Optional<Optional<NetworkRuleSet>> vault(Connection connection, String vault) throws SQLException {
+        String name = normalise(vault);
+        DefaultAction defaultAction;
+        Bypass bypass;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT has_rules, default_action, bypass FROM vault WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                if (!rows.getBoolean(1)) {
+                    return Optional.of(Optional.empty());
+                }
+                defaultAction = DefaultAction.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "default_action"));
+                bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, "bypass"));
+            }
+        }
+        List<IpRule> ipRules = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT rule FROM vault_ip_rule WHERE vault = ? ORDER BY position")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    // re-checked per value only: what was valid when stored stays loadable after limits change
+                    if (!(NetworkRuleSetValidator.ipRule("ipRules", rows.getString(1)) instanceof Validated.Valid<IpRule> valid)) {
+                        throw corrupt(name, "ip rule " + rows.getString(1));
+                    }
+                    ipRules.add(valid.value());
+                }
+            }
+        }
+        List<VirtualNetworkRule> vnetRules = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT subnet_id, ignore_missing FROM vault_vnet_rule WHERE vault = ? ORDER BY position")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    SubnetId subnet = SubnetId.parse(rows.getString(1)).orElseThrow(() -> corrupt(name, "subnet id"));
+                    vnetRules.add(new VirtualNetworkRule(subnet, rows.getBoolean(2)));
+                }
+            }
+        }
+        return Optional.of(Optional.of(new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules)));
+    }
+
+    public void saveVault(Connection connection, String vault, Optional<NetworkRuleSet> rules) throws SQLException {
+        String name = normalise(vault);
+        deleteVault(connection, name);
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO vault (name, has_rules, default_action, bypass, updated_at) VALUES (?, ?, ?, ?, ?)")) {
+            insert.setString(1, name);
+            insert.setBoolean(2, rules.isPresent());
+            insert.setString(3, rules.map(r -> r.defaultAction().armName()).orElse(null));
+            insert.setString(4, rules.map(r -> r.bypass().armName()).orElse(null));
+            insert.setTimestamp(5, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO vault_ip_rule (vault, position, rule) VALUES (?, ?, ?)")) {
+            int position = 0;
+            for (IpRule rule : rules.get().ipRules()) {
+                insert.setString(1, name);
+                insert.setInt(2, position++);
+                insert.setString(3, rule.value());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO vault_vnet_rule (vault, position, subnet_id, ignore_missing) VALUES (?, ?, ?, ?)")) {
+            int position = 0;
+            for (VirtualNetworkRule rule : rules.get().virtualNetworkRules()) {
+                insert.setString(1, name);
+                insert.setInt(2, position++);
+                insert.setString(3, rule.subnetId().value());
+                insert.setBoolean(4, rule.ignoreMissingVnetServiceEndpoint());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** @return whether the vault existed */
+    public boolean deleteVault(Connection connection, String vault) throws SQLException {
+        String name = normalise(vault);
+        for (String table : List.of("vault_ip_rule", "vault_vnet_rule")) {
+            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM " + table + " WHERE vault = ?")) {
+                delete.setString(1, name);
+                delete.executeUpdate();
+            }
+        }
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM vault WHERE name = ?")) {
+            delete.setString(1, name);
+            return delete.executeUpdate() > 0;
+        }
+    }
+
+    public VirtualNetworks networks(Connection connection) throws SQLException {
+        Map<String, List<String>> prefixes = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT id FROM virtual_network ORDER BY id");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                prefixes.put(rows.getString(1), new ArrayList<>());
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT network_id, prefix FROM virtual_network_prefix ORDER BY network_id, position");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                prefixes.get(rows.getString(1)).add(rows.getString(2));
+            }
+        }
+        Map<String, Map<String, SubnetRow>> subnets = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT network_id, name, address_prefix FROM subnet ORDER BY network_id, name");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                subnets.computeIfAbsent(rows.getString(1), k -> new LinkedHashMap<>())
+                        .put(rows.getString(2), new SubnetRow(rows.getString(2), rows.getString(3), new ArrayList<>()));
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT network_id, subnet_name, service FROM subnet_service_endpoint ORDER BY network_id, subnet_name, service");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                subnets.get(rows.getString(1)).get(rows.getString(2)).services().add(rows.getString(3));
+            }
+        }
+        List<VirtualNetwork> networks = new ArrayList<>();
+        for (var network : prefixes.entrySet()) {
+            List<SubnetInput> subnetInputs = subnets.getOrDefault(network.getKey(), Map.of()).values().stream()
+                    .map(s -> new SubnetInput(s.name(), s.prefix(), s.services())).toList();
+            var validated = VirtualNetworkValidator.validate(
+                    new VirtualNetworkInput(network.getKey(), network.getValue(), subnetInputs));
+            if (!(validated instanceof Validated.Valid<VirtualNetwork> valid)) {
+                throw corrupt(network.getKey(), validated.violations().toString());
+            }
+            networks.add(valid.value());
+        }
+        return VirtualNetworks.of(networks);
+    }
+
+    public void saveNetwork(Connection connection, VirtualNetwork network) throws SQLException {
+        String id = network.id().value();
+        deleteNetwork(connection, network.id());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO virtual_network (id, updated_at) VALUES (?, ?)")) {
+            insert.setString(1, id);
+            insert.setTimestamp(2, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO virtual_network_prefix (network_id, position, prefix) VALUES (?, ?, ?)")) {
+            int position = 0;
+            for (var prefix : network.addressPrefixes()) {
+                insert.setString(1, id);
+                insert.setInt(2, position++);
+                insert.setString(3, prefix.toCanonicalString());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+        for (Subnet subnet : network.subnets()) {
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO subnet (network_id, name, address_prefix) VALUES (?, ?, ?)")) {
+                insert.setString(1, id);
+                insert.setString(2, subnet.name());
+                insert.setString(3, subnet.addressPrefix().toCanonicalString());
+                insert.executeUpdate();
+            }
+            try (PreparedStatement insert = connection.prepareStatement(
+                    "INSERT INTO subnet_service_endpoint (network_id, subnet_name, service) VALUES (?, ?, ?)")) {
+                for (String service : subnet.serviceEndpoints()) {
+                    insert.setString(1, id);
+                    insert.setString(2, subnet.name());
+                    insert.setString(3, service);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
+        }
+    }
+
+    /** @return whether the network existed */
+    public boolean deleteNetwork(Connection connection, VirtualNetworkId network) throws SQLException {
+        // ids are stored as the user spelled them; ARM compares them case-insensitively
+        String existing = null;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT id FROM virtual_network WHERE LOWER(id) = ?")) {
+            select.setString(1, network.value().toLowerCase(Locale.ROOT));
+            try (ResultSet rows = select.executeQuery()) {
+                if (rows.next()) {
+                    existing = rows.getString(1);
+                }
+            }
+        }
+        if (existing == null) {
+            return false;
+        }
+        for (String sql : List.of("DELETE FROM subnet_service_endpoint WHERE network_id = ?",
+                "DELETE FROM subnet WHERE network_id = ?",
+                "DELETE FROM virtual_network_prefix WHERE network_id = ?",
+                "DELETE FROM virtual_network WHERE id = ?")) {
+            try (PreparedStatement delete = connection.prepareStatement(sql)) {
+                delete.setString(1, existing);
+                delete.executeUpdate();
+            }
+        }
+        return true;
+    }
+
+    /** Vault names compare case-insensitively, as DNS host names do. */
+    public static String normalise(String vault) {
+        return vault.toLowerCase(Locale.ROOT);
+    }
+
+    private static IllegalStateException corrupt(String what, String detail) {
+        return new IllegalStateException("stored policy for " + what + " is unreadable: " + detail);
+    }
+
+    private record SubnetRow(String name, String prefix, List<String> services) {
+    }
+}
