@@ -25,10 +25,9 @@ public record CheckInput(String vault, IPAddress clientAddress, String sourceSub
         if (clientAddress.isIPv6() && clientAddress.isIPv4Convertible()) {
             clientAddress = clientAddress.toIPv4();
         }
-        if (!clientAddress.isIPv4() || clientAddress.isMultiple()) {
+        if (!clientAddress.isIPv4() || clientAddress.isPrefixed()) {
             throw new IllegalArgumentException("client address " + clientAddress + " is not a single IPv4 address");
         }
-        clientAddress = clientAddress.withoutPrefixLength();
         sourceSubnetId = blankToNull(sourceSubnetId);
         callerApplicationId = blankToNull(callerApplicationId);
     }
@@ -40,7 +39,7 @@ public record CheckInput(String vault, IPAddress clientAddress, String sourceSub
      */
     public static CheckInput of(String vault, String clientAddress, String sourceSubnetId, String callerApplicationId) {
         IPAddress address = Ipv4.parse(clientAddress).orElseThrow(() -> new IllegalArgumentException(
-                "client address '" + clientAddress + "' is not an IPv4 address"));
+                "client address '" + clientAddress + "' is not a single IPv4 address"));
         return new CheckInput(vault, address, sourceSubnetId, callerApplicationId);
     }
 
