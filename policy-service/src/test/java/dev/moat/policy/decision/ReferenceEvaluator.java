@@ -1,0 +1,119 @@
+package dev.moat.policy.decision;
+
+import dev.moat.policy.decision.Decision.Allowed;
+import dev.moat.policy.decision.Decision.Denied;
+import dev.moat.policy.network.ReservedBlocks;
+import dev.moat.policy.network.Subnet;
+import dev.moat.policy.network.VirtualNetworks;
+import dev.moat.policy.rules.Bypass;
+import dev.moat.policy.rules.DefaultAction;
+import dev.moat.policy.rules.IpRule;
+import dev.moat.policy.rules.NetworkRuleSet;
+import dev.moat.policy.rules.VirtualNetworkRule;
+import dev.moat.policy.trust.TrustedService;
+import dev.moat.policy.trust.TrustedServiceCatalog;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The firewall's decision written as plainly as possible: the architecture's rules in order, linear scans,
+ * {@code IPAddress.contains}. Slow, and only for tests: the compiled {@link PolicySnapshot} must agree with it.
+ */
+final class ReferenceEvaluator {
+
+    private final Map<String, Optional<NetworkRuleSet>> vaults;
+    private final VirtualNetworks networks;
+    private final TrustedServiceCatalog catalog;
+
+    ReferenceEvaluator(Map<String, Optional<NetworkRuleSet>> vaults, VirtualNetworks networks, TrustedServiceCatalog catalog) {
+        this.vaults = vaults;
+        this.networks = networks;
+        this.catalog = catalog;
+    }
+
+    Decision decide(CheckInput input) {
+        // An unknown vault is denied.
+        Optional<NetworkRuleSet> found = null;
+        for (Map.Entry<String, Optional<NetworkRuleSet>> vault : vaults.entrySet()) {
+            if (lower(vault.getKey()).equals(lower(input.vault()))) {
+                found = vault.getValue();
+            }
+        }
+        if (found == null) {
+            return Denied.unknownVault(input.vault());
+        }
+
+        // 1. No network rules, or defaultAction Allow.
+        if (found.isEmpty() || found.get().defaultAction() == DefaultAction.ALLOW) {
+            return new Allowed(Reason.DEFAULT_ALLOW, null, null, null);
+        }
+        NetworkRuleSet rules = found.get();
+
+        // 2. Trusted service, when bypass is AzureServices.
+        if (rules.bypass() == Bypass.AZURE_SERVICES) {
+            Optional<TrustedService> service = catalog.find(input.callerApplicationId());
+            if (service.isPresent()) {
+                return new Allowed(Reason.TRUSTED_SERVICE, null, service.get(), null);
+            }
+        }
+
+        // 3. The source subnet: named by the caller, else the longest prefix among Key Vault-enabled subnets.
+        String subnetId = null;
+        boolean keyVaultEnabled = false;
+        if (input.sourceSubnetId() != null) {
+            subnetId = input.sourceSubnetId();
+            for (var network : networks.all()) {
+                for (Subnet subnet : network.subnets()) {
+                    if (subnet.id().key().equals(lower(subnetId)) && subnet.hasKeyVaultEndpoint()) {
+                        keyVaultEnabled = true;
+                    }
+                }
+            }
+        } else {
+            Subnet best = null;
+            for (var network : networks.all()) {
+                for (Subnet subnet : network.subnets()) {
+                    if (subnet.hasKeyVaultEndpoint() && subnet.addressPrefix().contains(input.clientAddress())
+                            && (best == null || moreSpecific(subnet, best))) {
+                        best = subnet;
+                    }
+                }
+            }
+            if (best != null) {
+                subnetId = best.id().value();
+                keyVaultEnabled = true;
+            }
+        }
+        if (subnetId != null && keyVaultEnabled) {
+            for (VirtualNetworkRule rule : rules.virtualNetworkRules()) {
+                if (rule.subnetId().key().equals(lower(subnetId))) {
+                    return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule.subnetId().value(), null, subnetId);
+                }
+            }
+        }
+
+        // 4. A public client address inside an IP rule; the first such rule in rule order is reported.
+        if (ReservedBlocks.overlapping(input.clientAddress()).isEmpty()) {
+            for (IpRule rule : rules.ipRules()) {
+                if (rule.address().contains(input.clientAddress())) {
+                    return new Allowed(Reason.IP_RULE, rule.value(), null, subnetId);
+                }
+            }
+        }
+
+        // 5. Nothing admits it.
+        return Denied.noMatchingRule(input.clientAddress(), subnetId);
+    }
+
+    /** Longer prefix wins; between equal prefixes (different networks), the smaller id. */
+    private static boolean moreSpecific(Subnet candidate, Subnet best) {
+        int a = candidate.addressPrefix().getNetworkPrefixLength();
+        int b = best.addressPrefix().getNetworkPrefixLength();
+        return a > b || (a == b && candidate.id().key().compareTo(best.id().key()) < 0);
+    }
+
+    private static String lower(String s) {
+        return s.toLowerCase(Locale.ROOT);
+    }
+}
