@@ -14,6 +14,8 @@ import jakarta.ws.rs.core.UriInfo;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import dev.moat.audit.change.Change;
 import dev.moat.audit.change.ChangeFilter;
 import dev.moat.audit.change.ResourceKind;
@@ -40,6 +42,7 @@ public class ChangeResource {
     }
 
     @GET
+    @Operation(summary = "Get one management change by its id")
     @Path("/{eventId}")
     public ChangeView get(@PathParam("eventId") String eventId) throws SQLException {
         return queries.find(eventId).map(c -> ChangeView.of(c, json))
@@ -48,6 +51,7 @@ public class ChangeResource {
 
     /** Changes newest first; every filter is optional and they all must hold. */
     @GET
+    @Operation(summary = "List management changes newest first: who changed what, before and after")
     public ListView<ChangeView> list(@QueryParam("vault") String vault, @QueryParam("kind") String kind,
             @QueryParam("resourceId") String resourceId, @QueryParam("from") String from, @QueryParam("to") String to,
             @QueryParam("limit") String limit, @QueryParam("cursor") String cursor, @Context UriInfo uri)

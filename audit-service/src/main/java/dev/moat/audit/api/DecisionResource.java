@@ -13,6 +13,8 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import dev.moat.audit.common.Page;
 import dev.moat.audit.config.AuditConfig;
 import dev.moat.audit.decision.Decision;
@@ -34,6 +36,7 @@ public class DecisionResource {
     }
 
     @GET
+    @Operation(summary = "Get one decision by its id (the x-moat-decision-id a client received)")
     @Path("/{eventId}")
     public DecisionView get(@PathParam("eventId") String eventId) throws SQLException {
         return queries.find(eventId).map(DecisionView::of)
@@ -42,6 +45,7 @@ public class DecisionResource {
 
     /** Decisions newest first; every filter is optional and they all must hold. */
     @GET
+    @Operation(summary = "List decisions newest first, filtered, with cursor paging")
     public ListView<DecisionView> list(@BeanParam DecisionParams params, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) throws SQLException {
         DecisionFilter filter = params.toFilter();

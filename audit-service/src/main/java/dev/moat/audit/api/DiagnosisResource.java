@@ -2,6 +2,7 @@ package dev.moat.audit.api;
 
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Locale;
 
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -10,6 +11,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
 
 import dev.moat.audit.config.AuditConfig;
 import dev.moat.audit.diagnosis.Diagnoser;
@@ -38,6 +41,7 @@ public class DiagnosisResource {
      * @param to   exclusive end, RFC 3339; default now
      */
     @GET
+    @Operation(summary = "Diagnose a vault's firewall denials over a time window, with the rule that would admit each client")
     public DiagnosisView diagnose(@PathParam("vault") String vault, @QueryParam("from") String from,
             @QueryParam("to") String to) throws SQLException {
         String name = QueryParams.text("vault", vault, 128);
@@ -47,7 +51,7 @@ public class DiagnosisResource {
         start = start == null ? end.minus(config.defaultWindow()) : start;
         QueryParams.window(start, end);
         FirewallDenials denials = queries.firewallDenials(name, start, end, config.maxGroups());
-        return DiagnosisView.of(Diagnoser.diagnose(name.toLowerCase(java.util.Locale.ROOT), start, end,
+        return DiagnosisView.of(Diagnoser.diagnose(name.toLowerCase(Locale.ROOT), start, end,
                 denials.groups(), queries.denialsByLayer(name, start, end), denials.truncated()));
     }
 }

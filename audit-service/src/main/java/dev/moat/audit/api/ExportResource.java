@@ -20,6 +20,8 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import dev.moat.audit.decision.DecisionFilter;
 import dev.moat.audit.store.ChangeQueries;
 import dev.moat.audit.store.DecisionQueries;
@@ -47,6 +49,7 @@ public class ExportResource {
     }
 
     @GET
+    @Operation(summary = "Export decisions as JSON Lines in the field names of Azure's AuditEvent, oldest first")
     @Produces(JSON_LINES)
     public Response export(@BeanParam DecisionParams params) {
         DecisionFilter filter = params.toFilter();

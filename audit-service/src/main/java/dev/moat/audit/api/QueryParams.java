@@ -15,6 +15,8 @@ import dev.moat.audit.network.Ipv4;
 final class QueryParams {
 
     private static final int MAX_ECHO = 100;
+    private static final Instant EARLIEST = Instant.parse("0001-01-01T00:00:00Z");
+    private static final Instant LATEST = Instant.parse("9999-12-31T23:59:59.999999999Z");
 
     private QueryParams() {
     }
@@ -25,10 +27,14 @@ final class QueryParams {
             return null;
         }
         try {
-            return OffsetDateTime.parse(value.trim()).toInstant();
+            Instant time = OffsetDateTime.parse(value.trim()).toInstant();
+            if (!time.isBefore(EARLIEST) && !time.isAfter(LATEST)) {
+                return time;
+            }
         } catch (DateTimeParseException e) {
-            throw bad(name, value, "an RFC 3339 time such as 2024-05-01T12:00:00Z");
+            // answered below
         }
+        throw bad(name, value, "an RFC 3339 time from year 0001 to 9999, such as 2024-05-01T12:00:00Z");
     }
 
     static int limit(String value, int defaultLimit, int maxLimit) {

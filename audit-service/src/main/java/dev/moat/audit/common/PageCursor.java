@@ -12,6 +12,10 @@ import java.util.Optional;
  */
 public record PageCursor(Instant time, String eventId) {
 
+    /** Years 0001 to 9999, the range both databases store. */
+    private static final long MIN_SECONDS = Instant.parse("0001-01-01T00:00:00Z").getEpochSecond();
+    private static final long MAX_SECONDS = Instant.parse("9999-12-31T23:59:59Z").getEpochSecond();
+
     public String encode() {
         String plain = time.getEpochSecond() + "." + time.getNano() + "|" + eventId;
         return Base64.getUrlEncoder().withoutPadding().encodeToString(plain.getBytes(StandardCharsets.UTF_8));
@@ -28,7 +32,7 @@ public record PageCursor(Instant time, String eventId) {
             }
             long seconds = Long.parseLong(plain.substring(0, dot));
             long nanos = Long.parseLong(plain.substring(dot + 1, bar));
-            if (nanos < 0 || nanos > 999_999_999) {
+            if (nanos < 0 || nanos > 999_999_999 || seconds < MIN_SECONDS || seconds > MAX_SECONDS) {
                 return Optional.empty();
             }
             return Optional.of(new PageCursor(Instant.ofEpochSecond(seconds, nanos), plain.substring(bar + 1)));

@@ -115,7 +115,8 @@ public class EventConsumer {
                 consume();
             } catch (WakeupException e) {
                 // shutdown
-            } catch (KafkaException | IllegalStateException e) {
+            } catch (RuntimeException e) {
+                // Whatever broke (broker authorization, a closed pool), keep trying: events wait in Kafka meanwhile.
                 failures++;
                 state = ConsumerState.failed(e.toString());
                 LOG.errorf(e, "Event consumer failed; starting a new one");

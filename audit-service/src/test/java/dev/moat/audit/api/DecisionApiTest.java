@@ -172,6 +172,7 @@ class DecisionApiTest {
             "limit, ten",
             "from, yesterday",
             "to, 2024-13-01T00:00:00Z",
+            "from, +10000-01-01T00:00:00Z",
             "layer, Kernel",
             "authorizationType, Magic",
             "clientAddress, 300.1.2.3",

@@ -16,6 +16,12 @@ class PageCursorTest {
         assertThat(PageCursor.decode(cursor.encode())).contains(cursor);
     }
 
+    @Test
+    void a_cursor_beyond_year_9999_is_no_cursor() {
+        String farFuture = new PageCursor(Instant.parse("+10000-01-01T00:00:00Z"), "id").encode();
+        assertThat(PageCursor.decode(farFuture)).isEmpty();
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"not-a-cursor", "", "!!!", "MTIzNA", "eC55fGlk"})
     void text_this_service_did_not_make_is_no_cursor(String text) {

@@ -7,12 +7,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+
+import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.Test;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.moat.audit.store.Database;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Publisher;
@@ -38,6 +43,9 @@ class EventIngestTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static Publisher publisher;
+
+    @Inject
+    Database database;
 
     @BeforeAll
     static void connect() {
@@ -147,6 +155,31 @@ class EventIngestTest {
 
         ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
         assertThat(header(deadLetter, "moat_dlq_reason")).isEqualTo("layer has the value 9, which this version does not know");
+    }
+
+    @Test
+    void an_event_the_database_refuses_is_dead_lettered_and_the_rest_of_its_batch_is_stored() throws Exception {
+        String refused = "refused-" + UUID.randomUUID().toString().substring(0, 8);
+        String vault = newVault();
+        try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+            sql.execute("ALTER TABLE decision_event ADD CONSTRAINT test_refuses CHECK (vault NOT LIKE 'refused-%')");
+        }
+        try {
+            DecisionEvent bad = Events.firewallDenial(refused, "198.51.100.20", Instant.now()).build();
+            DecisionEvent good = Events.firewallDenial(vault, "198.51.100.21", Instant.now()).build();
+            publisher.decision(bad);
+            publisher.decision(good);
+
+            ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(refused);
+            assertThat(header(deadLetter, "moat_dlq_reason")).startsWith("the database refused the event (SQLState 23");
+            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", good.getEventId())
+                    .then().statusCode(200));
+            given().get("/api/v1/decisions/{id}", bad.getEventId()).then().statusCode(404);
+        } finally {
+            try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+                sql.execute("ALTER TABLE decision_event DROP CONSTRAINT test_refuses");
+            }
+        }
     }
 
     @Test

@@ -1,0 +1,156 @@
+package dev.moat.audit.postgres;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.hasSize;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.path.json.JsonPath;
+
+import dev.moat.audit.retention.RetentionPurge;
+import dev.moat.audit.store.EventStore;
+import dev.moat.audit.support.AuditKafkaResource;
+import dev.moat.audit.support.Events;
+import dev.moat.audit.support.Publisher;
+import dev.moat.audit.support.Stored;
+import dev.moat.proto.events.v1.DecisionEvent;
+
+/** The same SQL on PostgreSQL, the production store: ingest from Kafka, every query, the purge. */
+@QuarkusTest
+@TestProfile(PostgresProfile.class)
+@QuarkusTestResource(AuditKafkaResource.class)
+class PostgresStoreTest {
+
+    private static final Instant T0 = Instant.parse("2024-10-01T10:00:00.123456Z");
+
+    private static Publisher publisher;
+
+    @Inject
+    EventStore store;
+
+    @Inject
+    RetentionPurge purge;
+
+    @BeforeAll
+    static void connect() {
+        publisher = new Publisher();
+    }
+
+    @AfterAll
+    static void disconnect() {
+        publisher.close();
+    }
+
+    private static String newVault() {
+        return "pg-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Test
+    void readiness_reports_the_postgresql_datasource() {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
+                .statusCode(200)
+                .body("checks.find { it.name == 'Database connections health check' }.data.postgresql", equalTo("UP")));
+    }
+
+    @Test
+    void events_from_kafka_are_stored_once_and_poison_is_passed_over() {
+        String vault = newVault();
+        DecisionEvent event = Events.firewallDenial(vault, "203.0.113.7", T0).build();
+        publisher.decision(event);
+        publisher.decision(event);
+        publisher.send(AuditKafkaResource.DECISIONS, vault, "garbage".getBytes(StandardCharsets.UTF_8),
+                Publisher.headers("poison", "dev.moat.events.v1.DecisionEvent"));
+        DecisionEvent marker = Events.ipRuleAllow(vault, "203.0.113.8", T0.plusSeconds(1)).build();
+        publisher.decision(marker);
+        publisher.change(Events.networkRuleChange(vault, T0).build());
+
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/decisions/{id}", marker.getEventId())
+                .then().statusCode(200));
+        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+                .body("value.eventId", equalTo(List.of(marker.getEventId(), event.getEventId())))
+                .body("value[1].time", equalTo("2024-10-01T10:00:00.123456Z"))
+                .body("value[1].isAddressAuthorized", equalTo(false));
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("vault", vault)
+                .get("/api/v1/changes").then().body("value", hasSize(1)).body("value[0].after.defaultAction", equalTo("Deny")));
+    }
+
+    @Test
+    void filters_and_pages_work_on_postgresql() throws Exception {
+        String vault = newVault();
+        List<DecisionEvent.Builder> events = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            events.add(Events.firewallDenial(vault, "203.0.113." + (10 + i), T0.plusSeconds(i / 2)));
+        }
+        events.add(Events.firewallDenial(vault, "198.51.100.1", T0).setOperation("KeySign"));
+        Stored.decisions(store, events.toArray(DecisionEvent.Builder[]::new));
+
+        List<String> seen = new ArrayList<>();
+        JsonPath page = given().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24")
+                .queryParam("outcome", "denied").queryParam("layer", "firewall").queryParam("limit", "2")
+                .get("/api/v1/decisions").then().statusCode(200).extract().jsonPath();
+        seen.addAll(page.getList("value.eventId"));
+        while (page.getString("nextLink") != null) {
+            page = given().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
+                    .extract().jsonPath();
+            seen.addAll(page.getList("value.eventId"));
+        }
+        assertThat(seen).hasSize(5).doesNotHaveDuplicates();
+        given().queryParam("vault", vault).queryParam("operation", "keysign").get("/api/v1/decisions").then()
+                .body("value", hasSize(1)).body("value[0].callerIp", equalTo("198.51.100.1"));
+    }
+
+    @Test
+    void the_diagnosis_and_the_export_work_on_postgresql() throws Exception {
+        String vault = newVault();
+        Stored.decisions(store,
+                Events.firewallDenial(vault, "203.0.113.7", T0),
+                Events.firewallDenial(vault, "203.0.113.7", T0.plusSeconds(10)).setOperation("SecretList"));
+        Stored.changes(store, Events.networkRuleChange(vault, T0.minusSeconds(10)));
+
+        given().queryParam("from", T0.minusSeconds(60).toString()).queryParam("to", T0.plusSeconds(60).toString())
+                .get("/api/v1/vaults/{vault}/diagnosis", vault).then()
+                .statusCode(200)
+                .body("clients[0].clientAddress", equalTo("203.0.113.7"))
+                .body("clients[0].count", equalTo(2))
+                .body("clients[0].operations", equalTo(List.of("SecretGet", "SecretList")))
+                .body("clients[0].remedy.rule", equalTo("203.0.113.7"));
+        String export = given().queryParam("vault", vault).get("/api/v1/decisions/export").then()
+                .statusCode(200).extract().asString();
+        assertThat(export.lines()).hasSize(2).allSatisfy(line -> assertThat(line)
+                .contains("\"resourceId\":\"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/" + vault + "\""));
+    }
+
+    @Test
+    void the_purge_works_on_postgresql() throws Exception {
+        String vault = newVault();
+        DecisionEvent.Builder old = Events.firewallDenial(vault, "203.0.113.1", Instant.now().minus(Duration.ofDays(100)));
+        Stored.decisions(store, old);
+
+        purge.purge();
+
+        given().get("/api/v1/decisions/{id}", old.getEventId()).then().statusCode(404)
+                .body("error.message", containsString(old.getEventId()));
+        given().get("/q/metrics").then().body(containsString("moat_audit_events_stored_total"));
+        given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/vaults/{vault}/diagnosis"));
+        given().get("/q/health/ready").then().body("checks.name", hasItem("Kafka event consumer"));
+    }
+}
