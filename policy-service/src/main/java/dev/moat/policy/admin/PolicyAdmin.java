@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.google.protobuf.Timestamp;
 
@@ -46,11 +47,15 @@ public class PolicyAdmin {
     private final PolicyState state;
     private final NetworkRuleSetValidator validator;
 
+    @Inject
     public PolicyAdmin(PolicyStore store, PolicyState state, PolicyConfig config) {
+        this(store, state, new Limits(config.limits().maxIpRules(), config.limits().maxVirtualNetworkRules()));
+    }
+
+    public PolicyAdmin(PolicyStore store, PolicyState state, Limits limits) {
         this.store = store;
         this.state = state;
-        this.validator = new NetworkRuleSetValidator(
-                new Limits(config.limits().maxIpRules(), config.limits().maxVirtualNetworkRules()));
+        this.validator = new NetworkRuleSetValidator(limits);
     }
 
     /** A vault's rules: empty for "no network rules". */

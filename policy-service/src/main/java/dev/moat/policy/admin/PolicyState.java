@@ -1,5 +1,6 @@
 package dev.moat.policy.admin;
 
+import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -7,6 +8,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -29,20 +31,25 @@ public class PolicyState {
     private static final Logger LOG = Logger.getLogger(PolicyState.class);
 
     private final PolicyStore store;
-    private final PolicyConfig config;
     private final TrustedServiceCatalog catalog;
+    private final Duration pollInterval;
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private ScheduledExecutorService poller;
 
     private record Loaded(long revision, PolicySnapshot snapshot) {
     }
 
+    @Inject
     public PolicyState(PolicyStore store, PolicyConfig config) {
-        this.store = store;
-        this.config = config;
-        this.catalog = TrustedServiceCatalog.defaultsPlus(config.trustedServices().orElse(java.util.List.of()).stream()
+        this(store, TrustedServiceCatalog.defaultsPlus(config.trustedServices().orElse(java.util.List.of()).stream()
                 .map(e -> TrustedService.operatorDefined(e.name(), e.applicationId(), e.scenario()))
-                .toList());
+                .toList()), config.propagation().pollInterval());
+    }
+
+    public PolicyState(PolicyStore store, TrustedServiceCatalog catalog, Duration pollInterval) {
+        this.store = store;
+        this.catalog = catalog;
+        this.pollInterval = pollInterval;
     }
 
     void onStart(@Observes StartupEvent event) {
@@ -57,7 +64,7 @@ public class PolicyState {
     public void start() {
         reload();
         poller = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "policy-revision-poller"));
-        long interval = config.propagation().pollInterval().toMillis();
+        long interval = pollInterval.toMillis();
         poller.scheduleWithFixedDelay(this::reloadIfChanged, interval, interval, TimeUnit.MILLISECONDS);
     }
 
