@@ -25,8 +25,6 @@ public record DecisionFilter(
         String applicationId,
         String operation) {
 
-    public static final DecisionFilter ALL = builder().build();
-
     public static Builder builder() {
         return new Builder();
     }

@@ -77,6 +77,8 @@ public class DeadLetters {
             properties.put(ProducerConfig.ACKS_CONFIG, "all");
             properties.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
             properties.put(ProducerConfig.CLIENT_ID_CONFIG, "moat-audit-dlq");
+            // A missing topic or an absent broker must not block the consumer longer than the send timeout.
+            properties.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.consumer().deadLetterTimeout().toMillis());
             producer = new KafkaProducer<>(properties, new ByteArraySerializer(), new ByteArraySerializer());
         }
         return producer;

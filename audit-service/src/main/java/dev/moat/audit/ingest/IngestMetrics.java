@@ -57,8 +57,4 @@ public class IngestMetrics {
     void lag(long records) {
         lag.set(records);
     }
-
-    public long deadLetteredCount() {
-        return (long) deadLettered.count();
-    }
 }

@@ -32,17 +32,11 @@ final class Where {
         return when(value == null ? null : value.toLowerCase(Locale.ROOT), "LOWER(" + column + ") = ?");
     }
 
-    Where clause(String clause, Object... values) {
-        clauses.add(clause);
-        parameters.addAll(List.of(values));
-        return this;
-    }
-
     /** Only events older than the cursor in (time, id) descending order. */
     Where after(PageCursor cursor) {
         if (cursor != null) {
-            clause("(event_time < ? OR (event_time = ? AND event_id < ?))", cursor.time(), cursor.time(),
-                    cursor.eventId());
+            clauses.add("(event_time < ? OR (event_time = ? AND event_id < ?))");
+            parameters.addAll(List.of(cursor.time(), cursor.time(), cursor.eventId()));
         }
         return this;
     }
