@@ -11,8 +11,9 @@ import java.util.Objects;
  * @param vault               vault name (compared case-insensitively, as DNS does)
  * @param clientAddress       the client's IPv4 address; an IPv4-mapped IPv6 address ({@code ::ffff:1.2.3.4}, as
  *                            dual-stack sockets report IPv4 peers) is taken as the IPv4 address it carries
- * @param sourceSubnetId      full id of the subnet the request came through when a trusted edge says so; null or
- *                            blank to resolve it from the client address
+ * @param sourceSubnetId      full id of the subnet the request came through when a trusted edge says so (compared
+ *                            ignoring ASCII case, as ARM compares ids); null or blank to resolve it from the client
+ *                            address
  * @param callerApplicationId the token's {@code appid}/{@code azp}; null or blank when unknown
  */
 public record CheckInput(String vault, IPAddress clientAddress, String sourceSubnetId, String callerApplicationId) {

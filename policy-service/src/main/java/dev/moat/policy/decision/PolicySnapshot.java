@@ -13,15 +13,14 @@ import dev.moat.policy.rules.NetworkRuleSet;
 import dev.moat.policy.rules.VirtualNetworkRule;
 import dev.moat.policy.trust.TrustedService;
 import dev.moat.policy.trust.TrustedServiceCatalog;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * Everything the firewall needs to decide, compiled for fast evaluation and immutable: the caller keeps the
@@ -130,8 +129,7 @@ public final class PolicySnapshot {
         if (input.sourceSubnetId() != null) {
             // A trusted edge named the subnet: believe it over the address (the address may be NATed).
             subnetId = input.sourceSubnetId();
-            String key = subnetId.toLowerCase(Locale.ROOT);
-            enabledSubnetKey = subnets.isKeyVaultEnabled(key) ? key : null;
+            enabledSubnetKey = subnets.keyVaultEnabledKey(subnetId);
         } else {
             int s = subnets.longestPrefixMatch(address);
             subnetId = s < 0 ? null : subnets.ids[s];
@@ -208,16 +206,26 @@ public final class PolicySnapshot {
     /** The subnets that can attribute a request to themselves: those with the Microsoft.KeyVault endpoint. */
     private static final class SubnetIndex {
 
-        final Set<String> enabledKeys;
         final RangeIndex byAddress;
         final String[] ids;
         final String[] keys;
+        // Open addressing over keys[], probed with an ASCII-case-insensitive hash of the id as received, so that
+        // looking up a named subnet neither lower-cases (allocates) nor re-hashes a 150-character id twice.
+        final int[] slots;
 
-        private SubnetIndex(Set<String> enabledKeys, RangeIndex byAddress, String[] ids, String[] keys) {
-            this.enabledKeys = enabledKeys;
+        private SubnetIndex(RangeIndex byAddress, String[] ids, String[] keys) {
             this.byAddress = byAddress;
             this.ids = ids;
             this.keys = keys;
+            this.slots = new int[Integer.highestOneBit(Math.max(1, keys.length) * 2) * 2];
+            Arrays.fill(slots, -1);
+            for (int i = 0; i < keys.length; i++) {
+                int slot = AsciiCase.hash(keys[i]) & (slots.length - 1);
+                while (slots[slot] >= 0 && !keys[slots[slot]].equals(keys[i])) {
+                    slot = (slot + 1) & (slots.length - 1);
+                }
+                slots[slot] = i;
+            }
         }
 
         static SubnetIndex of(VirtualNetworks networks) {
@@ -235,20 +243,27 @@ public final class PolicySnapshot {
             long[] last = new long[n];
             String[] ids = new String[n];
             String[] keys = new String[n];
-            Set<String> enabledKeys = new HashSet<>();
             for (int i = 0; i < n; i++) {
                 Subnet subnet = enabled.get(i);
                 first[i] = Ipv4.first(subnet.addressPrefix());
                 last[i] = Ipv4.last(subnet.addressPrefix());
                 ids[i] = subnet.id().value();
                 keys[i] = subnet.id().key();
-                enabledKeys.add(keys[i]);
             }
-            return new SubnetIndex(Collections.unmodifiableSet(enabledKeys), RangeIndex.build(first, last), ids, keys);
+            return new SubnetIndex(RangeIndex.build(first, last), ids, keys);
         }
 
-        boolean isKeyVaultEnabled(String key) {
-            return enabledKeys.contains(key);
+        /** The lower-case id of the Key Vault-enabled subnet with this id (ignoring ASCII case), or null. */
+        String keyVaultEnabledKey(String subnetId) {
+            int slot = AsciiCase.hash(subnetId) & (slots.length - 1);
+            while (slots[slot] >= 0) {
+                String key = keys[slots[slot]];
+                if (AsciiCase.equalsLowerCase(subnetId, key)) {
+                    return key;
+                }
+                slot = (slot + 1) & (slots.length - 1);
+            }
+            return null;
         }
 
         int longestPrefixMatch(long address) {

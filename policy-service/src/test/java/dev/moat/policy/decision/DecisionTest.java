@@ -218,6 +218,18 @@ class DecisionTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
+    void matches_a_named_subnet_ignoring_ascii_case_only(Engine engine) {
+        vaults.put("vault", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of(APP_SUBNET))));
+        // U+212A KELVIN SIGN lower-cases to 'k' in Java, but ARM ids are ASCII: a look-alike is another id.
+        String lookalike = APP_SUBNET.replace("Network", "Networ\u212A");
+
+        assertThat(decide(engine, "vault", "198.51.100.20", APP_SUBNET.toUpperCase(), null).reason())
+                .isEqualTo(Reason.VIRTUAL_NETWORK_RULE);
+        assertThat(decide(engine, "vault", "198.51.100.20", lookalike, null).reason()).isEqualTo(Reason.DENIED);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
     void resolves_the_longest_prefix_among_nested_subnets_of_different_networks(Engine engine) {
         String wide = subnetId("hub", "wide");
         String narrow = subnetId("spoke", "narrow");

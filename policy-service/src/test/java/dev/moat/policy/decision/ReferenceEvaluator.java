@@ -65,7 +65,7 @@ final class ReferenceEvaluator {
             subnetId = input.sourceSubnetId();
             for (var network : networks.all()) {
                 for (Subnet subnet : network.subnets()) {
-                    if (subnet.id().key().equals(lower(subnetId)) && subnet.hasKeyVaultEndpoint()) {
+                    if (subnet.id().key().equals(asciiLower(subnetId)) && subnet.hasKeyVaultEndpoint()) {
                         keyVaultEnabled = true;
                     }
                 }
@@ -87,7 +87,7 @@ final class ReferenceEvaluator {
         }
         if (subnetId != null && keyVaultEnabled) {
             for (VirtualNetworkRule rule : rules.virtualNetworkRules()) {
-                if (rule.subnetId().key().equals(lower(subnetId))) {
+                if (rule.subnetId().key().equals(asciiLower(subnetId))) {
                     return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule.subnetId().value(), null, subnetId);
                 }
             }
@@ -115,5 +115,14 @@ final class ReferenceEvaluator {
 
     private static String lower(String s) {
         return s.toLowerCase(Locale.ROOT);
+    }
+
+    /** ARM ids compare ignoring ASCII case only. */
+    private static String asciiLower(String s) {
+        StringBuilder lower = new StringBuilder(s.length());
+        for (char c : s.toCharArray()) {
+            lower.append(c >= 'A' && c <= 'Z' ? Character.toLowerCase(c) : c);
+        }
+        return lower.toString();
     }
 }
