@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import dev.moat.policy.admin.Actor;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.admin.PolicyState;
+import dev.moat.policy.auth.CallerAuthInterceptor;
 import dev.moat.policy.rules.NetworkRuleSet;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
 import dev.moat.proto.policy.v1.DeleteVaultResponse;
@@ -135,9 +136,9 @@ public class AdminGrpcService implements NetworkPolicyAdmin {
         return ProtoMapping.vault(vault.toLowerCase(java.util.Locale.ROOT), rules);
     }
 
-    /** The authenticated caller; authentication of admin calls is documented in the module README. */
+    /** The caller authenticated by {@link CallerAuthInterceptor}. */
     private static Actor actor() {
-        return Actor.UNKNOWN;
+        return CallerAuthInterceptor.currentActor();
     }
 
     private static <T> Uni<T> call(Supplier<T> work) {

@@ -14,7 +14,16 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import dev.moat.testing.tokens.SigningKey;
 
 import dev.moat.proto.events.v1.ChangeAction;
 import dev.moat.proto.events.v1.ChangeEvent;
@@ -50,16 +59,26 @@ import io.quarkus.test.junit.QuarkusTest;
 /** policy-service over real gRPC, with its H2 store and a real Kafka broker for change events. */
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PolicyAuthResource.class)
 class PolicyGrpcTest {
 
     private static final String VNET = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/app";
     private static final String SUBNET = VNET + "/subnets/web";
 
     @GrpcClient("policy")
-    DecisionServiceBlockingStub decisions;
+    DecisionServiceBlockingStub anonymousDecisions;
 
     @GrpcClient("policy")
+    NetworkPolicyAdminBlockingStub anonymousAdmin;
+
+    DecisionServiceBlockingStub decisions;
     NetworkPolicyAdminBlockingStub admin;
+
+    @BeforeEach
+    void authenticate() {
+        decisions = anonymousDecisions.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Check")));
+        admin = anonymousAdmin.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
+    }
 
     @GrpcClient("policy")
     HealthGrpc.HealthBlockingStub health;
@@ -225,6 +244,49 @@ class PolicyGrpcTest {
         assertThat(mine.get(1).getKind()).isEqualTo(ResourceKind.RESOURCE_KIND_NETWORK_RULE_SET);
         assertThat(mine.get(1).getBeforeJson()).doesNotContain("203.0.113.0/24");
         assertThat(mine.get(1).getAfterJson()).contains("203.0.113.0/24");
+        assertThat(mine.get(1).getActor().getObjectId()).isEqualTo("admin-oid");
+        assertThat(mine.get(1).getActor().getTenantId()).isEqualTo("t1");
+    }
+
+    static Stream<Arguments> refusedCallers() {
+        SigningKey stranger = SigningKey.generate(Path.of(System.getProperty("java.io.tmpdir"), "stranger-" + System.nanoTime()));
+        return Stream.of(
+                Arguments.of("no token", null, Status.Code.UNAUTHENTICATED),
+                Arguments.of("not a JWT", "garbage", Status.Code.UNAUTHENTICATED),
+                Arguments.of("expired", PolicyAuthResource.key.token("moat", "moat-policy", List.of("Policy.Admin"),
+                        Duration.ofMinutes(-5), Map.of()), Status.Code.UNAUTHENTICATED),
+                Arguments.of("signed by another key", stranger.token("moat", "moat-policy", List.of("Policy.Admin"),
+                        Duration.ofMinutes(5), Map.of()), Status.Code.UNAUTHENTICATED),
+                Arguments.of("another audience", PolicyAuthResource.key.token("moat", "https://management.localhost",
+                        List.of("Policy.Admin"), Duration.ofMinutes(5), Map.of()), Status.Code.UNAUTHENTICATED),
+                Arguments.of("another issuer", PolicyAuthResource.key.token("someone", "moat-policy",
+                        List.of("Policy.Admin"), Duration.ofMinutes(5), Map.of()), Status.Code.UNAUTHENTICATED),
+                Arguments.of("the check role only", PolicyAuthResource.token("Policy.Check"), Status.Code.PERMISSION_DENIED),
+                Arguments.of("no role", PolicyAuthResource.token(), Status.Code.PERMISSION_DENIED));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refusedCallers")
+    void the_admin_api_refuses_anyone_but_an_authenticated_administrator(String who, String token, Status.Code code) {
+        var stub = token == null ? anonymousAdmin : anonymousAdmin.withInterceptors(PolicyAuthResource.bearer(token));
+
+        assertThatThrownBy(() -> stub.registerVault(RegisterVaultRequest.newBuilder().setVault("intruded").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(code));
+        assertThat(check("intruded", "203.0.113.1", "").getReason()).isEqualTo(Reason.REASON_UNKNOWN_VAULT);
+    }
+
+    @Test
+    void check_is_refused_without_the_check_role() {
+        var adminOnly = anonymousDecisions.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
+        assertThatThrownBy(() -> adminOnly.check(CheckRequest.newBuilder().setVault("openvault")
+                .setClientAddress("203.0.113.1").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.PERMISSION_DENIED));
+        assertThatThrownBy(() -> anonymousDecisions.check(CheckRequest.newBuilder().setVault("openvault")
+                .setClientAddress("203.0.113.1").build()))
+                .isInstanceOfSatisfying(StatusRuntimeException.class,
+                        e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
     }
 
     @Test
