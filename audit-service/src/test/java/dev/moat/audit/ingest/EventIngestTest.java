@@ -15,17 +15,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -46,6 +52,9 @@ class EventIngestTest {
 
     @Inject
     Database database;
+
+    @Inject
+    MeterRegistry registry;
 
     @BeforeAll
     static void connect() {
@@ -179,6 +188,42 @@ class EventIngestTest {
             try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE decision_event DROP CONSTRAINT test_refuses");
             }
+        }
+    }
+
+    @Test
+    void offsets_wait_for_a_failing_store_and_the_event_is_stored_once_it_recovers() throws Exception {
+        double failuresBefore = storeFailures();
+        DecisionEvent event = Events.firewallDenial(newVault(), "198.51.100.30", Instant.now()).build();
+        try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+            // Not a problem with the data: the store is unavailable, so the batch must wait, not be skipped.
+            sql.execute("ALTER TABLE decision_event RENAME TO decision_event_away");
+        }
+        RecordMetadata published;
+        try {
+            published = publisher.decision(event);
+            await().atMost(WAIT).until(() -> storeFailures() > failuresBefore);
+            assertThat(committedOffset(published)).isLessThanOrEqualTo(published.offset());
+        } finally {
+            try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+                sql.execute("ALTER TABLE decision_event_away RENAME TO decision_event");
+            }
+        }
+
+        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", event.getEventId())
+                .then().statusCode(200));
+        await().atMost(WAIT).until(() -> committedOffset(published) > published.offset());
+    }
+
+    private double storeFailures() {
+        return registry.find("moat.audit.store.failures").counter().count();
+    }
+
+    private static long committedOffset(RecordMetadata record) throws Exception {
+        try (Admin admin = KafkaBrokerResource.broker().admin()) {
+            OffsetAndMetadata committed = admin.listConsumerGroupOffsets("moat-audit").partitionsToOffsetAndMetadata()
+                    .get(30, TimeUnit.SECONDS).get(new TopicPartition(record.topic(), record.partition()));
+            return committed == null ? 0 : committed.offset();
         }
     }
 

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -23,8 +24,8 @@ public final class Publisher implements AutoCloseable {
             ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, KafkaBrokerResource.broker().bootstrapServers(),
             ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new ByteArraySerializer());
 
-    public void decision(DecisionEvent event) {
-        send(AuditKafkaResource.DECISIONS, event.getVault(), event.toByteArray(),
+    public RecordMetadata decision(DecisionEvent event) {
+        return send(AuditKafkaResource.DECISIONS, event.getVault(), event.toByteArray(),
                 headers(event.getEventId(), "dev.moat.events.v1.DecisionEvent"));
     }
 
@@ -34,9 +35,9 @@ public final class Publisher implements AutoCloseable {
     }
 
     /** Sends anything, for poison records. */
-    public void send(String topic, String key, byte[] value, RecordHeaders headers) {
+    public RecordMetadata send(String topic, String key, byte[] value, RecordHeaders headers) {
         try {
-            producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
+            return producer.send(new ProducerRecord<>(topic, null, key, value, headers)).get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("could not publish to " + topic, e);
         }
