@@ -38,6 +38,9 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
             if (!reason.allows()) {
                 throw new IllegalArgumentException(reason + " does not allow");
             }
+            if ((reason == Reason.TRUSTED_SERVICE) != (trustedService != null)) {
+                throw new IllegalArgumentException("a trusted service is named exactly when the reason is TRUSTED_SERVICE");
+            }
         }
 
         @Override
