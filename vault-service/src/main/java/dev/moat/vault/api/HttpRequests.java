@@ -1,23 +1,32 @@
 package dev.moat.vault.api;
 
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.ws.rs.core.HttpHeaders;
 
+import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.pipeline.DataPlaneRequest;
 import io.vertx.core.http.HttpServerRequest;
 
 /** Turns the framework's request into the pipeline's {@link DataPlaneRequest}. */
-final class HttpRequests {
+@ApplicationScoped
+public class HttpRequests {
 
-    private HttpRequests() {
+    private final String subnetHeader;
+
+    public HttpRequests(VaultConfig config) {
+        this.subnetHeader = config.firewall().subnetHeader().orElse(null);
     }
 
-    static DataPlaneRequest of(HttpServerRequest request, HttpHeaders headers) {
+    public DataPlaneRequest of(HttpServerRequest request, HttpHeaders headers) {
         return new DataPlaneRequest(
                 headers.getHeaderString(HttpHeaders.HOST),
                 request.method().name(),
                 request.path(),
                 request.remoteAddress().hostAddress(),
+                request.localAddress().port(),
                 request.headers().getAll("X-Forwarded-For"),
+                subnetHeader == null ? null : request.getHeader(subnetHeader),
+                headers.getHeaderString(HttpHeaders.AUTHORIZATION),
                 headers.getHeaderString("x-ms-client-request-id"));
     }
 }

@@ -51,6 +51,31 @@ public final class KeyVaultErrors {
                 + "Client address: " + from + "\r\nCaller: " + caller + "\r\nVault: " + vault, "ForbiddenByFirewall");
     }
 
+    /**
+     * Not authenticated: 401 with the challenge, so that the Azure SDK fetches a token and retries
+     * (azure-compat.md section 1). A missing token gets Azure's exact {@code AKV10000} text.
+     */
+    public static Response unauthorized(String message, String challenge) {
+        Response r = error(401, "Unauthorized", message, null);
+        return Response.fromResponse(r).header("WWW-Authenticate", challenge).build();
+    }
+
+    /** Public network access is disabled on the vault and the caller is not a trusted service. */
+    public static Response publicNetworkAccessDisabled(String clientAddress, String caller, String vault) {
+        return error(403, "Forbidden", "Public network access is disabled and request is not from a trusted service "
+                + "nor via an approved private link.\r\nCaller: " + caller + "\r\nVault: " + vault
+                + "\r\nClient address: " + clientAddress, "ForbiddenByConnection");
+    }
+
+    /** No access policy grants the operation; Azure's text (azure-compat.md section 5.5). */
+    public static Response forbiddenByPolicy(String caller, String category, String permission, String vault,
+            String location) {
+        return error(403, "Forbidden", "The user, group or application '" + caller + "' does not have " + category
+                + " " + permission + " permission on key vault '" + vault + ";location=" + location
+                + "'. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125287",
+                "ForbiddenByPolicy");
+    }
+
     /** policy-service could not be asked: the request is refused, never let through. */
     public static Response firewallUnavailable() {
         return error(503, "ServiceUnavailable",

@@ -10,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import dev.moat.vault.pipeline.DataPlanePipeline;
+import dev.moat.vault.pipeline.Operation;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -24,9 +25,11 @@ import io.vertx.core.http.HttpServerRequest;
 public class SecretsResource {
 
     private final DataPlanePipeline pipeline;
+    private final HttpRequests requests;
 
-    public SecretsResource(DataPlanePipeline pipeline) {
+    public SecretsResource(DataPlanePipeline pipeline, HttpRequests requests) {
         this.pipeline = pipeline;
+        this.requests = requests;
     }
 
     /** {@code GET /secrets/{name}} and {@code GET /secrets/{name}/} (the SDK's "latest version" form). */
@@ -34,13 +37,13 @@ public class SecretsResource {
     @Path("/{name}{slash:/?}")
     public Response getLatest(@PathParam("name") String name, @Context HttpServerRequest request,
             @Context HttpHeaders headers) {
-        return pipeline.run(HttpRequests.of(request, headers), "SecretGet", () -> KeyVaultErrors.secretNotFound(name));
+        return pipeline.run(requests.of(request, headers), Operation.SECRET_GET, () -> KeyVaultErrors.secretNotFound(name));
     }
 
     @GET
     @Path("/{name}/{version}")
     public Response getVersion(@PathParam("name") String name, @PathParam("version") String version,
             @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        return pipeline.run(HttpRequests.of(request, headers), "SecretGet", () -> KeyVaultErrors.secretNotFound(name));
+        return pipeline.run(requests.of(request, headers), Operation.SECRET_GET, () -> KeyVaultErrors.secretNotFound(name));
     }
 }

@@ -2,10 +2,12 @@ package dev.moat.vault.config;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
 /** vault-service configuration, prefix {@code moat.vault}. Defaults are documented in the module README. */
 @ConfigMapping(prefix = "moat.vault")
@@ -15,23 +17,145 @@ public interface VaultConfig {
     @WithDefault("vault.localhost")
     String dnsSuffix();
 
+    /**
+     * Host names (without port) of the bare host that serves the management plane and the token endpoint.
+     * Any other host that is not a vault host gets Key Vault's 404.
+     */
+    @WithDefault("localhost,127.0.0.1")
+    List<String> managementHosts();
+
+    /**
+     * The port clients use to reach this service, when it differs from the port it listens on (behind a proxy or a
+     * port mapping). Empty: the port the request arrived on. It goes into the challenge's {@code resource}, the
+     * data-plane audience and the built-in issuer's {@code iss}.
+     */
+    Optional<Integer> publicPort();
+
     /** Name of this instance in events; defaults to the host name. */
     Optional<String> instanceId();
+
+    Tls tls();
+
+    Auth auth();
+
+    TokenIssuer tokenIssuer();
+
+    Management management();
 
     Firewall firewall();
 
     Events events();
+
+    interface Tls {
+        /**
+         * PEM certificate chain to serve. Empty (with {@link #keyFile()} empty too): a local CA and a server
+         * certificate are generated on first start under {@code ${moat.data-dir}/vault/tls/}.
+         */
+        Optional<String> certFile();
+
+        /** PEM private key of {@link #certFile()}. */
+        Optional<String> keyFile();
+    }
+
+    interface Auth {
+        /**
+         * Tenant named in the challenge's {@code authorization} URL: the SDK asks for tokens in this tenant, so it
+         * should be the tenant its clients are configured with (azure-compat.md section 1.2).
+         */
+        @WithDefault("00000000-0000-0000-0000-00000000c0de")
+        String tenantId();
+
+        /**
+         * Authority in the challenge's {@code authorization} URL (without the tenant). Empty: the bare host,
+         * {@code https://localhost[:port]}, where the built-in issuer answers.
+         */
+        Optional<String> authority();
+
+        /** Audience of management-plane tokens. */
+        @WithDefault("https://management.localhost")
+        String managementAudience();
+
+        /** Leeway for {@code exp} and {@code nbf}. */
+        @WithDefault("60s")
+        Duration clockSkew();
+
+        /**
+         * Further token issuers whose tokens are accepted (Entra ID, Keycloak, ...), by any name. The built-in issuer
+         * is trusted whenever it is enabled.
+         */
+        Map<String, Issuer> issuers();
+
+        interface Issuer {
+            /**
+             * Expected {@code iss}; {@code {tenant}} stands for the token's {@code tid}, for example
+             * {@code https://login.microsoftonline.com/{tenant}/v2.0}.
+             */
+            String issuer();
+
+            /** JWKS of the issuer: an {@code https://} URL, or the path of a JSON file. */
+            String jwks();
+        }
+    }
+
+    interface TokenIssuer {
+        /** Serves {@code POST /{tenant}/oauth2/v2.0/token} on the bare host. Off by default; on in the local stack. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** Lifetime of issued tokens. */
+        @WithDefault("1h")
+        Duration tokenLifetime();
+
+        /** Registered clients, by client (application) id. */
+        Map<String, Client> clients();
+
+        interface Client {
+            /**
+             * The client secret's hash: {@code pbkdf2-sha256:<iterations>:<salt, base64>:<hash, base64>}. Generate
+             * one with {@code java -cp quarkus-app/app/... dev.moat.vault.issuer.SecretHash <secret>} (see README).
+             */
+            String secretHash();
+
+            /** Object id of the client's service principal (the token's {@code oid}). */
+            String objectId();
+
+            /** Display name, for logs. */
+            Optional<String> displayName();
+
+            /** Tenant of the client; defaults to {@code moat.vault.auth.tenant-id}. */
+            Optional<String> tenantId();
+        }
+    }
+
+    interface Management {
+        /**
+         * Object ids of administrators: they may read and change every vault and every virtual network. Any other
+         * authenticated caller may create vaults, and reads and changes the vaults it created (their owner).
+         */
+        @WithName("administrators")
+        Optional<List<String>> administrators();
+    }
 
     interface Firewall {
         /** How long a data-plane request waits for policy-service before it is refused with 503 (fail closed). */
         @WithDefault("500ms")
         Duration deadline();
 
+        /** How long a management call waits for policy-service's admin API. */
+        @WithDefault("5s")
+        Duration adminDeadline();
+
         /**
          * Peers whose {@code X-Forwarded-For} is believed (IPv4 addresses or CIDR ranges). Empty: the TCP peer is
          * the client, whatever the headers say.
          */
         Optional<List<String>> trustedProxies();
+
+        /**
+         * Header in which a trusted proxy names the full ARM id of the subnet a request came through. Empty: no
+         * source subnet is ever taken from a request. From an untrusted peer the header is ignored.
+         */
+        Optional<String> subnetHeader();
     }
 
     interface Events {

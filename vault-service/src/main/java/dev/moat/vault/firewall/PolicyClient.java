@@ -25,8 +25,8 @@ public class PolicyClient {
     private final DecisionServiceBlockingStub stub;
     private final long deadlineMillis;
 
-    public PolicyClient(@GrpcClient("policy") DecisionServiceBlockingStub stub, VaultConfig config) {
-        this.stub = stub;
+    public PolicyClient(@GrpcClient("policy") DecisionServiceBlockingStub stub, VaultConfig config, ServiceToken token) {
+        this.stub = token.configured() ? stub.withCallCredentials(token) : stub;
         this.deadlineMillis = config.firewall().deadline().toMillis();
     }
 

@@ -2,16 +2,32 @@ package dev.moat.vault.origin;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Pattern;
 
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 
 /**
- * The one place that decides which address a request comes from. The TCP peer is the client unless the peer is a
+ * The one place that decides where a request comes from. The TCP peer is the client unless the peer is a
  * configured trusted proxy; then the right-most {@code X-Forwarded-For} entry that is not itself a trusted proxy is
- * the client. Entries left of it are client-controlled and never believed.
+ * the client. Entries left of it are client-controlled and never believed. The source subnet comes only from the
+ * configured subnet header of a trusted proxy; from any other peer that header is ignored.
  */
 public final class OriginResolver {
+
+    /** Full ARM id of a subnet, the only form a trusted proxy may name. */
+    private static final Pattern SUBNET_ID = Pattern.compile(
+            "/subscriptions/[^/\\s]+/resourceGroups/[^/\\s]+/providers/Microsoft\\.Network/virtualNetworks/[^/\\s]+"
+                    + "/subnets/[^/\\s]+", Pattern.CASE_INSENSITIVE);
+
+    /**
+     * Where a request comes from.
+     *
+     * @param clientAddress the client's address
+     * @param sourceSubnet full ARM id of the subnet a trusted proxy says the request came through; empty when none
+     */
+    public record Origin(String clientAddress, String sourceSubnet) {
+    }
 
     private final List<IPAddress> trustedProxies;
 
@@ -26,6 +42,26 @@ public final class OriginResolver {
             parsed.add(address.toPrefixBlock());
         }
         this.trustedProxies = List.copyOf(parsed);
+    }
+
+    /**
+     * @param peer the TCP peer address
+     * @param forwardedFor the values of every {@code X-Forwarded-For} header, in order
+     * @param subnetHeader the value of the configured source-subnet header, or null
+     * @throws InvalidOriginException when a trusted proxy forwarded an entry that is not an IP address or a subnet
+     *         that is not a subnet id
+     */
+    public Origin resolve(String peer, List<String> forwardedFor, String subnetHeader) {
+        String client = clientAddress(peer, forwardedFor);
+        if (subnetHeader == null || subnetHeader.isBlank() || !isTrusted(parse(peer, "peer address"))) {
+            return new Origin(client, "");
+        }
+        String subnet = subnetHeader.trim();
+        if (!SUBNET_ID.matcher(subnet).matches()) {
+            throw new InvalidOriginException("source subnet '" + subnet + "' is not a subnet id (/subscriptions/{s}"
+                    + "/resourceGroups/{rg}/providers/Microsoft.Network/virtualNetworks/{vnet}/subnets/{subnet})");
+        }
+        return new Origin(client, subnet);
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.moat.vault.pipeline;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.Supplier;
 
@@ -17,20 +18,32 @@ import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.proto.policy.v1.Caller;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
+import dev.moat.proto.policy.v1.Reason;
+import dev.moat.vault.access.AccessPolicies;
 import dev.moat.vault.api.KeyVaultErrors;
+import dev.moat.vault.auth.Authentication;
+import dev.moat.vault.auth.Challenges;
+import dev.moat.vault.auth.Endpoint;
+import dev.moat.vault.auth.Endpoints;
+import dev.moat.vault.auth.Identity;
+import dev.moat.vault.auth.TokenValidator;
 import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.events.DecisionPublisher;
 import dev.moat.vault.firewall.FirewallAnswer;
 import dev.moat.vault.firewall.PolicyClient;
 import dev.moat.vault.origin.OriginResolver;
 import dev.moat.vault.origin.VaultHost;
+import dev.moat.vault.vaults.Vault;
+import dev.moat.vault.vaults.VaultStore;
 
 /**
  * The one path every data-plane operation takes, in the order of ARCHITECTURE.md: route, authenticate, resolve the
  * origin, ask the firewall, check the access policy, run the operation, publish the decision. Nothing of the operation
- * runs before the checks allow it, and every request that names a vault produces exactly one decision event.
+ * runs before the checks allow it, and every request that reaches an existing vault produces exactly one decision
+ * event.
  */
 @ApplicationScoped
 public class DataPlanePipeline {
@@ -41,14 +54,23 @@ public class DataPlanePipeline {
     private static final Logger LOG = Logger.getLogger(DataPlanePipeline.class);
 
     private final VaultHost hosts;
+    private final VaultStore vaults;
+    private final TokenValidator tokens;
+    private final Endpoints endpoints;
+    private final Challenges challenges;
     private final OriginResolver origins;
     private final PolicyClient firewall;
     private final DecisionPublisher events;
     private final String instance;
 
-    public DataPlanePipeline(VaultConfig config, PolicyClient firewall, DecisionPublisher events) {
+    public DataPlanePipeline(VaultConfig config, VaultStore vaults, TokenValidator tokens, Endpoints endpoints,
+            Challenges challenges, PolicyClient firewall, DecisionPublisher events) {
         this.hosts = new VaultHost(config.dnsSuffix());
-        this.origins = new OriginResolver(config.firewall().trustedProxies().orElse(java.util.List.of()));
+        this.vaults = vaults;
+        this.tokens = tokens;
+        this.endpoints = endpoints;
+        this.challenges = challenges;
+        this.origins = new OriginResolver(config.firewall().trustedProxies().orElse(List.of()));
         this.firewall = firewall;
         this.events = events;
         this.instance = config.instanceId().orElseGet(DataPlanePipeline::hostName);
@@ -57,20 +79,20 @@ public class DataPlanePipeline {
     /**
      * Runs one data-plane request.
      *
-     * @param operation Key Vault operation name, for example "SecretGet"
+     * @param operation the Key Vault operation, which names the permission the access policy must grant
      * @param body the operation itself; called only when every check allowed the request
      */
-    public Response run(DataPlaneRequest request, String operation, Supplier<Response> body) {
+    public Response run(DataPlaneRequest request, Operation operation, Supplier<Response> body) {
         long started = System.nanoTime();
         Instant received = Instant.now();
-        var vault = hosts.vaultOf(request.host());
+        var vault = hosts.vaultOf(request.host()).flatMap(vaults::find);
         if (vault.isEmpty()) {
             return KeyVaultErrors.vaultNotFound(request.host());
         }
         DecisionEvent.Builder event = DecisionEvent.newBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(received.getEpochSecond()).setNanos(received.getNano()))
-                .setVault(vault.get())
-                .setOperation(operation)
+                .setVault(vault.get().name())
+                .setOperation(operation.operationName())
                 .setHttpMethod(request.method())
                 .setRequestPath(request.path())
                 .setSource(instance)
@@ -91,21 +113,40 @@ public class DataPlanePipeline {
         return Response.fromResponse(response).header(DECISION_ID_HEADER, decided.getEventId()).build();
     }
 
-    private Response decide(DataPlaneRequest request, String operation, String vault, DecisionEvent.Builder event,
+    private Response decide(DataPlaneRequest request, Operation operation, Vault vault, DecisionEvent.Builder event,
             Supplier<Response> body) {
-        String client;
+        String name = vault.name();
+        // The client address goes into every event, also of requests refused before the firewall.
+        OriginResolver.Origin origin;
         try {
-            client = origins.clientAddress(request.peerAddress(), request.forwardedFor());
+            origin = origins.resolve(request.peerAddress(), request.forwardedFor(), request.sourceSubnet());
         } catch (OriginResolver.InvalidOriginException e) {
             deny(event, Layer.LAYER_FIREWALL, e.getMessage());
             return KeyVaultErrors.badParameter(e.getMessage());
         }
-        event.setCallerIp(client);
+        event.setCallerIp(origin.clientAddress());
+
+        Endpoint endpoint = endpoints.of(request.localPort());
+        Authentication authentication = tokens.validate(request.authorization(), endpoint.dataPlaneAudiences(), endpoint);
+        if (authentication instanceof Authentication.Failed failed) {
+            deny(event, Layer.LAYER_AUTHENTICATION, failed.message());
+            return KeyVaultErrors.unauthorized(keyVaultText(failed), challenges.dataPlane(endpoint));
+        }
+        Identity caller = ((Authentication.Authenticated) authentication).identity();
+        event.setIdentity(dev.moat.proto.events.v1.Identity.newBuilder()
+                .setTenantId(caller.tenantId())
+                .setObjectId(caller.objectId())
+                .setApplicationId(caller.applicationId()));
 
         FirewallAnswer answer = firewall.check(CheckRequest.newBuilder()
-                .setVault(vault)
-                .setOperation(operation)
-                .setClientAddress(client)
+                .setVault(name)
+                .setOperation(operation.operationName())
+                .setClientAddress(origin.clientAddress())
+                .setSourceSubnetId(origin.sourceSubnet())
+                .setCaller(Caller.newBuilder()
+                        .setTenantId(caller.tenantId())
+                        .setObjectId(caller.objectId())
+                        .setApplicationId(caller.applicationId()))
                 .setCorrelationId(event.getCorrelationId())
                 .build());
         if (answer instanceof FirewallAnswer.Unavailable unavailable) {
@@ -122,13 +163,40 @@ public class DataPlanePipeline {
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
             LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
-                    vault, client, decision.getReason(), decision.getDecisionId());
-            return KeyVaultErrors.forbiddenByFirewall(client, decision.getResolvedSubnetId(), "unauthenticated", vault);
+                    name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
+            return KeyVaultErrors.forbiddenByFirewall(origin.clientAddress(), decision.getResolvedSubnetId(),
+                    caller.describe(), name);
         }
+        if (vault.properties().publicNetworkAccessDisabled() && decision.getReason() != Reason.REASON_TRUSTED_SERVICE) {
+            event.setIsAddressAuthorized(false)
+                    .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED);
+            deny(event, Layer.LAYER_FIREWALL, "public network access is disabled on the vault");
+            return KeyVaultErrors.publicNetworkAccessDisabled(origin.clientAddress(), caller.describe(), name);
+        }
+
+        if (!AccessPolicies.allows(vault.properties().accessPolicies(), caller, operation.category(),
+                operation.permission())) {
+            String category = operation.category().jsonName();
+            deny(event, Layer.LAYER_ACCESS_POLICY, "no access policy grants " + category + " " + operation.permission()
+                    + " to " + caller.describe());
+            return KeyVaultErrors.forbiddenByPolicy(caller.describe(), category, operation.permission(), name,
+                    vault.location());
+        }
+        event.setIsAccessPolicyMatch(true);
 
         Response response = body.get();
         event.setResult(Result.RESULT_ALLOWED).setLayer(Layer.LAYER_OPERATION);
         return response;
+    }
+
+    /** Azure prefixes its 401 messages with an AKV code; clients and runbooks match on them. */
+    private static String keyVaultText(Authentication.Failed failed) {
+        return switch (failed.failure()) {
+            case MISSING -> "AKV10000: " + failed.message();
+            case WRONG_AUDIENCE -> "AKV10022: " + failed.message();
+            case WRONG_ISSUER -> "AKV10032: " + failed.message();
+            default -> "AKV10012: " + failed.message();
+        };
     }
 
     private static void deny(DecisionEvent.Builder event, Layer layer, String reason) {

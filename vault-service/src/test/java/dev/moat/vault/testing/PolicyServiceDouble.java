@@ -1,11 +1,15 @@
-package dev.moat.vault.pipeline;
+package dev.moat.vault.testing;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -13,20 +17,56 @@ import java.util.function.Function;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
+import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.DeleteVaultResponse;
+import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
+import dev.moat.proto.policy.v1.DeleteVirtualNetworkResponse;
+import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.GetVirtualNetworkRequest;
+import dev.moat.proto.policy.v1.IpRule;
+import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc;
+import dev.moat.proto.policy.v1.NetworkRuleSet;
+import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
+import dev.moat.proto.policy.v1.Reason;
+import dev.moat.proto.policy.v1.RegisterVaultRequest;
+import dev.moat.proto.policy.v1.Subnet;
+import dev.moat.proto.policy.v1.VaultNetworkRules;
+import dev.moat.proto.policy.v1.VirtualNetwork;
+import dev.moat.proto.policy.v1.VirtualNetworkRule;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import io.grpc.Contexts;
+import io.grpc.Metadata;
 import io.grpc.Server;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
+import io.grpc.Status;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * A real gRPC server speaking {@code moat.policy.v1.DecisionService} whose answers a test chooses, so that the
- * pipeline can be driven through allow, deny, slow and down. The real policy-service is exercised by the system tests.
+ * A real gRPC server standing in for policy-service: {@code DecisionService} with answers a test chooses (allow,
+ * deny, slow, down), and {@code NetworkPolicyAdmin} keeping vault rules and virtual networks in memory. The admin
+ * side validates a representative part of the source document's rules with policy-service's contract (all or
+ * nothing, INVALID_ARGUMENT listing every violation, NOT_FOUND for unknown things); the real rules are tested in
+ * policy-service and in the system tests.
  */
 public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager {
 
-    static volatile Function<CheckRequest, CheckResponse> answer;
-    static volatile Duration delay = Duration.ZERO;
-    static final CopyOnWriteArrayList<CheckRequest> received = new CopyOnWriteArrayList<>();
+    public static volatile Function<CheckRequest, CheckResponse> answer = request -> allow();
+    public static volatile Duration delay = Duration.ZERO;
+    /** When set, every admin call fails with this status (to show that nothing is half-applied). */
+    public static volatile Status adminFailure;
+    public static final CopyOnWriteArrayList<CheckRequest> received = new CopyOnWriteArrayList<>();
+    /** The {@code authorization} metadata of each admin call, in order. */
+    public static final CopyOnWriteArrayList<String> adminAuthorizations = new CopyOnWriteArrayList<>();
+    public static final Map<String, NetworkRuleSet> vaults = new ConcurrentHashMap<>();
+    /** Vaults registered without rules. */
+    public static final NetworkRuleSet NO_RULES = NetworkRuleSet.newBuilder().setDefaultAction("(none)").build();
+    public static final Map<String, VirtualNetwork> networks = new ConcurrentHashMap<>();
+
+    private static final io.grpc.Context.Key<String> AUTHORIZATION = io.grpc.Context.key("authorization");
     private static int port;
     private static Server server;
 
@@ -43,7 +83,36 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 "quarkus.grpc.clients.policy.host", "127.0.0.1");
     }
 
-    static synchronized void startServer() {
+    public static void reset() {
+        delay = Duration.ZERO;
+        adminFailure = null;
+        answer = request -> allow();
+        received.clear();
+        adminAuthorizations.clear();
+    }
+
+    public static CheckResponse allow() {
+        return CheckResponse.newBuilder()
+                .setAllowed(true).setReason(Reason.REASON_IP_RULE).setMatchedRule("127.0.0.0/8")
+                .setDecisionId(java.util.UUID.randomUUID().toString()).build();
+    }
+
+    public static CheckResponse deny(CheckRequest request) {
+        return CheckResponse.newBuilder()
+                .setAllowed(false).setReason(Reason.REASON_DENIED)
+                .setDecisionId(java.util.UUID.randomUUID().toString())
+                .setMessage("no rule admits " + request.getClientAddress()).build();
+    }
+
+    public static synchronized void startServer() {
+        ServerInterceptor captureAuthorization = new ServerInterceptor() {
+            @Override
+            public <Q, R> io.grpc.ServerCall.Listener<Q> interceptCall(io.grpc.ServerCall<Q, R> call, Metadata headers,
+                    io.grpc.ServerCallHandler<Q, R> next) {
+                String value = headers.get(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER));
+                return Contexts.interceptCall(io.grpc.Context.current().withValue(AUTHORIZATION, value), call, headers, next);
+            }
+        };
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
                     .addService(new DecisionServiceGrpc.DecisionServiceImplBase() {
@@ -57,6 +126,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                             });
                         }
                     })
+                    .addService(ServerInterceptors.intercept(new Admin(), captureAuthorization))
                     .build()
                     .start();
         } catch (IOException e) {
@@ -64,7 +134,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         }
     }
 
-    static synchronized void stopServer() throws InterruptedException {
+    public static synchronized void stopServer() throws InterruptedException {
         server.shutdownNow();
         server.awaitTermination(10, TimeUnit.SECONDS);
     }
@@ -76,5 +146,187 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** The admin API, in memory. */
+    private static final class Admin extends NetworkPolicyAdminGrpc.NetworkPolicyAdminImplBase {
+
+        private static final List<String> NON_PUBLIC = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10",
+                "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4");
+
+        private boolean failed(StreamObserver<?> observer) {
+            adminAuthorizations.add(String.valueOf(AUTHORIZATION.get()));
+            if (adminFailure != null) {
+                observer.onError(adminFailure.asRuntimeException());
+                return true;
+            }
+            return false;
+        }
+
+        @Override
+        public void registerVault(RegisterVaultRequest request, StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            NetworkRuleSet rules = request.hasNetworkAcls() ? normalise(request.getNetworkAcls()) : null;
+            List<String> violations = rules == null ? List.of() : violations(rules);
+            if (!violations.isEmpty()) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations))
+                        .asRuntimeException());
+                return;
+            }
+            vaults.put(request.getVault(), rules == null ? NO_RULES : rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void deleteVault(DeleteVaultRequest request, StreamObserver<DeleteVaultResponse> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            observer.onNext(DeleteVaultResponse.newBuilder().setDeleted(vaults.remove(request.getVault()) != null)
+                    .build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void getNetworkRuleSet(GetNetworkRuleSetRequest request, StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            if (!vaults.containsKey(request.getVault())) {
+                observer.onError(Status.NOT_FOUND.withDescription("vault '" + request.getVault() + "' is not known")
+                        .asRuntimeException());
+                return;
+            }
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void putVirtualNetwork(PutVirtualNetworkRequest request, StreamObserver<VirtualNetwork> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            VirtualNetwork.Builder network = request.getNetwork().toBuilder().clearSubnets();
+            List<String> violations = new ArrayList<>();
+            for (String prefix : request.getNetwork().getAddressPrefixesList()) {
+                if (cidr(prefix) == null) {
+                    violations.add("addressPrefixes: '" + prefix + "' is not an IPv4 CIDR range");
+                }
+            }
+            for (Subnet subnet : request.getNetwork().getSubnetsList()) {
+                IPAddress range = cidr(subnet.getAddressPrefix());
+                boolean inside = range != null && request.getNetwork().getAddressPrefixesList().stream()
+                        .map(PolicyServiceDouble::cidr).anyMatch(space -> space != null && space.contains(range));
+                if (!inside) {
+                    violations.add("subnet '" + subnet.getName() + "': address prefix '" + subnet.getAddressPrefix()
+                            + "' is not inside the network's address space");
+                }
+                network.addSubnets(subnet.toBuilder().setId(request.getNetwork().getId() + "/subnets/"
+                        + subnet.getName()));
+            }
+            if (!violations.isEmpty()) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations))
+                        .asRuntimeException());
+                return;
+            }
+            networks.put(request.getNetwork().getId().toLowerCase(Locale.ROOT), network.build());
+            observer.onNext(network.build());
+            observer.onCompleted();
+        }
+
+        @Override
+        public void getVirtualNetwork(GetVirtualNetworkRequest request, StreamObserver<VirtualNetwork> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            VirtualNetwork network = networks.get(request.getId().toLowerCase(Locale.ROOT));
+            if (network == null) {
+                observer.onError(Status.NOT_FOUND.withDescription("virtual network '" + request.getId()
+                        + "' does not exist").asRuntimeException());
+                return;
+            }
+            observer.onNext(network);
+            observer.onCompleted();
+        }
+
+        @Override
+        public void deleteVirtualNetwork(DeleteVirtualNetworkRequest request,
+                StreamObserver<DeleteVirtualNetworkResponse> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            observer.onNext(DeleteVirtualNetworkResponse.newBuilder()
+                    .setDeleted(networks.remove(request.getId().toLowerCase(Locale.ROOT)) != null).build());
+            observer.onCompleted();
+        }
+
+        private static VaultNetworkRules answer(String vault) {
+            NetworkRuleSet rules = vaults.get(vault);
+            VaultNetworkRules.Builder answer = VaultNetworkRules.newBuilder().setVault(vault);
+            if (rules != null && rules != NO_RULES) {
+                answer.setNetworkAcls(rules);
+            }
+            return answer.build();
+        }
+
+        private static NetworkRuleSet normalise(NetworkRuleSet rules) {
+            String action = rules.getDefaultAction().isEmpty() ? "Allow" : rules.getDefaultAction();
+            String bypass = rules.getBypass().isEmpty() ? "AzureServices" : rules.getBypass();
+            return rules.toBuilder()
+                    .setDefaultAction(action.equalsIgnoreCase("deny") ? "Deny" : action.equalsIgnoreCase("allow")
+                            ? "Allow" : action)
+                    .setBypass(bypass.equalsIgnoreCase("azureservices") ? "AzureServices"
+                            : bypass.equalsIgnoreCase("none") ? "None" : bypass)
+                    .build();
+        }
+
+        private static List<String> violations(NetworkRuleSet rules) {
+            List<String> violations = new ArrayList<>();
+            if (!List.of("Allow", "Deny").contains(rules.getDefaultAction())) {
+                violations.add("defaultAction: '" + rules.getDefaultAction() + "' is not Allow or Deny");
+            }
+            if (!List.of("AzureServices", "None").contains(rules.getBypass())) {
+                violations.add("bypass: '" + rules.getBypass() + "' is not AzureServices or None");
+            }
+            if (rules.getIpRulesCount() > 127) {
+                violations.add("ipRules: " + rules.getIpRulesCount() + " rules exceed the limit of 127");
+            }
+            for (IpRule rule : rules.getIpRulesList()) {
+                String value = rule.getValue();
+                IPAddress address = new IPAddressString(value).getAddress();
+                if (address == null || !address.isIPv4()) {
+                    violations.add("ipRules: '" + value + "' is not an IPv4 address or CIDR range");
+                } else if (address.isPrefixed() && address.getNetworkPrefixLength() >= 31) {
+                    violations.add("ipRules: '" + value + "' is a /31 or /32 range: use an individual IP address rule");
+                } else if (NON_PUBLIC.stream().map(PolicyServiceDouble::cidr)
+                        .anyMatch(block -> block.overlaps(address.toPrefixBlock()))) {
+                    violations.add("ipRules: '" + value + "' is not a public address range");
+                }
+            }
+            for (VirtualNetworkRule rule : rules.getVirtualNetworkRulesList()) {
+                if (rule.getIgnoreMissingVnetServiceEndpoint()) {
+                    continue;
+                }
+                String id = rule.getId().toLowerCase(Locale.ROOT);
+                int cut = id.indexOf("/subnets/");
+                VirtualNetwork network = cut < 0 ? null : networks.get(id.substring(0, cut));
+                boolean endpoint = network != null && network.getSubnetsList().stream()
+                        .anyMatch(s -> s.getId().equalsIgnoreCase(rule.getId())
+                                && s.getServiceEndpointsList().stream().anyMatch("Microsoft.KeyVault"::equalsIgnoreCase));
+                if (!endpoint) {
+                    violations.add("virtualNetworkRules: subnet '" + rule.getId() + "' does not exist or does not "
+                            + "have the Microsoft.KeyVault service endpoint");
+                }
+            }
+            return violations;
+        }
+    }
+
+    static IPAddress cidr(String value) {
+        IPAddress address = new IPAddressString(value).getAddress();
+        return address == null || !address.isIPv4() ? null : address.toPrefixBlock();
     }
 }

@@ -1,0 +1,381 @@
+package dev.moat.vault.management;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.moat.proto.policy.v1.IpRule;
+import dev.moat.proto.policy.v1.NetworkRuleSet;
+import dev.moat.proto.policy.v1.VirtualNetworkRule;
+import dev.moat.vault.access.AccessPolicyEntry;
+import dev.moat.vault.access.PermissionCategory;
+import dev.moat.vault.vaults.Vault;
+import dev.moat.vault.vaults.VaultProperties;
+
+/**
+ * ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Input is read field by field
+ * so that every bad value is a 400 naming the field and the value; unknown and output-only fields
+ * ({@code vaultUri}, {@code provisioningState}, ...) are ignored, so that a PUT of a GET's output is accepted and
+ * changes nothing.
+ */
+final class VaultJson {
+
+    static final int MAX_ACCESS_POLICIES = 1024;
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    /** What a PUT or PATCH body asks for. {@code networkAcls} is null when absent. */
+    record Input(String location, Map<String, String> tags, VaultProperties properties, boolean hasNetworkAcls,
+            NetworkRuleSet networkAcls) {
+    }
+
+    private VaultJson() {
+    }
+
+    // ---------------------------------------------------------------------------------------------- reading
+
+    /** A full PUT body; {@code existing} supplies nothing: PUT replaces the whole vault. */
+    static Input readPut(JsonNode body) {
+        requireObject(body, "the request body");
+        String location = text(body, "location", "location");
+        if (location == null || location.isBlank()) {
+            throw invalid("The 'location' property is required: the Azure region of the vault, for example 'westus'.");
+        }
+        JsonNode properties = body.get("properties");
+        if (properties == null || properties.isNull()) {
+            throw invalid("The 'properties' object is required (tenantId, sku, accessPolicies...).");
+        }
+        requireObject(properties, "properties");
+        VaultProperties defaults = new VaultProperties(null, "A", "standard", List.of(), true, 90, null, false,
+                "Enabled", false, false, false);
+        VaultProperties merged = readProperties(properties, defaults);
+        if (merged.tenantId() == null) {
+            throw invalid("The 'properties.tenantId' property is required: the tenant (a GUID) whose identities use "
+                    + "the vault.");
+        }
+        if (!properties.has("sku") || properties.get("sku").isNull()) {
+            throw invalid("The 'properties.sku' property is required, for example {\"family\":\"A\",\"name\":"
+                    + "\"standard\"}.");
+        }
+        boolean hasAcls = properties.has("networkAcls") && !properties.get("networkAcls").isNull();
+        return new Input(location.trim(), tags(body), merged, hasAcls,
+                hasAcls ? networkAcls(properties.get("networkAcls")) : null);
+    }
+
+    /** A PATCH body: what it names replaces what the vault has; the rest stays. */
+    static Input readPatch(JsonNode body, Vault existing) {
+        requireObject(body, "the request body");
+        Map<String, String> tags = body.has("tags") ? tags(body) : existing.tags();
+        JsonNode properties = body.get("properties");
+        if (properties == null || properties.isNull()) {
+            return new Input(existing.location(), tags, existing.properties(), false, null);
+        }
+        requireObject(properties, "properties");
+        boolean hasAcls = properties.has("networkAcls");
+        NetworkRuleSet acls = hasAcls && !properties.get("networkAcls").isNull()
+                ? networkAcls(properties.get("networkAcls")) : null;
+        return new Input(existing.location(), tags, readProperties(properties, existing.properties()), hasAcls, acls);
+    }
+
+    private static VaultProperties readProperties(JsonNode p, VaultProperties base) {
+        String tenantId = base.tenantId();
+        if (p.has("tenantId")) {
+            tenantId = text(p, "tenantId", "properties.tenantId");
+            if (tenantId == null || !ArmNames.GUID.matcher(tenantId).matches()) {
+                throw invalid("Invalid value '" + tenantId + "' for properties.tenantId: a tenant id is a GUID.");
+            }
+        }
+        String family = base.skuFamily();
+        String sku = base.skuName();
+        if (p.has("sku") && !p.get("sku").isNull()) {
+            JsonNode s = p.get("sku");
+            requireObject(s, "properties.sku");
+            String f = text(s, "family", "properties.sku.family");
+            if (f != null) {
+                if (!f.equalsIgnoreCase("A")) {
+                    throw invalid("Invalid value '" + f + "' for properties.sku.family: the only family is 'A'.");
+                }
+                family = "A";
+            }
+            String n = text(s, "name", "properties.sku.name");
+            if (n == null || !(n.equalsIgnoreCase("standard") || n.equalsIgnoreCase("premium"))) {
+                throw invalid("Invalid value '" + n + "' for properties.sku.name: expected 'standard' or 'premium'.");
+            }
+            sku = n.toLowerCase(Locale.ROOT);
+        }
+        List<AccessPolicyEntry> policies = p.has("accessPolicies") && !p.get("accessPolicies").isNull()
+                ? accessPolicies(p.get("accessPolicies")) : (p.has("accessPolicies") ? List.of() : base.accessPolicies());
+        boolean softDelete = bool(p, "enableSoftDelete", base.enableSoftDelete());
+        int retention = base.softDeleteRetentionInDays();
+        if (p.has("softDeleteRetentionInDays") && !p.get("softDeleteRetentionInDays").isNull()) {
+            JsonNode r = p.get("softDeleteRetentionInDays");
+            if (!r.canConvertToInt() || !r.isIntegralNumber() || r.asInt() < 7 || r.asInt() > 90) {
+                throw invalid("Invalid value '" + r.asText() + "' for properties.softDeleteRetentionInDays: an "
+                        + "integer from 7 to 90 is expected.");
+            }
+            retention = r.asInt();
+        }
+        Boolean purgeProtection = base.enablePurgeProtection();
+        if (p.has("enablePurgeProtection")) {
+            purgeProtection = p.get("enablePurgeProtection").isNull() ? null
+                    : bool(p, "enablePurgeProtection", false);
+        }
+        boolean rbac = bool(p, "enableRbacAuthorization", base.enableRbacAuthorization());
+        if (rbac) {
+            throw invalid("Invalid value 'true' for properties.enableRbacAuthorization: Moat authorises data-plane "
+                    + "access with access policies only; Azure RBAC is not supported.");
+        }
+        String publicAccess = base.publicNetworkAccess();
+        if (p.has("publicNetworkAccess") && !p.get("publicNetworkAccess").isNull()) {
+            String v = text(p, "publicNetworkAccess", "properties.publicNetworkAccess");
+            if (v.equalsIgnoreCase("enabled")) {
+                publicAccess = "Enabled";
+            } else if (v.equalsIgnoreCase("disabled")) {
+                publicAccess = "Disabled";
+            } else {
+                throw invalid("Invalid value '" + v + "' for properties.publicNetworkAccess: expected 'Enabled' or "
+                        + "'Disabled'.");
+            }
+        }
+        return new VaultProperties(tenantId, family, sku, policies, softDelete, retention, purgeProtection, false,
+                publicAccess, bool(p, "enabledForDeployment", base.enabledForDeployment()),
+                bool(p, "enabledForDiskEncryption", base.enabledForDiskEncryption()),
+                bool(p, "enabledForTemplateDeployment", base.enabledForTemplateDeployment()));
+    }
+
+    private static List<AccessPolicyEntry> accessPolicies(JsonNode list) {
+        if (!list.isArray()) {
+            throw invalid("Invalid value for properties.accessPolicies: a list of access policy entries is expected.");
+        }
+        if (list.size() > MAX_ACCESS_POLICIES) {
+            throw invalid("properties.accessPolicies has " + list.size() + " entries; a vault has at most "
+                    + MAX_ACCESS_POLICIES + ".");
+        }
+        List<AccessPolicyEntry> entries = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String at = "properties.accessPolicies[" + i + "]";
+            JsonNode e = list.get(i);
+            requireObject(e, at);
+            String tenant = text(e, "tenantId", at + ".tenantId");
+            if (tenant == null || !ArmNames.GUID.matcher(tenant).matches()) {
+                throw invalid("Invalid value '" + tenant + "' for " + at + ".tenantId: a tenant id (GUID) is "
+                        + "required.");
+            }
+            String object = text(e, "objectId", at + ".objectId");
+            if (object == null || object.isBlank()) {
+                throw invalid("The '" + at + ".objectId' property is required: the object id of a user, group or "
+                        + "service principal.");
+            }
+            String application = e.has("applicationId") && !e.get("applicationId").isNull()
+                    ? text(e, "applicationId", at + ".applicationId") : null;
+            if (application != null && !ArmNames.GUID.matcher(application).matches()) {
+                throw invalid("Invalid value '" + application + "' for " + at + ".applicationId: an application id "
+                        + "is a GUID.");
+            }
+            JsonNode permissions = e.get("permissions");
+            if (permissions == null || permissions.isNull()) {
+                throw invalid("The '" + at + ".permissions' property is required.");
+            }
+            requireObject(permissions, at + ".permissions");
+            Map<PermissionCategory, List<String>> granted = new EnumMap<>(PermissionCategory.class);
+            for (PermissionCategory category : PermissionCategory.values()) {
+                JsonNode names = permissions.get(category.jsonName());
+                if (names == null || names.isNull()) {
+                    continue;
+                }
+                String field = at + ".permissions." + category.jsonName();
+                if (!names.isArray()) {
+                    throw invalid("Invalid value for " + field + ": a list of permission names is expected.");
+                }
+                List<String> canonical = new ArrayList<>();
+                for (JsonNode n : names) {
+                    String name = n.isTextual() ? n.asText() : n.toString();
+                    String c = category.canonical(name).orElseThrow(() -> invalid("Invalid value '" + name + "' in "
+                            + field + ". Valid values: " + String.join(", ", category.names()) + "."));
+                    if (!canonical.contains(c)) {
+                        canonical.add(c);
+                    }
+                }
+                granted.put(category, canonical);
+            }
+            entries.add(new AccessPolicyEntry(tenant.toLowerCase(Locale.ROOT), object,
+                    application == null ? null : application.toLowerCase(Locale.ROOT), granted));
+        }
+        return entries;
+    }
+
+    /** ARM {@code networkAcls} to policy-service's message; the rules themselves are policy-service's to judge. */
+    static NetworkRuleSet networkAcls(JsonNode acls) {
+        requireObject(acls, "properties.networkAcls");
+        NetworkRuleSet.Builder rules = NetworkRuleSet.newBuilder();
+        String defaultAction = text(acls, "defaultAction", "properties.networkAcls.defaultAction");
+        if (defaultAction != null) {
+            rules.setDefaultAction(defaultAction);
+        }
+        String bypass = text(acls, "bypass", "properties.networkAcls.bypass");
+        if (bypass != null) {
+            rules.setBypass(bypass);
+        }
+        JsonNode ipRules = acls.get("ipRules");
+        if (ipRules != null && !ipRules.isNull()) {
+            if (!ipRules.isArray()) {
+                throw invalid("Invalid value for properties.networkAcls.ipRules: a list of {\"value\": ...} is "
+                        + "expected.");
+            }
+            for (int i = 0; i < ipRules.size(); i++) {
+                String at = "properties.networkAcls.ipRules[" + i + "]";
+                requireObject(ipRules.get(i), at);
+                String value = text(ipRules.get(i), "value", at + ".value");
+                if (value == null) {
+                    throw invalid("The '" + at + ".value' property is required: an IPv4 address or CIDR range.");
+                }
+                rules.addIpRules(IpRule.newBuilder().setValue(value));
+            }
+        }
+        JsonNode vnetRules = acls.get("virtualNetworkRules");
+        if (vnetRules != null && !vnetRules.isNull()) {
+            if (!vnetRules.isArray()) {
+                throw invalid("Invalid value for properties.networkAcls.virtualNetworkRules: a list of {\"id\": ...} "
+                        + "is expected.");
+            }
+            for (int i = 0; i < vnetRules.size(); i++) {
+                String at = "properties.networkAcls.virtualNetworkRules[" + i + "]";
+                JsonNode rule = vnetRules.get(i);
+                requireObject(rule, at);
+                String id = text(rule, "id", at + ".id");
+                if (id == null) {
+                    throw invalid("The '" + at + ".id' property is required: the full id of a subnet.");
+                }
+                rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(id)
+                        .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint", false)));
+            }
+        }
+        return rules.build();
+    }
+
+    private static Map<String, String> tags(JsonNode body) {
+        JsonNode tags = body.get("tags");
+        Map<String, String> result = new LinkedHashMap<>();
+        if (tags == null || tags.isNull()) {
+            return result;
+        }
+        requireObject(tags, "tags");
+        Iterator<Map.Entry<String, JsonNode>> fields = tags.fields();
+        while (fields.hasNext()) {
+            var f = fields.next();
+            if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+                throw invalid("Invalid value for tags." + f.getKey() + ": a tag value is a string.");
+            }
+            result.put(f.getKey(), f.getValue().asText());
+        }
+        return result;
+    }
+
+    private static String text(JsonNode node, String field, String path) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            throw invalid("Invalid value '" + v + "' for " + path + ": a string is expected.");
+        }
+        return v.asText();
+    }
+
+    private static boolean bool(JsonNode node, String field, boolean otherwise) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return otherwise;
+        }
+        if (v.isBoolean()) {
+            return v.asBoolean();
+        }
+        if (v.isTextual() && (v.asText().equalsIgnoreCase("true") || v.asText().equalsIgnoreCase("false"))) {
+            return Boolean.parseBoolean(v.asText().toLowerCase(Locale.ROOT));
+        }
+        throw invalid("Invalid value '" + v.asText() + "' for " + field + ": true or false is expected.");
+    }
+
+    private static void requireObject(JsonNode node, String what) {
+        if (node == null || !node.isObject()) {
+            throw invalid("Invalid value for " + what + ": a JSON object is expected.");
+        }
+    }
+
+    private static ArmException invalid(String message) {
+        return ArmException.badRequest("BadRequest", message);
+    }
+
+    // ---------------------------------------------------------------------------------------------- writing
+
+    /**
+     * @param acls the vault's rules as policy-service holds them; null when it has none
+     * @param vaultUri the vault's data-plane URI
+     */
+    static ObjectNode write(Vault vault, NetworkRuleSet acls, String vaultUri) {
+        ObjectNode node = NODES.objectNode();
+        node.put("id", vault.id());
+        node.put("name", vault.name());
+        node.put("type", "Microsoft.KeyVault/vaults");
+        node.put("location", vault.location());
+        ObjectNode tags = node.putObject("tags");
+        vault.tags().forEach(tags::put);
+        VaultProperties p = vault.properties();
+        ObjectNode props = node.putObject("properties");
+        props.putObject("sku").put("family", p.skuFamily()).put("name", p.skuName());
+        props.put("tenantId", p.tenantId());
+        ArrayNode policies = props.putArray("accessPolicies");
+        for (AccessPolicyEntry e : p.accessPolicies()) {
+            ObjectNode entry = policies.addObject();
+            entry.put("tenantId", e.tenantId());
+            entry.put("objectId", e.objectId());
+            if (e.applicationId() != null) {
+                entry.put("applicationId", e.applicationId());
+            }
+            ObjectNode permissions = entry.putObject("permissions");
+            for (PermissionCategory c : PermissionCategory.values()) {
+                List<String> names = e.permissions().get(c);
+                if (names != null) {
+                    ArrayNode list = permissions.putArray(c.jsonName());
+                    names.forEach(list::add);
+                }
+            }
+        }
+        props.put("enabledForDeployment", p.enabledForDeployment());
+        props.put("enabledForDiskEncryption", p.enabledForDiskEncryption());
+        props.put("enabledForTemplateDeployment", p.enabledForTemplateDeployment());
+        props.put("enableSoftDelete", p.enableSoftDelete());
+        props.put("softDeleteRetentionInDays", p.softDeleteRetentionInDays());
+        props.put("enableRbacAuthorization", p.enableRbacAuthorization());
+        if (p.enablePurgeProtection() != null) {
+            props.put("enablePurgeProtection", p.enablePurgeProtection());
+        }
+        if (acls != null) {
+            props.set("networkAcls", writeAcls(acls));
+        }
+        props.put("vaultUri", vaultUri);
+        props.put("provisioningState", "Succeeded");
+        props.put("publicNetworkAccess", p.publicNetworkAccess());
+        return node;
+    }
+
+    static ObjectNode writeAcls(NetworkRuleSet acls) {
+        ObjectNode node = NODES.objectNode();
+        node.put("bypass", acls.getBypass().isEmpty() ? "AzureServices" : acls.getBypass());
+        node.put("defaultAction", acls.getDefaultAction().isEmpty() ? "Allow" : acls.getDefaultAction());
+        ArrayNode ip = node.putArray("ipRules");
+        acls.getIpRulesList().forEach(r -> ip.addObject().put("value", r.getValue()));
+        ArrayNode vnet = node.putArray("virtualNetworkRules");
+        acls.getVirtualNetworkRulesList().forEach(r -> vnet.addObject().put("id", r.getId())
+                .put("ignoreMissingVnetServiceEndpoint", r.getIgnoreMissingVnetServiceEndpoint()));
+        return node;
+    }
+}

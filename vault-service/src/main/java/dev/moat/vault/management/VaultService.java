@@ -1,0 +1,227 @@
+package dev.moat.vault.management;
+
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.moat.proto.policy.v1.NetworkRuleSet;
+import dev.moat.proto.policy.v1.VaultNetworkRules;
+import dev.moat.vault.auth.Endpoint;
+import dev.moat.vault.auth.Identity;
+import dev.moat.vault.firewall.PolicyAdminClient;
+import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
+import dev.moat.vault.vaults.Vault;
+import dev.moat.vault.vaults.VaultProperties;
+import dev.moat.vault.vaults.VaultStore;
+
+/**
+ * The rules of the vault resource: who may do what, what a PUT and a PATCH mean, and that nothing is half-applied.
+ * Network rules go to policy-service first; only when it accepts them is the vault stored, and when storing fails the
+ * rules are put back as they were.
+ */
+@ApplicationScoped
+public class VaultService {
+
+    private static final Logger LOG = Logger.getLogger(VaultService.class);
+    static final String READ = "Microsoft.KeyVault/vaults/read";
+    static final String WRITE = "Microsoft.KeyVault/vaults/write";
+    static final String DELETE = "Microsoft.KeyVault/vaults/delete";
+
+    /** The vault as ARM shows it, and whether the call created it. */
+    record Result(ObjectNode body, boolean created) {
+    }
+
+    private final VaultStore store;
+    private final PolicyAdminClient policy;
+    private final ManagementAuth auth;
+    /** One management write at a time in this instance; the table's primary key settles races between replicas. */
+    private final ReentrantLock writes = new ReentrantLock();
+
+    public VaultService(VaultStore store, PolicyAdminClient policy, ManagementAuth auth) {
+        this.store = store;
+        this.policy = policy;
+        this.auth = auth;
+    }
+
+    public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
+            String name) {
+        Vault vault = existing(subscription, group, name);
+        auth.requireManage(caller, vault, READ);
+        return render(vault, ctx, endpoint);
+    }
+
+    /** The vaults of a subscription (group null) or resource group that the caller may see, by name. */
+    public ObjectNode list(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group) {
+        ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        var values = page.putArray("value");
+        for (Vault vault : store.list(subscription, group)) {
+            if (auth.mayManage(caller, vault)) {
+                values.add(render(vault, ctx, endpoint));
+            }
+        }
+        return page;
+    }
+
+    public Result put(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
+            String name, JsonNode body) {
+        VaultJson.Input input = VaultJson.readPut(body);
+        writes.lock();
+        try {
+            Optional<Vault> current = store.find(canonical(name));
+            if (current.isPresent()) {
+                Vault before = current.get();
+                if (!before.isIn(subscription, group)) {
+                    throw new ArmException(409, "VaultAlreadyExists", "The vault name '" + name + "' is already in "
+                            + "use. Vault names are globally unique so it is possible that the name is already taken.");
+                }
+                auth.requireManage(caller, before, WRITE);
+                Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(),
+                        input.location(), input.tags(), input.properties(), before.owner());
+                checkIrreversible(before.properties(), after.properties());
+                NetworkRuleSet acls = apply(before, after, input.networkAcls(), ctx);
+                return new Result(VaultJson.write(after, acls, endpoint.vaultUri(after.name())), false);
+            }
+            Vault created = new Vault(canonical(name), subscription, group, input.location(), input.tags(),
+                    input.properties(), new Vault.Owner(caller.tenantId(), caller.objectId()));
+            NetworkRuleSet acls = create(created, input.networkAcls(), ctx);
+            return new Result(VaultJson.write(created, acls, endpoint.vaultUri(created.name())), true);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    public ObjectNode patch(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
+            String name, JsonNode body) {
+        writes.lock();
+        try {
+            Vault before = existing(subscription, group, name);
+            auth.requireManage(caller, before, WRITE);
+            VaultJson.Input input = VaultJson.readPatch(body, before);
+            Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(), before.location(),
+                    input.tags(), input.properties(), before.owner());
+            checkIrreversible(before.properties(), after.properties());
+            NetworkRuleSet acls;
+            if (input.hasNetworkAcls()) {
+                acls = apply(before, after, input.networkAcls(), ctx);
+            } else {
+                acls = currentRules(before.name(), ctx);
+                store.replace(after);
+            }
+            return VaultJson.write(after, acls, endpoint.vaultUri(after.name()));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /** @return false when there was no such vault (ARM answers 204 then) */
+    public boolean delete(Identity caller, CallContext ctx, String subscription, String group, String name) {
+        writes.lock();
+        try {
+            Optional<Vault> vault = store.find(canonical(name)).filter(v -> v.isIn(subscription, group));
+            if (vault.isEmpty()) {
+                return false;
+            }
+            auth.requireManage(caller, vault.get(), DELETE);
+            policy.deleteVault(vault.get().name(), ctx);
+            store.delete(vault.get().name());
+            LOG.infof("vault %s deleted by oid=%s", vault.get().name(), caller.objectId());
+            return true;
+        } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    private NetworkRuleSet create(Vault vault, NetworkRuleSet requested, CallContext ctx) {
+        VaultNetworkRules registered;
+        try {
+            registered = policy.registerVault(vault.name(), requested, ctx);
+        } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        }
+        try {
+            store.insert(vault);
+        } catch (RuntimeException e) {
+            LOG.errorf("vault %s: storing failed after policy-service registered it; unregistering: %s", vault.name(),
+                    e.getMessage());
+            undo(() -> policy.deleteVault(vault.name(), ctx), vault.name());
+            throw new ArmException(409, "Conflict", "The vault '" + vault.name() + "' could not be stored (it may "
+                    + "have been created concurrently); nothing was changed. Retry the request.");
+        }
+        LOG.infof("vault %s created by oid=%s", vault.name(), vault.owner().objectId());
+        return registered.hasNetworkAcls() ? registered.getNetworkAcls() : null;
+    }
+
+    /** Replaces the rules (when the request names them) then the stored vault; undoes the rules if storing fails. */
+    private NetworkRuleSet apply(Vault before, Vault after, NetworkRuleSet requested, CallContext ctx) {
+        NetworkRuleSet previous = currentRules(before.name(), ctx);
+        VaultNetworkRules registered;
+        try {
+            registered = policy.registerVault(after.name(), requested, ctx);
+        } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        }
+        try {
+            store.replace(after);
+        } catch (RuntimeException e) {
+            LOG.errorf("vault %s: storing failed after policy-service took the new rules; restoring them: %s",
+                    after.name(), e.getMessage());
+            undo(() -> policy.registerVault(after.name(), previous, ctx), after.name());
+            throw new ArmException(500, "InternalServerError", "The vault '" + after.name() + "' could not be "
+                    + "stored; nothing was changed. Retry the request.");
+        }
+        return registered.hasNetworkAcls() ? registered.getNetworkAcls() : null;
+    }
+
+    private NetworkRuleSet currentRules(String vault, CallContext ctx) {
+        try {
+            return policy.networkRules(vault, ctx).filter(VaultNetworkRules::hasNetworkAcls)
+                    .map(VaultNetworkRules::getNetworkAcls).orElse(null);
+        } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        }
+    }
+
+    private ObjectNode render(Vault vault, CallContext ctx, Endpoint endpoint) {
+        return VaultJson.write(vault, currentRules(vault.name(), ctx), endpoint.vaultUri(vault.name()));
+    }
+
+    private Vault existing(String subscription, String group, String name) {
+        return store.find(canonical(name)).filter(v -> v.isIn(subscription, group))
+                .orElseThrow(() -> new ArmException(404, "ResourceNotFound", "The Resource "
+                        + "'Microsoft.KeyVault/vaults/" + name + "' under resource group '" + group
+                        + "' was not found. For more details please go to https://aka.ms/ARMResourceNotFound"));
+    }
+
+    private static void checkIrreversible(VaultProperties before, VaultProperties after) {
+        if (Boolean.TRUE.equals(before.enablePurgeProtection()) && !Boolean.TRUE.equals(after.enablePurgeProtection())) {
+            throw ArmException.badRequest("BadRequest", "The property \"enablePurgeProtection\" cannot be set to false. "
+                    + "Enabling the purge protection for a vault is an irreversible action.");
+        }
+        if (before.enableSoftDelete() && !after.enableSoftDelete()) {
+            throw ArmException.badRequest("BadRequest", "The property \"enableSoftDelete\" cannot be set to false. "
+                    + "Enabling soft delete for a vault is an irreversible action.");
+        }
+    }
+
+    private static void undo(Runnable action, String vault) {
+        try {
+            action.run();
+        } catch (RuntimeException e) {
+            LOG.errorf("vault %s: could not undo the change in policy-service: %s", vault, e.getMessage());
+        }
+    }
+
+    static String canonical(String name) {
+        return name.toLowerCase(Locale.ROOT);
+    }
+
+}

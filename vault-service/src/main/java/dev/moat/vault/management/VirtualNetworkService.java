@@ -1,0 +1,259 @@
+package dev.moat.vault.management;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.moat.proto.policy.v1.Subnet;
+import dev.moat.proto.policy.v1.VirtualNetwork;
+import dev.moat.vault.auth.Identity;
+import dev.moat.vault.firewall.PolicyAdminClient;
+import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * {@code Microsoft.Network/virtualNetworks} in ARM's shape. The network, its subnets and their service endpoints are
+ * stored by policy-service (which validates them); only ARM's {@code location} and {@code tags} are kept here, so
+ * that a GET returns what the PUT sent. Administrators only.
+ */
+@ApplicationScoped
+public class VirtualNetworkService {
+
+    private static final Logger LOG = Logger.getLogger(VirtualNetworkService.class);
+    static final String READ = "Microsoft.Network/virtualNetworks/read";
+    static final String WRITE = "Microsoft.Network/virtualNetworks/write";
+    static final String DELETE = "Microsoft.Network/virtualNetworks/delete";
+
+    /** ARM metadata of a network kept by vault-service. */
+    record Meta(String location, Map<String, String> tags) {
+    }
+
+    private final PolicyAdminClient policy;
+    private final ManagementAuth auth;
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper json;
+
+    public VirtualNetworkService(PolicyAdminClient policy, ManagementAuth auth, AgroalDataSource dataSource,
+            ObjectMapper json) {
+        this.policy = policy;
+        this.auth = auth;
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    static String id(String subscription, String group, String name) {
+        return "/subscriptions/" + subscription + "/resourceGroups/" + group
+                + "/providers/Microsoft.Network/virtualNetworks/" + name;
+    }
+
+    public ObjectNode get(Identity caller, CallContext ctx, String id) {
+        auth.requireAdministrator(caller, READ, id);
+        VirtualNetwork network = call(() -> policy.virtualNetwork(id, ctx)).orElseThrow(() -> notFound(id));
+        return write(network, meta(id));
+    }
+
+    /** @return the network as stored, and whether it was created */
+    public VaultService.Result put(Identity caller, CallContext ctx, String id, JsonNode body) {
+        auth.requireAdministrator(caller, WRITE, id);
+        if (body == null || !body.isObject()) {
+            throw invalid("Invalid value for the request body: a JSON object is expected.");
+        }
+        String location = body.hasNonNull("location") ? body.get("location").asText() : null;
+        if (location == null || location.isBlank()) {
+            throw invalid("The 'location' property is required, for example 'westus'.");
+        }
+        VirtualNetwork requested = read(id, body);
+        boolean existed = call(() -> policy.virtualNetwork(id, ctx)).isPresent();
+        VirtualNetwork stored = call(() -> policy.putVirtualNetwork(requested, ctx));
+        Meta meta = new Meta(location, tags(body));
+        saveMeta(id, meta);
+        LOG.infof("virtual network %s %s by oid=%s", id, existed ? "replaced" : "created", caller.objectId());
+        return new VaultService.Result(write(stored, meta), !existed);
+    }
+
+    /** @return false when there was no such network */
+    public boolean delete(Identity caller, CallContext ctx, String id) {
+        auth.requireAdministrator(caller, DELETE, id);
+        boolean deleted = call(() -> policy.deleteVirtualNetwork(id, ctx));
+        update("DELETE FROM virtual_network_meta WHERE id_key = ?", key(id));
+        return deleted;
+    }
+
+    private static VirtualNetwork read(String id, JsonNode body) {
+        JsonNode properties = body.get("properties");
+        if (properties == null || !properties.isObject()) {
+            throw invalid("The 'properties' object is required (addressSpace, subnets).");
+        }
+        VirtualNetwork.Builder network = VirtualNetwork.newBuilder().setId(id);
+        JsonNode space = properties.path("addressSpace").path("addressPrefixes");
+        if (!space.isArray() || space.isEmpty()) {
+            throw invalid("The 'properties.addressSpace.addressPrefixes' list is required, for example "
+                    + "[\"10.0.0.0/16\"].");
+        }
+        for (int i = 0; i < space.size(); i++) {
+            network.addAddressPrefixes(string(space.get(i), "properties.addressSpace.addressPrefixes[" + i + "]"));
+        }
+        JsonNode subnets = properties.get("subnets");
+        if (subnets != null && !subnets.isNull()) {
+            if (!subnets.isArray()) {
+                throw invalid("Invalid value for properties.subnets: a list of subnets is expected.");
+            }
+            for (int i = 0; i < subnets.size(); i++) {
+                String at = "properties.subnets[" + i + "]";
+                JsonNode s = subnets.get(i);
+                if (!s.isObject()) {
+                    throw invalid("Invalid value for " + at + ": a JSON object is expected.");
+                }
+                Subnet.Builder subnet = Subnet.newBuilder().setName(string(s.get("name"), at + ".name"));
+                JsonNode sp = s.path("properties");
+                JsonNode prefix = sp.get("addressPrefix");
+                if ((prefix == null || prefix.isNull()) && sp.path("addressPrefixes").isArray()
+                        && !sp.path("addressPrefixes").isEmpty()) {
+                    prefix = sp.path("addressPrefixes").get(0);
+                }
+                subnet.setAddressPrefix(string(prefix, at + ".properties.addressPrefix"));
+                JsonNode endpoints = sp.get("serviceEndpoints");
+                if (endpoints != null && !endpoints.isNull()) {
+                    if (!endpoints.isArray()) {
+                        throw invalid("Invalid value for " + at + ".properties.serviceEndpoints: a list of "
+                                + "{\"service\": ...} is expected.");
+                    }
+                    for (int j = 0; j < endpoints.size(); j++) {
+                        subnet.addServiceEndpoints(string(endpoints.get(j).get("service"),
+                                at + ".properties.serviceEndpoints[" + j + "].service"));
+                    }
+                }
+                network.addSubnets(subnet);
+            }
+        }
+        return network.build();
+    }
+
+    private static ObjectNode write(VirtualNetwork network, Meta meta) {
+        ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        String name = network.getId().substring(network.getId().lastIndexOf('/') + 1);
+        node.put("id", network.getId());
+        node.put("name", name);
+        node.put("type", "Microsoft.Network/virtualNetworks");
+        node.put("location", meta.location());
+        ObjectNode tags = node.putObject("tags");
+        meta.tags().forEach(tags::put);
+        ObjectNode props = node.putObject("properties");
+        props.put("provisioningState", "Succeeded");
+        ArrayNode prefixes = props.putObject("addressSpace").putArray("addressPrefixes");
+        network.getAddressPrefixesList().forEach(prefixes::add);
+        ArrayNode subnets = props.putArray("subnets");
+        for (Subnet s : network.getSubnetsList()) {
+            ObjectNode subnet = subnets.addObject();
+            subnet.put("id", s.getId().isEmpty() ? network.getId() + "/subnets/" + s.getName() : s.getId());
+            subnet.put("name", s.getName());
+            subnet.put("type", "Microsoft.Network/virtualNetworks/subnets");
+            ObjectNode sp = subnet.putObject("properties");
+            sp.put("provisioningState", "Succeeded");
+            sp.put("addressPrefix", s.getAddressPrefix());
+            ArrayNode endpoints = sp.putArray("serviceEndpoints");
+            s.getServiceEndpointsList().forEach(e -> {
+                ObjectNode endpoint = endpoints.addObject();
+                endpoint.put("service", e);
+                endpoint.putArray("locations").add("*");
+                endpoint.put("provisioningState", "Succeeded");
+            });
+        }
+        return node;
+    }
+
+    private Meta meta(String id) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT document FROM virtual_network_meta WHERE id_key = ?")) {
+            s.setString(1, key(id));
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    return json.readValue(rs.getString(1), Meta.class);
+                }
+            }
+            return new Meta("global", Map.of());
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("virtual network metadata query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void saveMeta(String id, Meta meta) {
+        try {
+            update("MERGE INTO virtual_network_meta (id_key, document) KEY (id_key) VALUES (?, ?)", key(id),
+                    json.writeValueAsString(meta));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("virtual network metadata update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> tags(JsonNode body) {
+        Map<String, String> tags = new LinkedHashMap<>();
+        JsonNode t = body.get("tags");
+        if (t != null && t.isObject()) {
+            Iterator<Map.Entry<String, JsonNode>> fields = t.fields();
+            while (fields.hasNext()) {
+                var f = fields.next();
+                tags.put(f.getKey(), f.getValue().asText());
+            }
+        }
+        return tags;
+    }
+
+    private static String key(String id) {
+        return id.toLowerCase(Locale.ROOT);
+    }
+
+    private static String string(JsonNode node, String path) {
+        if (node == null || node.isNull()) {
+            throw invalid("The '" + path + "' property is required.");
+        }
+        if (!node.isTextual()) {
+            throw invalid("Invalid value '" + node + "' for " + path + ": a string is expected.");
+        }
+        return node.asText();
+    }
+
+    private static ArmException invalid(String message) {
+        return ArmException.badRequest("BadRequest", message);
+    }
+
+    private static ArmException notFound(String id) {
+        return new ArmException(404, "ResourceNotFound", "The Resource 'Microsoft.Network/virtualNetworks/"
+                + id.substring(id.lastIndexOf('/') + 1) + "' was not found. For more details please go to "
+                + "https://aka.ms/ARMResourceNotFound");
+    }
+
+    private static <T> T call(java.util.function.Supplier<T> rpc) {
+        try {
+            return rpc.get();
+        } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        }
+    }
+}

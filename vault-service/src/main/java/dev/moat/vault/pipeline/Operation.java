@@ -1,0 +1,71 @@
+package dev.moat.vault.pipeline;
+
+import dev.moat.vault.access.PermissionCategory;
+
+/**
+ * Key Vault data-plane operations with the access-policy permission each needs. The name is what events and the
+ * firewall's {@code CheckRequest.operation} carry.
+ */
+public enum Operation {
+    SECRET_GET("SecretGet", PermissionCategory.SECRETS, "get"),
+    SECRET_LIST("SecretList", PermissionCategory.SECRETS, "list"),
+    SECRET_LIST_VERSIONS("SecretListVersions", PermissionCategory.SECRETS, "list"),
+    SECRET_SET("SecretSet", PermissionCategory.SECRETS, "set"),
+    SECRET_UPDATE("SecretUpdate", PermissionCategory.SECRETS, "set"),
+    SECRET_DELETE("SecretDelete", PermissionCategory.SECRETS, "delete"),
+    SECRET_BACKUP("SecretBackup", PermissionCategory.SECRETS, "backup"),
+    SECRET_RESTORE("SecretRestore", PermissionCategory.SECRETS, "restore"),
+    SECRET_RECOVER("SecretRecover", PermissionCategory.SECRETS, "recover"),
+    SECRET_PURGE("SecretPurge", PermissionCategory.SECRETS, "purge"),
+    SECRET_LIST_DELETED("SecretListDeleted", PermissionCategory.SECRETS, "list"),
+    SECRET_GET_DELETED("SecretGetDeleted", PermissionCategory.SECRETS, "get"),
+    KEY_GET("KeyGet", PermissionCategory.KEYS, "get"),
+    KEY_LIST("KeyList", PermissionCategory.KEYS, "list"),
+    KEY_CREATE("KeyCreate", PermissionCategory.KEYS, "create"),
+    KEY_IMPORT("KeyImport", PermissionCategory.KEYS, "import"),
+    KEY_UPDATE("KeyUpdate", PermissionCategory.KEYS, "update"),
+    KEY_DELETE("KeyDelete", PermissionCategory.KEYS, "delete"),
+    KEY_ENCRYPT("KeyEncrypt", PermissionCategory.KEYS, "encrypt"),
+    KEY_DECRYPT("KeyDecrypt", PermissionCategory.KEYS, "decrypt"),
+    KEY_WRAP("KeyWrap", PermissionCategory.KEYS, "wrapKey"),
+    KEY_UNWRAP("KeyUnwrap", PermissionCategory.KEYS, "unwrapKey"),
+    KEY_SIGN("KeySign", PermissionCategory.KEYS, "sign"),
+    KEY_VERIFY("KeyVerify", PermissionCategory.KEYS, "verify"),
+    KEY_BACKUP("KeyBackup", PermissionCategory.KEYS, "backup"),
+    KEY_RESTORE("KeyRestore", PermissionCategory.KEYS, "restore"),
+    KEY_RECOVER("KeyRecover", PermissionCategory.KEYS, "recover"),
+    KEY_PURGE("KeyPurge", PermissionCategory.KEYS, "purge"),
+    KEY_ROTATE("KeyRotate", PermissionCategory.KEYS, "rotate"),
+    CERTIFICATE_GET("CertificateGet", PermissionCategory.CERTIFICATES, "get"),
+    CERTIFICATE_LIST("CertificateList", PermissionCategory.CERTIFICATES, "list"),
+    CERTIFICATE_CREATE("CertificateCreate", PermissionCategory.CERTIFICATES, "create"),
+    CERTIFICATE_IMPORT("CertificateImport", PermissionCategory.CERTIFICATES, "import"),
+    CERTIFICATE_UPDATE("CertificateUpdate", PermissionCategory.CERTIFICATES, "update"),
+    CERTIFICATE_DELETE("CertificateDelete", PermissionCategory.CERTIFICATES, "delete"),
+    CERTIFICATE_RECOVER("CertificateRecover", PermissionCategory.CERTIFICATES, "recover"),
+    CERTIFICATE_PURGE("CertificatePurge", PermissionCategory.CERTIFICATES, "purge");
+
+    private final String operationName;
+    private final PermissionCategory category;
+    private final String permission;
+
+    Operation(String operationName, PermissionCategory category, String permission) {
+        this.operationName = operationName;
+        this.category = category;
+        this.permission = permission;
+    }
+
+    /** Azure's operation name, for example {@code SecretGet}. */
+    public String operationName() {
+        return operationName;
+    }
+
+    public PermissionCategory category() {
+        return category;
+    }
+
+    /** The permission name in its documented spelling, for example {@code get} or {@code wrapKey}. */
+    public String permission() {
+        return permission;
+    }
+}

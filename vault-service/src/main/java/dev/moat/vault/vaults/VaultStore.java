@@ -1,0 +1,111 @@
+package dev.moat.vault.vaults;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * vault-service's own table of vaults (H2 file database by default). One row per vault, keyed by its globally
+ * unique name; location, tags and properties are kept as one JSON document.
+ */
+@ApplicationScoped
+public class VaultStore {
+
+    /** What the JSON column holds. */
+    record Document(String location, Map<String, String> tags, VaultProperties properties) {
+    }
+
+    private final AgroalDataSource dataSource;
+    private final ObjectMapper json;
+
+    public VaultStore(AgroalDataSource dataSource, ObjectMapper json) {
+        this.dataSource = dataSource;
+        this.json = json;
+    }
+
+    public Optional<Vault> find(String name) {
+        List<Vault> found = query("SELECT * FROM vault WHERE name = ?", name);
+        return found.stream().findFirst();
+    }
+
+    /** Vaults of a subscription, or of one of its resource groups when {@code group} is not null, by name. */
+    public List<Vault> list(String subscription, String group) {
+        if (group == null) {
+            return query("SELECT * FROM vault WHERE LOWER(subscription_id) = LOWER(?) ORDER BY name", subscription);
+        }
+        return query("SELECT * FROM vault WHERE LOWER(subscription_id) = LOWER(?) AND LOWER(resource_group) = LOWER(?) "
+                + "ORDER BY name", subscription, group);
+    }
+
+    /** Inserts a new vault; fails (SQL unique violation) when the name is taken, even by a concurrent replica. */
+    public void insert(Vault vault) {
+        Timestamp now = Timestamp.from(Instant.now());
+        update("INSERT INTO vault (name, subscription_id, resource_group, owner_tenant_id, owner_object_id, document, "
+                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", vault.name(), vault.subscriptionId(),
+                vault.resourceGroup(), vault.owner().tenantId(), vault.owner().objectId(), document(vault), now, now);
+    }
+
+    public void replace(Vault vault) {
+        update("UPDATE vault SET document = ?, updated_at = ? WHERE name = ?", document(vault),
+                Timestamp.from(Instant.now()), vault.name());
+    }
+
+    public boolean delete(String name) {
+        return update("DELETE FROM vault WHERE name = ?", name) > 0;
+    }
+
+    private String document(Vault vault) {
+        try {
+            return json.writeValueAsString(new Document(vault.location(), vault.tags(), vault.properties()));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise vault " + vault.name(), e);
+        }
+    }
+
+    private List<Vault> query(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            List<Vault> vaults = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    Document doc = json.readValue(rs.getString("document"), Document.class);
+                    vaults.add(new Vault(rs.getString("name"), rs.getString("subscription_id"),
+                            rs.getString("resource_group"), doc.location(), doc.tags(), doc.properties(),
+                            new Vault.Owner(rs.getString("owner_tenant_id"), rs.getString("owner_object_id"))));
+                }
+            }
+            return vaults;
+        } catch (SQLException | JsonProcessingException e) {
+            throw new IllegalStateException("vault store query failed: " + e.getMessage(), e);
+        }
+    }
+
+    private int update(String sql, Object... args) {
+        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            return s.executeUpdate();
+        } catch (SQLException e) {
+            throw new IllegalStateException("vault store update failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static void bind(PreparedStatement s, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            s.setObject(i + 1, args[i]);
+        }
+    }
+}

@@ -1,0 +1,17 @@
+package dev.moat.vault.testing;
+
+import dev.moat.testing.kafka.KafkaBrokerResource;
+import io.quarkus.test.common.QuarkusTestResource;
+
+/**
+ * The resources every {@code @QuarkusTest} of this module shares, started once: a real in-process Kafka broker, the
+ * gRPC policy-service double and the test token issuer's keys.
+ */
+@QuarkusTestResource(KafkaBrokerResource.class)
+@QuarkusTestResource(PolicyServiceDouble.class)
+@QuarkusTestResource(TestIdentity.class)
+public final class GlobalResources {
+
+    private GlobalResources() {
+    }
+}

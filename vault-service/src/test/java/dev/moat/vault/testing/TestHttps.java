@@ -1,0 +1,42 @@
+package dev.moat.vault.testing;
+
+import java.nio.file.Path;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
+
+import dev.moat.vault.tls.LocalCertificates;
+import io.restassured.RestAssured;
+import io.restassured.config.SSLConfig;
+
+/**
+ * rest-assured over HTTPS, trusting the local CA that the service generated on start (no relaxed validation: the
+ * certificate chain and host name are checked as a client would).
+ */
+public final class TestHttps {
+
+    /** The service's data directory in tests (test application.properties). */
+    public static final Path DATA_DIR = Path.of("target", "test-data");
+
+    private TestHttps() {
+    }
+
+    public static Path caCertificate() {
+        return DATA_DIR.resolve("vault").resolve("tls").resolve(LocalCertificates.CA_CERT);
+    }
+
+    public static KeyStore trustStore() {
+        try {
+            KeyStore store = KeyStore.getInstance("PKCS12");
+            store.load(null, null);
+            X509Certificate ca = LocalCertificates.readCertificates(caCertificate()).get(0);
+            store.setCertificateEntry("moat-local-ca", ca);
+            return store;
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot read the local CA " + caCertificate(), e);
+        }
+    }
+
+    public static void trustLocalCa() {
+        RestAssured.config = RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(trustStore()));
+    }
+}
