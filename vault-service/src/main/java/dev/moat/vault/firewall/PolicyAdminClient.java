@@ -18,6 +18,7 @@ import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.RegisterVaultRequest;
 import dev.moat.proto.policy.v1.VaultNetworkRules;
 import dev.moat.proto.policy.v1.VirtualNetwork;
+import dev.moat.vault.auth.Identity;
 import dev.moat.vault.config.VaultConfig;
 import io.grpc.Metadata;
 import io.grpc.Status;
@@ -26,9 +27,10 @@ import io.grpc.stub.MetadataUtils;
 import io.quarkus.grpc.GrpcClient;
 
 /**
- * The one client of policy-service's {@code NetworkPolicyAdmin}, used by the management plane. Each call carries the
- * caller's management token as {@code authorization} metadata (so that policy-service can authenticate and record
- * the actor) and the correlation id as {@code x-ms-client-request-id}. gRPC failures become {@link Failure}s.
+ * The one client of policy-service's {@code NetworkPolicyAdmin}, used by the management plane after it has authorised
+ * the user. Each call carries a token of vault-service that names the user as the actor
+ * ({@link ServiceToken#forActor}) and the correlation id as {@code x-ms-client-request-id}. gRPC failures
+ * become {@link Failure}s.
  */
 @ApplicationScoped
 public class PolicyAdminClient {
@@ -67,15 +69,18 @@ public class PolicyAdminClient {
         }
     }
 
-    /** Who asks, forwarded to policy-service. */
-    public record CallContext(String authorization, String correlationId) {
+    /** Who asks (the authorised user), and the request's correlation id (or null). */
+    public record CallContext(Identity actor, String correlationId) {
     }
 
     private final NetworkPolicyAdminBlockingStub stub;
+    private final ServiceToken credentials;
     private final long deadlineMillis;
 
-    public PolicyAdminClient(@GrpcClient("policy") NetworkPolicyAdminBlockingStub stub, VaultConfig config) {
+    public PolicyAdminClient(@GrpcClient("policy") NetworkPolicyAdminBlockingStub stub, ServiceToken credentials,
+            VaultConfig config) {
         this.stub = stub;
+        this.credentials = credentials;
         this.deadlineMillis = config.firewall().adminDeadline().toMillis();
     }
 
@@ -129,9 +134,7 @@ public class PolicyAdminClient {
 
     private <T> T call(CallContext context, Function<NetworkPolicyAdminBlockingStub, T> rpc) {
         Metadata metadata = new Metadata();
-        if (context.authorization() != null) {
-            metadata.put(AUTHORIZATION, context.authorization());
-        }
+        credentials.forActor(context.actor()).ifPresent(token -> metadata.put(AUTHORIZATION, token));
         if (context.correlationId() != null) {
             metadata.put(CORRELATION, context.correlationId());
         }

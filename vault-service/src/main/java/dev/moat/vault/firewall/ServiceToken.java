@@ -24,19 +24,22 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
+import dev.moat.vault.auth.Identity;
 import io.grpc.CallCredentials;
 import io.grpc.Metadata;
 
 /**
  * vault-service's identity towards policy-service: a short-lived RS256 JWT with the roles {@code Policy.Check} (the
  * firewall question) and {@code Policy.Admin} (the management plane's network rules), minted with the configured
- * key and renewed at half-life. The token is never logged.
+ * key and renewed at half-life; and, for each management change, a short token naming the user as the actor
+ * ({@link #forActor}). Tokens are never logged.
  */
 @ApplicationScoped
 public class ServiceToken extends CallCredentials {
 
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Duration ACTOR_TOKEN_LIFETIME = Duration.ofMinutes(2);
 
     private final Optional<PrivateKey> key;
     private final PolicyClientConfig config;
@@ -64,6 +67,31 @@ public class ServiceToken extends CallCredentials {
         applier.apply(headers);
     }
 
+    /**
+     * A short token for one management change made for {@code actor}, after vault-service has authorised them: role
+     * {@code Policy.Admin}, and the user's {@code tid}/{@code oid}/{@code appid}, which policy-service records as the
+     * change's actor (ADR 0002). Empty when no key is configured.
+     */
+    public Optional<String> forActor(Identity actor) {
+        if (key.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant();
+        JwtClaims claims = new JwtClaims();
+        claims.setIssuer(config.issuer());
+        claims.setAudience(config.audience());
+        claims.setSubject(actor.objectId());
+        claims.setClaim("tid", actor.tenantId());
+        claims.setClaim("oid", actor.objectId());
+        claims.setClaim("appid", actor.applicationId());
+        claims.setJwtId(UUID.randomUUID().toString());
+        claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
+        claims.setNotBefore(NumericDate.fromSeconds(now.getEpochSecond() - 30));
+        claims.setExpirationTime(NumericDate.fromSeconds(now.plus(ACTOR_TOKEN_LIFETIME).getEpochSecond()));
+        claims.setStringListClaim("roles", List.of("Policy.Admin"));
+        return Optional.of("Bearer " + sign(claims));
+    }
+
     String token() {
         Minted minted = current;
         Instant now = clock.instant();
@@ -86,12 +114,16 @@ public class ServiceToken extends CallCredentials {
         claims.setNotBefore(NumericDate.fromSeconds(now.getEpochSecond() - 30));
         claims.setExpirationTime(NumericDate.fromSeconds(now.plus(lifetime).getEpochSecond()));
         claims.setStringListClaim("roles", List.of("Policy.Check", "Policy.Admin"));
+        return new Minted(sign(claims), now.plus(lifetime.dividedBy(2)));
+    }
+
+    private String sign(JwtClaims claims) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key.orElseThrow());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         try {
-            return new Minted(jws.getCompactSerialization(), now.plus(lifetime.dividedBy(2)));
+            return jws.getCompactSerialization();
         } catch (JoseException e) {
             throw new IllegalStateException("could not sign vault-service's token for policy-service", e);
         }

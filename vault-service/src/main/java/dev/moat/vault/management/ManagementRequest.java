@@ -36,7 +36,7 @@ public class ManagementRequest {
         String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
         Identity caller = auth.authenticate(authorization, endpoint);
         ArmNames.apiVersion(apiVersion);
-        return new Call(caller, endpoint, new CallContext(authorization, headers.getHeaderString("x-ms-client-request-id")));
+        return new Call(caller, endpoint, new CallContext(caller, headers.getHeaderString("x-ms-client-request-id")));
     }
 
     JsonNode body(String text) {

@@ -50,6 +50,28 @@ class OriginResolverTest {
                 .hasMessageContaining("not-an-ip");
     }
 
+    private static final String SUBNET =
+            "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/v/subnets/apps";
+
+    @Test
+    void takes_the_source_subnet_only_from_a_trusted_proxy() {
+        assertThat(behindProxy.resolve("127.0.0.1", List.of("198.51.100.1"), SUBNET))
+                .isEqualTo(new OriginResolver.Origin("198.51.100.1", SUBNET));
+        assertThat(behindProxy.resolve("203.0.113.9", List.of("198.51.100.1"), SUBNET))
+                .isEqualTo(new OriginResolver.Origin("203.0.113.9", ""));
+        assertThat(direct.resolve("127.0.0.1", List.of(), SUBNET))
+                .isEqualTo(new OriginResolver.Origin("127.0.0.1", ""));
+        assertThat(behindProxy.resolve("127.0.0.1", List.of(), null))
+                .isEqualTo(new OriginResolver.Origin("127.0.0.1", ""));
+    }
+
+    @Test
+    void refuses_a_source_subnet_from_a_trusted_proxy_that_is_not_a_subnet_id() {
+        assertThatThrownBy(() -> behindProxy.resolve("127.0.0.1", List.of(), "apps"))
+                .isInstanceOf(OriginResolver.InvalidOriginException.class)
+                .hasMessageContaining("'apps'");
+    }
+
     @Test
     void refuses_a_trusted_proxy_setting_that_is_not_an_address() {
         assertThatThrownBy(() -> new OriginResolver(List.of("nonsense")))

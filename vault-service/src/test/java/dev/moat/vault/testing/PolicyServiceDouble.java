@@ -59,6 +59,8 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     /** When set, every admin call fails with this status (to show that nothing is half-applied). */
     public static volatile Status adminFailure;
     public static final CopyOnWriteArrayList<CheckRequest> received = new CopyOnWriteArrayList<>();
+    /** The {@code authorization} metadata of each Check call, in order. */
+    public static final CopyOnWriteArrayList<String> checkAuthorizations = new CopyOnWriteArrayList<>();
     /** The {@code authorization} metadata of each admin call, in order. */
     public static final CopyOnWriteArrayList<String> adminAuthorizations = new CopyOnWriteArrayList<>();
     public static final Map<String, NetworkRuleSet> vaults = new ConcurrentHashMap<>();
@@ -89,6 +91,14 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         answer = request -> allow();
         received.clear();
         adminAuthorizations.clear();
+        checkAuthorizations.clear();
+    }
+
+    /** The claims of a bearer token as JSON (the double does not verify; the service's tests check the contents). */
+    public static String claimsOf(String authorization) {
+        String jwt = authorization.substring("Bearer ".length());
+        return new String(java.util.Base64.getUrlDecoder().decode(jwt.split("\\.")[1]),
+                java.nio.charset.StandardCharsets.UTF_8);
     }
 
     public static CheckResponse allow() {
@@ -115,9 +125,10 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         };
         try {
             server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
-                    .addService(new DecisionServiceGrpc.DecisionServiceImplBase() {
+                    .addService(ServerInterceptors.intercept(new DecisionServiceGrpc.DecisionServiceImplBase() {
                         @Override
                         public void check(CheckRequest request, StreamObserver<CheckResponse> observer) {
+                            checkAuthorizations.add(String.valueOf(AUTHORIZATION.get()));
                             received.add(request);
                             // answer after the configured delay, as a slow policy-service would
                             CompletableFuture.delayedExecutor(delay.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
@@ -125,7 +136,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                                 observer.onCompleted();
                             });
                         }
-                    })
+                    }, captureAuthorization))
                     .addService(ServerInterceptors.intercept(new Admin(), captureAuthorization))
                     .build()
                     .start();

@@ -58,10 +58,19 @@ public class TestIdentity implements QuarkusTestResourceLifecycleManager {
             RsaJsonWebKey trusted = trusted();
             Files.writeString(jwks, new JsonWebKeySet(List.of(trusted))
                     .toJson(JsonWebKey.OutputControlLevel.PUBLIC_ONLY));
+            Path internalKey = DIR.resolve("internal-signing.key.pem");
+            if (!Files.exists(internalKey)) {
+                java.security.KeyPairGenerator generator = java.security.KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                dev.moat.vault.tls.LocalCertificates.writeKey(internalKey, generator.generateKeyPair().getPrivate());
+            }
             return Map.of("moat.vault.auth.issuers.test.issuer", ISSUER_TEMPLATE,
-                    "moat.vault.auth.issuers.test.jwks", jwks.toAbsolutePath().toString());
+                    "moat.vault.auth.issuers.test.jwks", jwks.toAbsolutePath().toString(),
+                    "moat.vault.policy.signing-key-location", internalKey.toAbsolutePath().toString());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

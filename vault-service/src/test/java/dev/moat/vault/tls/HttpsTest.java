@@ -1,0 +1,85 @@
+package dev.moat.vault.tls;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermission;
+import java.security.cert.X509Certificate;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.Test;
+
+import dev.moat.vault.testing.TestHttps;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+@QuarkusTest
+class HttpsTest {
+
+    @Test
+    void the_first_start_generated_a_local_ca_and_a_server_certificate_for_the_vault_hosts() throws Exception {
+        var tls = TestHttps.DATA_DIR.resolve("vault").resolve("tls");
+        X509Certificate server = LocalCertificates.readCertificates(tls.resolve("server.crt")).get(0);
+        Set<String> names = new HashSet<>();
+        for (List<?> san : server.getSubjectAlternativeNames()) {
+            names.add(String.valueOf(san.get(1)));
+        }
+        assertThat(names).contains("localhost", "*.vault.localhost", "127.0.0.1");
+        X509Certificate ca = LocalCertificates.readCertificates(tls.resolve("ca.crt")).get(0);
+        server.verify(ca.getPublicKey());
+        assertThat(ca.getBasicConstraints()).isGreaterThanOrEqualTo(0);
+        for (String key : List.of("ca.key", "server.key")) {
+            assertThat(Files.getPosixFilePermissions(tls.resolve(key)))
+                    .containsExactlyInAnyOrder(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        }
+    }
+
+    @Test
+    void a_client_that_trusts_only_the_local_ca_verifies_the_server_with_host_name_checks() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).build();
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + RestAssured.port + "/q/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_client_that_does_not_trust_the_local_ca_is_refused() {
+        HttpClient client = HttpClient.newHttpClient();
+        assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + RestAssured.port + "/q/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString()))
+                .isInstanceOf(javax.net.ssl.SSLHandshakeException.class);
+    }
+
+    @Test
+    void plain_http_is_not_served() throws Exception {
+        HttpClient client = HttpClient.newHttpClient();
+        int status;
+        try {
+            status = client.send(HttpRequest.newBuilder(
+                    URI.create("http://localhost:" + RestAssured.port + "/q/health/live")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode();
+        } catch (java.io.IOException refused) {
+            status = -1;
+        }
+        assertThat(status).as("plain HTTP on the HTTPS port").isNotEqualTo(200);
+        assertThat(org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.insecure-requests", String.class)).isEqualTo("disabled");
+    }
+}
