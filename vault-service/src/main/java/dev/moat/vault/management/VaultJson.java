@@ -113,7 +113,7 @@ final class VaultJson {
         }
         List<AccessPolicyEntry> policies = p.has("accessPolicies") && !p.get("accessPolicies").isNull()
                 ? accessPolicies(p.get("accessPolicies")) : (p.has("accessPolicies") ? List.of() : base.accessPolicies());
-        boolean softDelete = bool(p, "enableSoftDelete", base.enableSoftDelete());
+        boolean softDelete = bool(p, "enableSoftDelete", "properties.enableSoftDelete", base.enableSoftDelete());
         int retention = base.softDeleteRetentionInDays();
         if (p.has("softDeleteRetentionInDays") && !p.get("softDeleteRetentionInDays").isNull()) {
             JsonNode r = p.get("softDeleteRetentionInDays");
@@ -126,9 +126,10 @@ final class VaultJson {
         Boolean purgeProtection = base.enablePurgeProtection();
         if (p.has("enablePurgeProtection")) {
             purgeProtection = p.get("enablePurgeProtection").isNull() ? null
-                    : bool(p, "enablePurgeProtection", false);
+                    : bool(p, "enablePurgeProtection", "properties.enablePurgeProtection", false);
         }
-        boolean rbac = bool(p, "enableRbacAuthorization", base.enableRbacAuthorization());
+        boolean rbac = bool(p, "enableRbacAuthorization", "properties.enableRbacAuthorization",
+                base.enableRbacAuthorization());
         if (rbac) {
             throw invalid("Invalid value 'true' for properties.enableRbacAuthorization: Moat authorises data-plane "
                     + "access with access policies only; Azure RBAC is not supported.");
@@ -146,9 +147,12 @@ final class VaultJson {
             }
         }
         return new VaultProperties(tenantId, family, sku, policies, softDelete, retention, purgeProtection, false,
-                publicAccess, bool(p, "enabledForDeployment", base.enabledForDeployment()),
-                bool(p, "enabledForDiskEncryption", base.enabledForDiskEncryption()),
-                bool(p, "enabledForTemplateDeployment", base.enabledForTemplateDeployment()));
+                publicAccess,
+                bool(p, "enabledForDeployment", "properties.enabledForDeployment", base.enabledForDeployment()),
+                bool(p, "enabledForDiskEncryption", "properties.enabledForDiskEncryption",
+                        base.enabledForDiskEncryption()),
+                bool(p, "enabledForTemplateDeployment", "properties.enabledForTemplateDeployment",
+                        base.enabledForTemplateDeployment()));
     }
 
     private static List<AccessPolicyEntry> accessPolicies(JsonNode list) {
@@ -255,7 +259,8 @@ final class VaultJson {
                     throw invalid("The '" + at + ".id' property is required: the full id of a subnet.");
                 }
                 rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(id)
-                        .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint", false)));
+                        .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint",
+                                at + ".ignoreMissingVnetServiceEndpoint", false)));
             }
         }
         return rules.build();
@@ -290,7 +295,7 @@ final class VaultJson {
         return v.asText();
     }
 
-    private static boolean bool(JsonNode node, String field, boolean otherwise) {
+    private static boolean bool(JsonNode node, String field, String path, boolean otherwise) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return otherwise;
@@ -301,7 +306,7 @@ final class VaultJson {
         if (v.isTextual() && (v.asText().equalsIgnoreCase("true") || v.asText().equalsIgnoreCase("false"))) {
             return Boolean.parseBoolean(v.asText().toLowerCase(Locale.ROOT));
         }
-        throw invalid("Invalid value '" + v.asText() + "' for " + field + ": true or false is expected.");
+        throw invalid("Invalid value '" + v.asText() + "' for " + path + ": true or false is expected.");
     }
 
     private static void requireObject(JsonNode node, String what) {

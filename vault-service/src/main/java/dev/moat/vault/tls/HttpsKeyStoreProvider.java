@@ -87,5 +87,4 @@ public class HttpsKeyStoreProvider implements KeyStoreProvider {
         names.add(config.dnsSuffix());
         return names;
     }
-
 }

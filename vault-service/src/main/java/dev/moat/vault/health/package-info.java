@@ -1,0 +1,2 @@
+/** Readiness: policy-service and Kafka answer. */
+package dev.moat.vault.health;
