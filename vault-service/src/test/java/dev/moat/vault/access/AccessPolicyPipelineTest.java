@@ -59,6 +59,21 @@ class AccessPolicyPipelineTest {
     }
 
     @Test
+    void a_trusted_service_let_through_the_firewall_still_needs_an_access_policy() {
+        PolicyServiceDouble.answer = request -> dev.moat.proto.policy.v1.CheckResponse.newBuilder()
+                .setAllowed(true).setReason(dev.moat.proto.policy.v1.Reason.REASON_TRUSTED_SERVICE)
+                .setTrustedService("Azure Backup").setDecisionId(java.util.UUID.randomUUID().toString()).build();
+        String id = given().header("Host", Vaults.host(VAULT))
+                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+                .when().get("/secrets/db-password")
+                .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByPolicy"))
+                .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
+        DecisionEvent event = DecisionEvents.await(id);
+        assertThat(event.getTrustedService()).isEqualTo("Azure Backup");
+        assertThat(event.getLayer()).isEqualTo(Layer.LAYER_ACCESS_POLICY);
+    }
+
+    @Test
     void the_firewall_denies_before_the_access_policy_is_looked_at() {
         PolicyServiceDouble.answer = PolicyServiceDouble::deny;
         given().header("Host", Vaults.host(VAULT))

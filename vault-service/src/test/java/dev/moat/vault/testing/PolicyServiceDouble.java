@@ -305,6 +305,10 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (rules.getIpRulesCount() > 127) {
                 violations.add("ipRules: " + rules.getIpRulesCount() + " rules exceed the limit of 127");
             }
+            if (rules.getVirtualNetworkRulesCount() > 127) {
+                violations.add("virtualNetworkRules: " + rules.getVirtualNetworkRulesCount()
+                        + " rules exceed the limit of 127");
+            }
             for (IpRule rule : rules.getIpRulesList()) {
                 String value = rule.getValue();
                 IPAddress address = new IPAddressString(value).getAddress();
