@@ -166,5 +166,13 @@ public interface VaultConfig {
         /** Longest time a request may wait for the producer's buffer before the event is given up on. */
         @WithDefault("250ms")
         Duration maxBlock();
+
+        /** Topic of {@code moat.events.v1.ChangeEvent} (vault and access-policy changes of the management plane). */
+        @WithDefault("moat.changes.v1")
+        String changesTopic();
+
+        /** How often the change outbox is relayed to Kafka (and retried while Kafka is away). */
+        @WithDefault("500ms")
+        Duration outboxPollInterval();
     }
 }

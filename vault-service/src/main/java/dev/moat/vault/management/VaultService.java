@@ -1,7 +1,10 @@
 package dev.moat.vault.management;
 
+import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,10 +12,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.google.protobuf.Timestamp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.moat.proto.events.v1.ChangeAction;
+import dev.moat.proto.events.v1.ChangeEvent;
+import dev.moat.proto.events.v1.ResourceKind;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.VaultNetworkRules;
+import dev.moat.vault.access.AccessPolicyEntry;
 import dev.moat.vault.auth.Endpoint;
 import dev.moat.vault.auth.Identity;
 import dev.moat.vault.firewall.PolicyAdminClient;
@@ -85,12 +93,13 @@ public class VaultService {
                 Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(),
                         input.location(), input.tags(), input.properties(), before.owner());
                 checkIrreversible(before.properties(), after.properties());
-                NetworkRuleSet acls = apply(before, after, input.networkAcls(), ctx);
+                NetworkRuleSet acls = apply(before, after, input.networkAcls(), ctx,
+                        change(ctx, endpoint, "VaultsCreateOrUpdate", before, after));
                 return new Result(VaultJson.write(after, acls, endpoint.vaultUri(after.name())), false);
             }
             Vault created = new Vault(canonical(name), subscription, group, input.location(), input.tags(),
                     input.properties(), new Vault.Owner(caller.tenantId(), caller.objectId()));
-            NetworkRuleSet acls = create(created, input.networkAcls(), ctx);
+            NetworkRuleSet acls = create(created, input.networkAcls(), ctx, endpoint);
             return new Result(VaultJson.write(created, acls, endpoint.vaultUri(created.name())), true);
         } finally {
             writes.unlock();
@@ -107,12 +116,13 @@ public class VaultService {
             Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(), before.location(),
                     input.tags(), input.properties(), before.owner());
             checkIrreversible(before.properties(), after.properties());
+            ChangeEvent change = change(ctx, endpoint, "VaultsUpdate", before, after);
             NetworkRuleSet acls;
             if (input.hasNetworkAcls()) {
-                acls = apply(before, after, input.networkAcls(), ctx);
+                acls = apply(before, after, input.networkAcls(), ctx, change);
             } else {
                 acls = currentRules(before.name(), ctx);
-                store.replace(after);
+                store.replace(after, change);
             }
             return VaultJson.write(after, acls, endpoint.vaultUri(after.name()));
         } finally {
@@ -121,7 +131,8 @@ public class VaultService {
     }
 
     /** @return false when there was no such vault (ARM answers 204 then) */
-    public boolean delete(Identity caller, CallContext ctx, String subscription, String group, String name) {
+    public boolean delete(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
+            String name) {
         writes.lock();
         try {
             Optional<Vault> vault = store.find(canonical(name)).filter(v -> v.isIn(subscription, group));
@@ -130,7 +141,7 @@ public class VaultService {
             }
             auth.requireManage(caller, vault.get(), DELETE);
             policy.deleteVault(vault.get().name(), ctx);
-            store.delete(vault.get().name());
+            store.delete(vault.get().name(), change(ctx, endpoint, "VaultsDelete", vault.get(), null));
             LOG.infof("vault %s deleted by oid=%s", vault.get().name(), caller.objectId());
             return true;
         } catch (PolicyAdminClient.Failure e) {
@@ -140,7 +151,7 @@ public class VaultService {
         }
     }
 
-    private NetworkRuleSet create(Vault vault, NetworkRuleSet requested, CallContext ctx) {
+    private NetworkRuleSet create(Vault vault, NetworkRuleSet requested, CallContext ctx, Endpoint endpoint) {
         VaultNetworkRules registered;
         try {
             registered = policy.registerVault(vault.name(), requested, ctx);
@@ -148,7 +159,7 @@ public class VaultService {
             throw PolicyErrors.toArm(e);
         }
         try {
-            store.insert(vault);
+            store.insert(vault, change(ctx, endpoint, "VaultsCreateOrUpdate", null, vault));
         } catch (RuntimeException e) {
             LOG.errorf("vault %s: storing failed after policy-service registered it; unregistering: %s", vault.name(),
                     e.getMessage());
@@ -161,7 +172,8 @@ public class VaultService {
     }
 
     /** Replaces the rules (when the request names them) then the stored vault; undoes the rules if storing fails. */
-    private NetworkRuleSet apply(Vault before, Vault after, NetworkRuleSet requested, CallContext ctx) {
+    private NetworkRuleSet apply(Vault before, Vault after, NetworkRuleSet requested, CallContext ctx,
+            ChangeEvent change) {
         NetworkRuleSet previous = currentRules(before.name(), ctx);
         VaultNetworkRules registered;
         try {
@@ -170,7 +182,7 @@ public class VaultService {
             throw PolicyErrors.toArm(e);
         }
         try {
-            store.replace(after);
+            store.replace(after, change);
         } catch (RuntimeException e) {
             LOG.errorf("vault %s: storing failed after policy-service took the new rules; restoring them: %s",
                     after.name(), e.getMessage());
@@ -192,6 +204,55 @@ public class VaultService {
 
     private ObjectNode render(Vault vault, CallContext ctx, Endpoint endpoint) {
         return VaultJson.write(vault, currentRules(vault.name(), ctx), endpoint.vaultUri(vault.name()));
+    }
+
+    /**
+     * The change event of a vault change, or null when nothing vault-service keeps changed (a PUT of a GET's output).
+     * Before and after are the vault's ARM JSON without {@code networkAcls}: policy-service publishes rule changes.
+     * A change of the access policies alone is {@code RESOURCE_KIND_ACCESS_POLICIES}.
+     */
+    private static ChangeEvent change(CallContext ctx, Endpoint endpoint, String operation, Vault before,
+            Vault after) {
+        String beforeJson = before == null ? "" : VaultJson.write(before, null, endpoint.vaultUri(before.name()))
+                .toString();
+        String afterJson = after == null ? "" : VaultJson.write(after, null, endpoint.vaultUri(after.name()))
+                .toString();
+        if (beforeJson.equals(afterJson)) {
+            return null;
+        }
+        Vault subject = after != null ? after : before;
+        ChangeAction action = before == null ? ChangeAction.CHANGE_ACTION_CREATED
+                : after == null ? ChangeAction.CHANGE_ACTION_DELETED : ChangeAction.CHANGE_ACTION_UPDATED;
+        boolean onlyAccessPolicies = before != null && after != null
+                && !before.properties().accessPolicies().equals(after.properties().accessPolicies())
+                && new Vault(after.name(), after.subscriptionId(), after.resourceGroup(), after.location(), after.tags(),
+                        withPolicies(after.properties(), before.properties().accessPolicies()), after.owner())
+                        .equals(before);
+        Instant now = Instant.now();
+        Identity actor = ctx.actor();
+        return ChangeEvent.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
+                .setActor(dev.moat.proto.events.v1.Identity.newBuilder().setTenantId(actor.tenantId())
+                        .setObjectId(actor.objectId()).setApplicationId(actor.applicationId()))
+                .setKind(onlyAccessPolicies ? ResourceKind.RESOURCE_KIND_ACCESS_POLICIES
+                        : ResourceKind.RESOURCE_KIND_VAULT)
+                .setResourceId(subject.id())
+                .setVault(subject.name())
+                .setAction(action)
+                .setBeforeJson(beforeJson)
+                .setAfterJson(afterJson)
+                .setOperation(operation)
+                .setSource("vault-service")
+                .setCorrelationId(ctx.correlationId() == null ? "" : ctx.correlationId())
+                .build();
+    }
+
+    private static VaultProperties withPolicies(VaultProperties p, List<AccessPolicyEntry> policies) {
+        return new VaultProperties(p.tenantId(), p.skuFamily(), p.skuName(), policies, p.enableSoftDelete(),
+                p.softDeleteRetentionInDays(), p.enablePurgeProtection(), p.enableRbacAuthorization(),
+                p.publicNetworkAccess(), p.enabledForDeployment(), p.enabledForDiskEncryption(),
+                p.enabledForTemplateDeployment());
     }
 
     private Vault existing(String subscription, String group, String name) {

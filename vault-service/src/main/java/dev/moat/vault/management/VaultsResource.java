@@ -78,7 +78,7 @@ public class VaultsResource {
             @Context HttpServerRequest request, @Context HttpHeaders headers) {
         var call = requests.begin(request, headers, apiVersion);
         names(subscription, group, name);
-        return Response.status(vaults.delete(call.caller(), call.context(), subscription, group, name) ? 200 : 204)
+        return Response.status(vaults.delete(call.caller(), call.context(), call.endpoint(), subscription, group, name) ? 200 : 204)
                 .build();
     }
 

@@ -16,6 +16,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.moat.proto.events.v1.ChangeEvent;
+import dev.moat.vault.events.ChangeOutbox;
 import io.agroal.api.AgroalDataSource;
 
 /**
@@ -51,21 +53,26 @@ public class VaultStore {
                 + "ORDER BY name", subscription, group);
     }
 
-    /** Inserts a new vault; fails (SQL unique violation) when the name is taken, even by a concurrent replica. */
-    public void insert(Vault vault) {
+    /**
+     * Inserts a new vault, with its change event in the same transaction; fails (SQL unique violation) when the name
+     * is taken, even by a concurrent replica.
+     */
+    public void insert(Vault vault, ChangeEvent change) {
         Timestamp now = Timestamp.from(Instant.now());
-        update("INSERT INTO vault (name, subscription_id, resource_group, owner_tenant_id, owner_object_id, document, "
-                + "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", vault.name(), vault.subscriptionId(),
-                vault.resourceGroup(), vault.owner().tenantId(), vault.owner().objectId(), document(vault), now, now);
+        update(change, "INSERT INTO vault (name, subscription_id, resource_group, owner_tenant_id, owner_object_id, "
+                + "document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", vault.name(),
+                vault.subscriptionId(), vault.resourceGroup(), vault.owner().tenantId(), vault.owner().objectId(),
+                document(vault), now, now);
     }
 
-    public void replace(Vault vault) {
-        update("UPDATE vault SET document = ?, updated_at = ? WHERE name = ?", document(vault),
+    /** Replaces a vault's document; {@code change} (null when nothing changed) is written in the same transaction. */
+    public void replace(Vault vault, ChangeEvent change) {
+        update(change, "UPDATE vault SET document = ?, updated_at = ? WHERE name = ?", document(vault),
                 Timestamp.from(Instant.now()), vault.name());
     }
 
-    public boolean delete(String name) {
-        return update("DELETE FROM vault WHERE name = ?", name) > 0;
+    public boolean delete(String name, ChangeEvent change) {
+        return update(change, "DELETE FROM vault WHERE name = ?", name) > 0;
     }
 
     private String document(Vault vault) {
@@ -94,10 +101,21 @@ public class VaultStore {
         }
     }
 
-    private int update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            return s.executeUpdate();
+    private int update(ChangeEvent change, String sql, Object... args) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement s = c.prepareStatement(sql)) {
+                bind(s, args);
+                int rows = s.executeUpdate();
+                if (change != null && rows > 0) {
+                    ChangeOutbox.enqueue(c, change);
+                }
+                c.commit();
+                return rows;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
         } catch (SQLException e) {
             throw new IllegalStateException("vault store update failed: " + e.getMessage(), e);
         }

@@ -2,11 +2,13 @@ package dev.moat.vault.management;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 
+import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
@@ -20,6 +22,10 @@ import org.junit.jupiter.params.provider.MethodSource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.moat.proto.events.v1.ChangeAction;
+import dev.moat.proto.events.v1.ChangeEvent;
+import dev.moat.proto.events.v1.ResourceKind;
+import dev.moat.vault.testing.ChangeEvents;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
@@ -445,6 +451,35 @@ class VaultsManagementTest {
             assertThat(claims).contains("\"oid\":\"" + Tokens.ALICE + "\"", "\"tid\":\"" + Tokens.TENANT + "\"",
                     "Policy.Admin", "\"aud\":\"moat-policy\"");
         });
+    }
+
+    @Test
+    void every_change_is_published_once_with_its_actor_before_and_after_and_a_no_op_put_publishes_nothing()
+            throws Exception {
+        ChangeEvents.start();
+        as(Tokens.ALICE).body(Vaults.body()).when().put(path("audited")).then().statusCode(201);
+        JsonNode vault = get("audited", Tokens.ALICE);
+        as(Tokens.ALICE).body(vault.toString()).when().put(path("audited")).then().statusCode(200);
+        // az keyvault set-policy: GET, add an entry, PUT
+        ((com.fasterxml.jackson.databind.node.ArrayNode) vault.get("properties").get("accessPolicies"))
+                .add(JSON.readTree(Vaults.secretsPolicy(Tokens.BOB, "get")));
+        as(Tokens.ALICE).body(vault.toString()).when().put(path("audited")).then().statusCode(200);
+        as(Tokens.ADMIN).when().delete(path("audited")).then().statusCode(200);
+
+        List<ChangeEvent> events = org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> ChangeEvents.of("audited"), list -> list.size() >= 3);
+        assertThat(events).extracting(ChangeEvent::getAction, ChangeEvent::getKind).containsExactly(
+                tuple(ChangeAction.CHANGE_ACTION_CREATED, ResourceKind.RESOURCE_KIND_VAULT),
+                tuple(ChangeAction.CHANGE_ACTION_UPDATED, ResourceKind.RESOURCE_KIND_ACCESS_POLICIES),
+                tuple(ChangeAction.CHANGE_ACTION_DELETED, ResourceKind.RESOURCE_KIND_VAULT));
+        assertThat(events.get(0).getActor().getObjectId()).isEqualTo(Tokens.ALICE);
+        assertThat(events.get(0).getBeforeJson()).isEmpty();
+        assertThat(events.get(1).getBeforeJson()).doesNotContain(Tokens.BOB);
+        assertThat(events.get(1).getAfterJson()).contains(Tokens.BOB);
+        assertThat(events.get(1).getResourceId()).endsWith("/providers/Microsoft.KeyVault/vaults/audited");
+        assertThat(events.get(2).getActor().getObjectId()).isEqualTo(Tokens.ADMIN);
+        assertThat(events.get(2).getAfterJson()).isEmpty();
+        assertThat(events).extracting(ChangeEvent::getEventId).doesNotHaveDuplicates();
     }
 
     @Test
