@@ -2,62 +2,55 @@ package dev.moat.vault.api;
 
 import java.util.Locale;
 import java.util.Set;
-import java.util.stream.Collectors;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.core.Response;
 
-import jakarta.ws.rs.container.ContainerRequestContext;
-import jakarta.ws.rs.container.ContainerRequestFilter;
-import jakarta.ws.rs.container.PreMatching;
-import jakarta.ws.rs.core.HttpHeaders;
-import jakarta.ws.rs.ext.Provider;
+import org.jboss.resteasy.reactive.server.ServerRequestFilter;
 
 import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.origin.VaultHost;
+import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Keeps the two planes on their hosts: the management plane and the token endpoint answer only on the bare host
  * ({@code moat.vault.management-hosts}); vault hosts serve only the data plane. Data-plane paths need no check here:
- * the pipeline answers Key Vault's 404 for any host that is not an existing vault.
+ * the pipeline answers Key Vault's 404 for any host that is not an existing vault. The host is Vert.x's
+ * {@code host()}: the Host header over HTTP/1.1, the {@code :authority} pseudo-header over HTTP/2.
  */
-@Provider
-@PreMatching
-public class HostRouter implements ContainerRequestFilter {
+@ApplicationScoped
+public class HostRouter {
 
     private static final Pattern BARE_HOST_PATH = Pattern.compile(
             "/subscriptions(/.*)?|/[^/]+/(oauth2/v2\\.0/token|v2\\.0/\\.well-known/openid-configuration|discovery/v2\\.0/keys)/?");
 
-    /** Filters are created while the application is built, before runtime configuration exists: read it late. */
-    private final jakarta.inject.Provider<VaultConfig> config;
-    private volatile VaultHost vaultHosts;
-    private volatile Set<String> managementHosts;
+    private final VaultHost vaultHosts;
+    private final Set<String> managementHosts;
 
-    public HostRouter(jakarta.inject.Provider<VaultConfig> config) {
-        this.config = config;
+    public HostRouter(VaultConfig config) {
+        this.vaultHosts = new VaultHost(config.dnsSuffix());
+        this.managementHosts = config.managementHosts().stream().map(h -> h.toLowerCase(Locale.ROOT))
+                .collect(Collectors.toSet());
     }
 
-    @Override
-    public void filter(ContainerRequestContext context) {
-        String path = context.getUriInfo().getRequestUri().getRawPath();
-        if (!BARE_HOST_PATH.matcher(path).matches()) {
-            return;
+    /** @return null to go on, or the 404 that ends the request */
+    @ServerRequestFilter(preMatching = true)
+    public Response route(HttpServerRequest request) {
+        String path = request.path();
+        if (path == null || !BARE_HOST_PATH.matcher(path).matches()) {
+            return null;
         }
-        if (vaultHosts == null) {
-            VaultConfig c = config.get();
-            managementHosts = c.managementHosts().stream().map(h -> h.toLowerCase(Locale.ROOT))
-                    .collect(Collectors.toSet());
-            vaultHosts = new VaultHost(c.dnsSuffix());
-        }
-        String host = context.getHeaderString(HttpHeaders.HOST);
+        String host = request.host();
         if (managementHosts.contains(hostName(host))) {
-            return;
+            return null;
         }
         if (vaultHosts.vaultOf(host).isPresent()) {
-            context.abortWith(KeyVaultErrors.error(404, "NotFound", "'" + path + "' is not served on a vault host: "
-                    + "the management plane and the token endpoint are on the bare host (https://localhost).", null));
-            return;
+            return KeyVaultErrors.error(404, "NotFound", "'" + path + "' is not served on a vault host: "
+                    + "the management plane and the token endpoint are on the bare host (https://localhost).", null);
         }
-        context.abortWith(KeyVaultErrors.vaultNotFound(host));
+        return KeyVaultErrors.vaultNotFound(host);
     }
 
     /** The host name of a Host header, lower case, without port; IPv6 literals keep their brackets. */

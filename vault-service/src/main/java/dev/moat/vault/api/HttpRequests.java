@@ -19,7 +19,8 @@ public class HttpRequests {
 
     public DataPlaneRequest of(HttpServerRequest request, HttpHeaders headers) {
         return new DataPlaneRequest(
-                headers.getHeaderString(HttpHeaders.HOST),
+                // Host over HTTP/1.1, :authority over HTTP/2
+                request.host(),
                 request.method().name(),
                 request.path(),
                 request.remoteAddress().hostAddress(),

@@ -59,6 +59,34 @@ class HttpsTest {
     }
 
     @Test
+    void both_planes_route_on_the_http2_authority_as_on_the_http1_host_header() throws Exception {
+        TestHttps.trustLocalCa();
+        dev.moat.vault.testing.Vaults.put("h2vault", dev.moat.vault.testing.Vaults.body(
+                dev.moat.vault.testing.Vaults.secretsPolicy(dev.moat.vault.testing.Tokens.ALICE, "get")));
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2).build();
+
+        HttpResponse<String> data = client.send(HttpRequest.newBuilder(
+                URI.create("https://h2vault.vault.localhost:" + RestAssured.port + "/secrets/s1?api-version=7.5"))
+                .header("Authorization", dev.moat.vault.testing.Tokens.dataPlane().bearer()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(data.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(data.statusCode()).isEqualTo(404);
+        assertThat(data.body()).contains("SecretNotFound");
+
+        HttpResponse<String> management = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + RestAssured.port + dev.moat.vault.testing.Vaults.path("h2vault")))
+                .header("Authorization", dev.moat.vault.testing.Tokens.management()
+                        .objectId(dev.moat.vault.testing.Tokens.ADMIN).bearer()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(management.version()).isEqualTo(HttpClient.Version.HTTP_2);
+        assertThat(management.statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void a_client_that_does_not_trust_the_local_ca_is_refused() {
         HttpClient client = HttpClient.newHttpClient();
         assertThatThrownBy(() -> client.send(HttpRequest.newBuilder(
