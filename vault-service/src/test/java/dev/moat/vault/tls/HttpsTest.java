@@ -61,6 +61,7 @@ class HttpsTest {
     @Test
     void both_planes_route_on_the_http2_authority_as_on_the_http1_host_header() throws Exception {
         TestHttps.trustLocalCa();
+        dev.moat.vault.testing.PolicyServiceDouble.reset();
         dev.moat.vault.testing.Vaults.put("h2vault", dev.moat.vault.testing.Vaults.body(
                 dev.moat.vault.testing.Vaults.secretsPolicy(dev.moat.vault.testing.Tokens.ALICE, "get")));
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
