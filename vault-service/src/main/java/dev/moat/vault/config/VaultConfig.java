@@ -7,7 +7,6 @@ import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
-import io.smallrye.config.WithName;
 
 /** vault-service configuration, prefix {@code moat.vault}. Defaults are documented in the module README. */
 @ConfigMapping(prefix = "moat.vault")
@@ -132,7 +131,6 @@ public interface VaultConfig {
          * Object ids of administrators: they may read and change every vault and every virtual network. Any other
          * authenticated caller may create vaults, and reads and changes the vaults it created (their owner).
          */
-        @WithName("administrators")
         Optional<List<String>> administrators();
     }
 

@@ -40,10 +40,11 @@ import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultStore;
 
 /**
- * The one path every data-plane operation takes, in the order of ARCHITECTURE.md: route, authenticate, resolve the
- * origin, ask the firewall, check the access policy, run the operation, publish the decision. Nothing of the operation
- * runs before the checks allow it, and every request that reaches an existing vault produces exactly one decision
- * event.
+ * The one path every data-plane operation takes: route to an existing vault, resolve the origin, authenticate, ask
+ * the firewall, check the access policy, run the operation, publish the decision. (The origin is resolved before the
+ * token only so that the events of refused tokens carry the caller's address too; it decides nothing by itself.)
+ * Nothing of the operation runs before the checks allow it, and every request that reaches an existing vault
+ * produces exactly one decision event.
  */
 @ApplicationScoped
 public class DataPlanePipeline {
