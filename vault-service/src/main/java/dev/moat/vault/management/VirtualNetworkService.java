@@ -86,6 +86,67 @@ public class VirtualNetworkService {
         return new VaultService.Result(write(stored, meta), !existed);
     }
 
+    /** One subnet in ARM's shape. */
+    public ObjectNode getSubnet(Identity caller, CallContext ctx, String networkId, String subnet) {
+        auth.requireAdministrator(caller, READ, networkId + "/subnets/" + subnet);
+        VirtualNetwork network = call(() -> policy.virtualNetwork(networkId, ctx)).orElseThrow(() -> notFound(networkId));
+        return subnets(write(network, meta(networkId))).stream()
+                .filter(s -> s.path("name").asText().equalsIgnoreCase(subnet)).findFirst()
+                .orElseThrow(() -> new ArmException(404, "NotFound", "Resource '" + networkId + "/subnets/" + subnet
+                        + "' not found."));
+    }
+
+    /**
+     * Creates or replaces one subnet of an existing network (what {@code az network vnet subnet update
+     * --service-endpoints Microsoft.KeyVault} does: step 2 of the source document). The whole network goes to
+     * policy-service, which validates it all or nothing.
+     */
+    public VaultService.Result putSubnet(Identity caller, CallContext ctx, String networkId, String subnet,
+            JsonNode body) {
+        auth.requireAdministrator(caller, WRITE, networkId + "/subnets/" + subnet);
+        if (body == null || !body.isObject()) {
+            throw invalid("Invalid value for the request body: a JSON object is expected.");
+        }
+        VirtualNetwork network = call(() -> policy.virtualNetwork(networkId, ctx)).orElseThrow(() -> notFound(networkId));
+        ObjectNode asSubnet = body.deepCopy();
+        asSubnet.put("name", subnet);
+        Subnet replacement = read(networkId, wrap(asSubnet, network)).getSubnetsList().stream()
+                .filter(s -> s.getName().equals(subnet)).findFirst().orElseThrow();
+        VirtualNetwork.Builder changed = network.toBuilder().clearSubnets();
+        boolean existed = false;
+        for (Subnet s : network.getSubnetsList()) {
+            if (s.getName().equalsIgnoreCase(subnet)) {
+                changed.addSubnets(replacement);
+                existed = true;
+            } else {
+                changed.addSubnets(s);
+            }
+        }
+        if (!existed) {
+            changed.addSubnets(replacement);
+        }
+        VirtualNetwork stored = call(() -> policy.putVirtualNetwork(changed.build(), ctx));
+        ObjectNode written = subnets(write(stored, meta(networkId))).stream()
+                .filter(s -> s.path("name").asText().equalsIgnoreCase(subnet)).findFirst().orElseThrow();
+        return new VaultService.Result(written, !existed);
+    }
+
+    /** A network body holding the network's address space and just the given subnet, for {@link #read}. */
+    private static JsonNode wrap(ObjectNode subnet, VirtualNetwork network) {
+        ObjectNode body = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ObjectNode props = body.putObject("properties");
+        ArrayNode prefixes = props.putObject("addressSpace").putArray("addressPrefixes");
+        network.getAddressPrefixesList().forEach(prefixes::add);
+        props.putArray("subnets").add(subnet);
+        return body;
+    }
+
+    private static java.util.List<ObjectNode> subnets(ObjectNode network) {
+        java.util.List<ObjectNode> list = new java.util.ArrayList<>();
+        network.path("properties").path("subnets").forEach(s -> list.add((ObjectNode) s));
+        return list;
+    }
+
     /** @return false when there was no such network */
     public boolean delete(Identity caller, CallContext ctx, String id) {
         auth.requireAdministrator(caller, DELETE, id);

@@ -18,7 +18,8 @@ import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code Microsoft.Network/virtualNetworks} on the bare host: GET, PUT (create or replace, with subnets and their
- * service endpoints; enabling {@code Microsoft.KeyVault} on a subnet is step 2 of the source document) and DELETE.
+ * service endpoints; enabling {@code Microsoft.KeyVault} on a subnet is step 2 of the source document) and DELETE,
+ * and one subnet's GET and PUT (what the Azure CLI's {@code az network vnet subnet update} uses).
  */
 @Path("/subscriptions/{subscription}/resourceGroups/{group}/providers/Microsoft.Network/virtualNetworks/{name}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -59,6 +60,29 @@ public class VirtualNetworksResource {
         var call = requests.begin(request, headers, apiVersion);
         return Response.status(networks.delete(call.caller(), call.context(), id(subscription, group, name)) ? 200 : 204)
                 .build();
+    }
+
+    @GET
+    @Path("/subnets/{subnet}")
+    public Response getSubnet(@PathParam("subscription") String subscription, @PathParam("group") String group,
+            @PathParam("name") String name, @PathParam("subnet") String subnet,
+            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
+            @Context HttpHeaders headers) {
+        var call = requests.begin(request, headers, apiVersion);
+        return Response.ok(networks.getSubnet(call.caller(), call.context(), id(subscription, group, name), subnet))
+                .build();
+    }
+
+    @PUT
+    @Path("/subnets/{subnet}")
+    public Response putSubnet(@PathParam("subscription") String subscription, @PathParam("group") String group,
+            @PathParam("name") String name, @PathParam("subnet") String subnet,
+            @QueryParam("api-version") String apiVersion, String body, @Context HttpServerRequest request,
+            @Context HttpHeaders headers) {
+        var call = requests.begin(request, headers, apiVersion);
+        var result = networks.putSubnet(call.caller(), call.context(), id(subscription, group, name), subnet,
+                requests.body(body));
+        return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
     private static String id(String subscription, String group, String name) {

@@ -168,6 +168,29 @@ class VaultsManagementTest {
     }
 
     @Test
+    void the_generic_resource_list_finds_a_vault_by_type_and_name_as_the_azure_cli_does() {
+        as(Tokens.ALICE).body(Vaults.body()).when().put(path("findme")).then().statusCode(anyOf200or201());
+        String resources = "/subscriptions/" + SUB + "/resources";
+        as(Tokens.ALICE).queryParam("$filter", "resourceType eq 'Microsoft.KeyVault/vaults' and name eq 'findme'")
+                .queryParam("api-version", "2015-11-01")
+                .when().get(resources)
+                .then().statusCode(200)
+                .body("value.size()", equalTo(1))
+                .body("value[0].id", containsString("/resourceGroups/" + RG + "/providers/Microsoft.KeyVault/vaults/findme"))
+                .body("value[0].type", equalTo("Microsoft.KeyVault/vaults"));
+        as(Tokens.BOB).queryParam("$filter", "resourceType eq 'Microsoft.KeyVault/vaults' and name eq 'findme'")
+                .queryParam("api-version", "2015-11-01")
+                .when().get(resources).then().statusCode(200).body("value.size()", equalTo(0));
+        as(Tokens.ALICE).queryParam("$filter", "resourceType eq 'Microsoft.Web/sites'")
+                .queryParam("api-version", "2015-11-01")
+                .when().get(resources).then().statusCode(200).body("value.size()", equalTo(0));
+        as(Tokens.ALICE).queryParam("$filter", "location eq 'westeurope'").queryParam("api-version", "2015-11-01")
+                .when().get(resources).then().statusCode(400)
+                .body("error.code", equalTo("InvalidFilterInQueryString"))
+                .body("error.message", containsString("location eq 'westeurope'"));
+    }
+
+    @Test
     void a_non_owner_gets_403_and_changes_nothing_while_an_administrator_may_manage_any_vault() throws Exception {
         as(Tokens.ALICE).body(Vaults.body()).when().put(path("alices")).then().statusCode(201);
         JsonNode before = get("alices", Tokens.ALICE);

@@ -86,6 +86,30 @@ class VirtualNetworksTest {
     }
 
     @Test
+    void enabling_the_key_vault_endpoint_on_one_subnet_as_the_azure_cli_does_keeps_the_rest_of_the_network() {
+        as(Tokens.ADMIN).body(network("")).when().put(NETWORK + "vnet5" + API).then().statusCode(201);
+        as(Tokens.ADMIN).body("{\"properties\":{\"addressPrefix\":\"10.1.2.0/24\"}}")
+                .when().put(NETWORK + "vnet5/subnets/data" + API).then().statusCode(201)
+                .body("id", equalTo(NETWORK + "vnet5/subnets/data"));
+
+        as(Tokens.ADMIN).body("{\"properties\":{\"addressPrefix\":\"10.1.1.0/24\",\"serviceEndpoints\":"
+                + "[{\"service\":\"Microsoft.KeyVault\"}]}}")
+                .when().put(NETWORK + "vnet5/subnets/apps" + API)
+                .then().statusCode(200)
+                .body("properties.serviceEndpoints[0].service", equalTo("Microsoft.KeyVault"));
+
+        as(Tokens.ADMIN).when().get(NETWORK + "vnet5/subnets/apps" + API).then().statusCode(200)
+                .body("properties.addressPrefix", equalTo("10.1.1.0/24"));
+        as(Tokens.ADMIN).when().get(NETWORK + "vnet5" + API).then().statusCode(200)
+                .body("properties.subnets.name", org.hamcrest.Matchers.containsInAnyOrder("apps", "data"));
+        as(Tokens.ADMIN).when().get(NETWORK + "vnet5/subnets/none" + API).then().statusCode(404);
+        as(Tokens.ADMIN).body("{\"properties\":{\"addressPrefix\":\"192.168.9.0/24\"}}")
+                .when().put(NETWORK + "vnet5/subnets/outside" + API).then().statusCode(400);
+        as(Tokens.ADMIN).when().get(NETWORK + "vnet5/subnets/outside" + API).then().statusCode(404);
+        as(Tokens.ALICE).when().get(NETWORK + "vnet5/subnets/apps" + API).then().statusCode(403);
+    }
+
+    @Test
     void a_subnet_outside_the_address_space_is_a_400_from_policy_service_and_nothing_is_stored() {
         as(Tokens.ADMIN).body(network("").replace("10.1.1.0/24", "192.168.0.0/24"))
                 .when().put(NETWORK + "vnet2" + API)
