@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# audit-service ingest: sustained rate from Kafka into the store, and lag from publish to queryable.
+#
+# Starts a single-node KRaft Kafka broker from deploy/target/kafka-libs (configured as deploy/moat does) and
+# audit-service from its packaged jar, both on free ports with a fresh data directory under
+# audit-service/target/bench/, creates the topics, runs dev.moat.audit.bench.IngestBenchmark (test sources), prints
+# Markdown tables and stops both processes again, also on error or Ctrl-C.
+#
+#   audit-service/bench/ingest.sh [benchmark options] [--no-build] [--build] [--keep]
+#
+# Benchmark options (defaults): --events 100000 (backlog drain and live bulk; 0 skips both)  --rates 200,1000 (steady phases; ''
+# skips them)  --steady-seconds 30  --samples-per-second 10  --poll-interval-ms 5  --vaults 20  --partitions 1
+# --no-build  never run Maven (fail if something is missing); --build  always run it;
+# default: build when the jar, the test classes or the classpath are missing or older than a source file, and
+# build deploy/target/kafka-libs when it is missing.
+# --keep      keep the run directory (data, service and broker logs).
+#
+# Environment: AUDIT_JVM_OPTS  extra JVM options for audit-service (e.g. -Dmoat.audit.consumer.max-poll-records=2000)
+#              BENCH_JVM_OPTS  extra JVM options for the benchmark client
+#              JAVA_HOME       use $JAVA_HOME/bin/java
+#
+# Output: the tables on stdout, also saved with the machine description as
+# audit-service/target/bench/ingest-<time>.md. See docs/benchmarks.md, "audit-service: ingest".
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MODULE_DIR="$(dirname "$BENCH_DIR")"
+ROOT_DIR="$(dirname "$MODULE_DIR")"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAR="$MODULE_DIR/target/quarkus-app/quarkus-run.jar"
+BENCH_CLASS="$MODULE_DIR/target/test-classes/dev/moat/audit/bench/IngestBenchmark.class"
+CLASSPATH_FILE="$MODULE_DIR/target/bench/test-classpath.txt"
+KAFKA_LIBS="$ROOT_DIR/deploy/target/kafka-libs"
+KAFKA_LOG4J="$ROOT_DIR/deploy/src/main/resources/kafka/log4j2.xml"
+
+BUILD=auto
+KEEP=false
+BENCH_ARGS=()
+PARTITIONS=1
+EVENTS=100000
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) BUILD=never; shift ;;
+    --build) BUILD=always; shift ;;
+    --keep) KEEP=true; shift ;;
+    --partitions) PARTITIONS="${2:?--partitions needs a value}"; shift 2 ;;
+    --events) EVENTS="${2:?--events needs a value}"; BENCH_ARGS+=("$1" "$2"); shift 2 ;;
+    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) BENCH_ARGS+=("$1"); shift ;;
+  esac
+done
+
+log() { printf 'ingest: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+command -v "$JAVA" >/dev/null || die "$JAVA is required"
+command -v curl >/dev/null || die "curl is required"
+
+# --- build --------------------------------------------------------------------------------------------------------
+kafka_libs_present() {
+  compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null && compgen -G "$KAFKA_LIBS/kafka-clients-*.jar" >/dev/null \
+    && compgen -G "$KAFKA_LIBS/log4j-core-*.jar" >/dev/null
+}
+needs_build() {
+  [[ -f "$JAR" && -f "$BENCH_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
+  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
+      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
+}
+if [[ "$BUILD" != never ]] && ! kafka_libs_present; then
+  log "building deploy/target/kafka-libs..."
+  (cd "$ROOT_DIR" && ./mvnw -B -q -pl deploy -am package -DskipTests)
+fi
+if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
+  log "building audit-service (package, test classes, test classpath)..."
+  mkdir -p "$(dirname "$CLASSPATH_FILE")"
+  (cd "$ROOT_DIR" && ./mvnw -B -q -pl audit-service -am package -DskipTests \
+    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
+  touch "$CLASSPATH_FILE"
+fi
+kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --no-build)"
+[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
+[[ -f "$BENCH_CLASS" ]] || die "$BENCH_CLASS is missing (run without --no-build)"
+[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
+
+# --- run directory, ports, cleanup ----------------------------------------------------------------------------
+mkdir -p "$MODULE_DIR/target/bench"
+RUN_DIR="$(mktemp -d "$MODULE_DIR/target/bench/run-XXXXXX")"
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/kafka"
+KAFKA_PID=""
+AUDIT_PID=""
+CHILD_PID=""
+
+stop_pid() { # NAME PID
+  local name="$1" pid="$2"
+  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
+  log "stopping $name (pid $pid)"
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+  if kill -0 "$pid" 2>/dev/null; then
+    log "$name did not stop within 30 s of SIGTERM; SIGKILL"
+    kill -KILL "$pid" 2>/dev/null || true
+  fi
+  wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM HUP
+  if [[ -n "$CHILD_PID" ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  stop_pid audit-service "$AUDIT_PID"
+  stop_pid kafka "$KAFKA_PID"
+  if (( status != 0 )); then
+    for f in "$RUN_DIR/logs/audit-service.log" "$RUN_DIR/logs/kafka.out"; do
+      [[ -s "$f" ]] || continue
+      log "last lines of $f:"
+      tail -n 20 "$f" >&2 || true
+    done
+    KEEP=true
+  fi
+  if $KEEP; then log "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    [[ " $* " == *" $p "* ]] && continue
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+KAFKA_PORT="$(free_port)"
+CONTROLLER_PORT="$(free_port "$KAFKA_PORT")"
+AUDIT_PORT="$(free_port "$KAFKA_PORT" "$CONTROLLER_PORT")"
+BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+
+# --- Kafka (as deploy/moat configures it) ---------------------------------------------------------------------
+cat > "$RUN_DIR/kafka/server.properties" <<EOF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$RUN_DIR/kafka/data
+num.partitions=1
+auto.create.topics.enable=true
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+EOF
+kafka_java() {
+  "$JAVA" -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dkafka.logs.dir="$RUN_DIR/logs" -cp "$KAFKA_LIBS/*" "$@"
+}
+CLUSTER_ID="$(kafka_java kafka.tools.StorageTool random-uuid 2>>"$RUN_DIR/logs/kafka.out")"
+kafka_java kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN_DIR/kafka/server.properties" \
+  >> "$RUN_DIR/logs/kafka.out" 2>&1 || die "formatting Kafka storage failed"
+"$JAVA" -Xmx512m -Dlog4j2.configurationFile="$KAFKA_LOG4J" -Dkafka.logs.dir="$RUN_DIR/logs" \
+  -cp "$KAFKA_LIBS/*" kafka.Kafka "$RUN_DIR/kafka/server.properties" >> "$RUN_DIR/logs/kafka.out" 2>&1 < /dev/null &
+KAFKA_PID=$!
+log "Kafka pid $KAFKA_PID on $BOOTSTRAP"
+deadline=$(( $(date +%s) + 120 ))
+until port_in_use "$KAFKA_PORT"; do
+  kill -0 "$KAFKA_PID" 2>/dev/null || die "Kafka exited during start-up"
+  (( $(date +%s) < deadline )) || die "Kafka's port $KAFKA_PORT not open after 120 s"
+  sleep 0.2
+done
+
+BENCH_CP="$MODULE_DIR/target/test-classes:$(cat "$CLASSPATH_FILE")"
+# bench NAME COMMAND ARGS...: runs the benchmark client in the background and waits for it (so that a signal to
+# this script stops it at once: cleanup kills it), stderr to logs/bench-NAME.err; its stdout is appended to the
+# result file (when there is one) and shown. Fails with the client's exit code, showing the end of its stderr.
+bench() {
+  local name="$1" rc=0; shift
+  # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
+  "$JAVA" -Xmx512m ${BENCH_JVM_OPTS:-} -cp "$BENCH_CP" dev.moat.audit.bench.IngestBenchmark "$@" \
+    > "$RUN_DIR/logs/bench-$name.out" 2> "$RUN_DIR/logs/bench-$name.err" < /dev/null &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  if [[ -n "${RESULT:-}" ]]; then tee -a "$RESULT" < "$RUN_DIR/logs/bench-$name.out"; else cat "$RUN_DIR/logs/bench-$name.out"; fi
+  if (( rc != 0 )); then tail -n 30 "$RUN_DIR/logs/bench-$name.err" >&2; fi
+  return "$rc"
+}
+bench topics create-topics --bootstrap "$BOOTSTRAP" --partitions "$PARTITIONS" || die "creating the topics failed"
+
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RESULT="$MODULE_DIR/target/bench/ingest-$STAMP.md"
+{
+  echo "# ingest $STAMP"
+  echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- audit-service proto 2>/dev/null || echo ' (audit-service or proto modified)')"
+  echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "# uptime before: $(uptime)"
+  echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, H2 file store"
+  echo "# benchmark options: ${BENCH_ARGS[*]:-(defaults)}"
+} | tee "$RESULT"
+
+# --- backlog: publish before audit-service runs ---------------------------------------------------------------
+if (( EVENTS > 0 )); then
+  bench preload preload --bootstrap "$BOOTSTRAP" --ids-file "$RUN_DIR/ids.txt" "${BENCH_ARGS[@]}" \
+    || die "preloading failed"
+fi
+
+# --- audit-service --------------------------------------------------------------------------------------------
+# shellcheck disable=SC2086 # AUDIT_JVM_OPTS is a list of options
+"$JAVA" -Xmx512m ${AUDIT_JVM_OPTS:-} \
+  -Dmoat.data-dir="$RUN_DIR/data" -Dquarkus.http.port="$AUDIT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+  -jar "$JAR" > "$RUN_DIR/logs/audit-service.log" 2>&1 < /dev/null &
+AUDIT_PID=$!
+log "audit-service pid $AUDIT_PID on http://127.0.0.1:$AUDIT_PORT"
+
+# the drain measurement starts at once, so that it sees the consumer from its first batch
+if (( EVENTS > 0 )); then
+  bench drain drain --audit-url "http://127.0.0.1:$AUDIT_PORT" --audit-pid "$AUDIT_PID" \
+    --ids-file "$RUN_DIR/ids.txt" "${BENCH_ARGS[@]}" || die "the drain measurement failed"
+fi
+
+deadline=$(( $(date +%s) + 120 ))
+until curl -fsS -o /dev/null "http://127.0.0.1:$AUDIT_PORT/q/health/ready" 2>/dev/null; do
+  kill -0 "$AUDIT_PID" 2>/dev/null || die "audit-service exited during start-up"
+  (( $(date +%s) < deadline )) || die "audit-service not ready after 120 s"
+  sleep 0.3
+done
+log "audit-service ready"
+
+# --- live bulk and steady rates -------------------------------------------------------------------------------
+status=0
+bench run run --bootstrap "$BOOTSTRAP" --audit-url "http://127.0.0.1:$AUDIT_PORT" \
+  --audit-pid "$AUDIT_PID" --kafka-pid "$KAFKA_PID" "${BENCH_ARGS[@]}" || status=$?
+echo "# uptime after: $(uptime)" | tee -a "$RESULT"
+echo "# audit-service data: $(du -sh "$RUN_DIR/data" 2>/dev/null | cut -f1)" | tee -a "$RESULT"
+log "result saved as $RESULT"
+exit "$status"

@@ -1,0 +1,165 @@
+#!/usr/bin/env bash
+# policy-service Check over gRPC on loopback: latency percentiles at fixed concurrency.
+#
+# Starts policy-service from its packaged jar on free ports with a fresh data directory and a fresh RSA key, runs
+# dev.moat.policy.bench.CheckLoadGenerator (test sources) against it, prints a Markdown table, and stops the
+# service again, also on error or Ctrl-C. Kafka is not needed: the change events of the setup wait in the outbox.
+#
+#   policy-service/bench/check-load.sh [generator options] [--no-build] [--build] [--keep]
+#
+# Generator options (defaults): --concurrency 1,8,32  --warmup 10  --duration 20  --channels 1
+# --no-build  never run Maven (fail if something is missing); --build  always run it;
+# default: build when the jar, the test classes or the classpath are missing or older than a source file.
+# --keep      keep the run directory (data, keys, service log) under policy-service/target/bench/.
+#
+# Environment: SERVICE_JVM_OPTS   extra JVM options for policy-service (e.g. -Dmoat.policy.auth.enabled=false
+#                                 to measure without token verification)
+#              GENERATOR_JVM_OPTS extra JVM options for the load generator
+#              JAVA_HOME          use $JAVA_HOME/bin/java
+#
+# Output: the table on stdout, also saved with the machine description as
+# policy-service/target/bench/check-load-<time>.md. See docs/benchmarks.md, "policy-service: Check over gRPC".
+set -euo pipefail
+
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+MODULE_DIR="$(dirname "$BENCH_DIR")"
+ROOT_DIR="$(dirname "$MODULE_DIR")"
+JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+JAR="$MODULE_DIR/target/quarkus-app/quarkus-run.jar"
+GENERATOR_CLASS="$MODULE_DIR/target/test-classes/dev/moat/policy/bench/CheckLoadGenerator.class"
+CLASSPATH_FILE="$MODULE_DIR/target/bench/test-classpath.txt"
+
+BUILD=auto
+KEEP=false
+GEN_ARGS=()
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) BUILD=never; shift ;;
+    --build) BUILD=always; shift ;;
+    --keep) KEEP=true; shift ;;
+    -h|--help) sed -n '2,22p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) GEN_ARGS+=("$1"); shift ;;
+  esac
+done
+
+log() { printf 'check-load: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+
+for tool in openssl "$JAVA"; do
+  command -v "$tool" >/dev/null || die "$tool is required"
+done
+
+# --- build --------------------------------------------------------------------------------------------------------
+needs_build() {
+  [[ -f "$JAR" && -f "$GENERATOR_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
+  # a source newer than what was built from it
+  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
+      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
+}
+if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
+  log "building policy-service (package, test classes, test classpath)..."
+  mkdir -p "$(dirname "$CLASSPATH_FILE")"
+  (cd "$ROOT_DIR" && ./mvnw -B -q -pl policy-service -am package -DskipTests \
+    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
+  touch "$CLASSPATH_FILE"
+fi
+[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
+[[ -f "$GENERATOR_CLASS" ]] || die "$GENERATOR_CLASS is missing (run without --no-build)"
+[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
+
+# --- run directory, key pair, ports ---------------------------------------------------------------------------
+mkdir -p "$MODULE_DIR/target/bench"
+RUN_DIR="$(mktemp -d "$MODULE_DIR/target/bench/run-XXXXXX")"
+SERVICE_PID=""
+CHILD_PID=""
+
+cleanup() {
+  local status=$?
+  trap - EXIT INT TERM HUP
+  if [[ -n "$CHILD_PID" ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+    log "stopping policy-service (pid $SERVICE_PID)"
+    kill -TERM "$SERVICE_PID" 2>/dev/null || true
+    for _ in $(seq 1 200); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
+    if kill -0 "$SERVICE_PID" 2>/dev/null; then
+      log "policy-service did not stop within 20 s of SIGTERM; SIGKILL"
+      kill -KILL "$SERVICE_PID" 2>/dev/null || true
+    fi
+    wait "$SERVICE_PID" 2>/dev/null || true
+  fi
+  if (( status != 0 )) && [[ -f "$RUN_DIR/policy-service.log" ]]; then
+    log "last lines of the service log ($RUN_DIR/policy-service.log):"
+    tail -n 10 "$RUN_DIR/policy-service.log" >&2 || true
+    KEEP=true
+  fi
+  if $KEEP; then log "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+free_port() {
+  local p
+  for _ in $(seq 1 200); do
+    p=$(( 20000 + RANDOM % 40000 ))
+    [[ " $* " == *" $p "* ]] && continue
+    port_in_use "$p" || { echo "$p"; return 0; }
+  done
+  die "no free port found"
+}
+GRPC_PORT="$(free_port)"
+HTTP_PORT="$(free_port "$GRPC_PORT")"
+
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN_DIR/private.pem" 2>/dev/null
+openssl pkey -in "$RUN_DIR/private.pem" -pubout -out "$RUN_DIR/public.pem"
+
+# --- start policy-service -------------------------------------------------------------------------------------
+# shellcheck disable=SC2086 # SERVICE_JVM_OPTS is a list of options
+"$JAVA" -Xmx512m ${SERVICE_JVM_OPTS:-} \
+  -Dmoat.data-dir="$RUN_DIR/data" \
+  -Dmoat.policy.auth.public-key-location="$RUN_DIR/public.pem" \
+  -Dquarkus.grpc.server.port="$GRPC_PORT" -Dquarkus.http.port="$HTTP_PORT" \
+  -Dkafka.bootstrap.servers=127.0.0.1:1 \
+  -jar "$JAR" > "$RUN_DIR/policy-service.log" 2>&1 < /dev/null &
+SERVICE_PID=$!
+log "policy-service pid $SERVICE_PID, gRPC 127.0.0.1:$GRPC_PORT, HTTP 127.0.0.1:$HTTP_PORT, run dir $RUN_DIR"
+
+deadline=$(( $(date +%s) + 120 ))
+until port_in_use "$GRPC_PORT"; do
+  kill -0 "$SERVICE_PID" 2>/dev/null || die "policy-service exited during start-up"
+  (( $(date +%s) < deadline )) || die "policy-service's gRPC port $GRPC_PORT not open after 120 s"
+  sleep 0.2
+done
+log "gRPC port open"
+
+# --- run the generator ----------------------------------------------------------------------------------------
+STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
+RESULT="$MODULE_DIR/target/bench/check-load-$STAMP.md"
+{
+  echo "# check-load $STAMP"
+  echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- policy-service proto 2>/dev/null || echo ' (policy-service or proto modified)')"
+  echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  echo "# uptime before: $(uptime)"
+  echo "# service JVM options: -Xmx512m ${SERVICE_JVM_OPTS:-}"
+  echo "# generator options: ${GEN_ARGS[*]:-(defaults)}"
+} | tee "$RESULT"
+
+# In the background and waited for, so that a signal to this script stops it at once (cleanup kills it).
+status=0
+# shellcheck disable=SC2086 # GENERATOR_JVM_OPTS is a list of options
+"$JAVA" -Xmx256m ${GENERATOR_JVM_OPTS:-} \
+  -cp "$MODULE_DIR/target/test-classes:$(cat "$CLASSPATH_FILE")" \
+  dev.moat.policy.bench.CheckLoadGenerator \
+  --host 127.0.0.1 --port "$GRPC_PORT" --private-key "$RUN_DIR/private.pem" --server-pid "$SERVICE_PID" \
+  "${GEN_ARGS[@]}" > "$RUN_DIR/generator.out" < /dev/null &
+CHILD_PID=$!
+wait "$CHILD_PID" || status=$?
+CHILD_PID=""
+tee -a "$RESULT" < "$RUN_DIR/generator.out"
+echo "# uptime after: $(uptime)" | tee -a "$RESULT"
+log "result saved as $RESULT"
+exit "$status"
