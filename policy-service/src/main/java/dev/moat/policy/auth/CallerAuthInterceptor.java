@@ -8,6 +8,8 @@ import java.security.PublicKey;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -48,11 +50,20 @@ public class CallerAuthInterceptor implements ServerInterceptor {
     private static final Metadata.Key<String> AUTHORIZATION =
             Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** Verified tokens are remembered until they expire: verifying RS256 costs most of a Check otherwise. */
+    private static final int MAX_CACHED_TOKENS = 1024;
+
     private final boolean enabled;
     private final JwtConsumer consumer;
+    private final long clockSkewSeconds;
+    private final Map<String, Verified> verified = new ConcurrentHashMap<>();
+
+    private record Verified(List<String> roles, Actor actor, long expiresAtEpochSecond) {
+    }
 
     public CallerAuthInterceptor(AuthConfig config) {
         this.enabled = config.enabled();
+        this.clockSkewSeconds = config.clockSkew().toSeconds();
         if (!enabled) {
             LOG.warn("moat.policy.auth.enabled=false: every caller may decide and administer. Never do this in production.");
             this.consumer = null;
@@ -84,22 +95,43 @@ public class CallerAuthInterceptor implements ServerInterceptor {
         if (authorization == null || !authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             return refuse(call, Status.UNAUTHENTICATED.withDescription("a bearer token is required"));
         }
-        JwtClaims claims;
+        Verified caller;
         try {
-            claims = consumer.processToClaims(authorization.substring(7).trim());
+            caller = verify(authorization.substring(7).trim());
         } catch (InvalidJwtException e) {
             // the reason, never the token
             return refuse(call, Status.UNAUTHENTICATED.withDescription("the bearer token is not valid: "
                     + (e.getErrorDetails().isEmpty() ? "unreadable" : e.getErrorDetails().get(0).getErrorMessage())));
         }
-        List<String> roles = roles(claims);
-        if (!roles.contains(required.claim())) {
+        if (!caller.roles().contains(required.claim())) {
             return refuse(call, Status.PERMISSION_DENIED.withDescription(
                     "role " + required.claim() + " is required for " + call.getMethodDescriptor().getServiceName()));
         }
+        Actor actor = caller.actor();
+        return Contexts.interceptCall(Context.current().withValue(ACTOR, actor), call, headers, next);
+    }
+
+    private Verified verify(String token) throws InvalidJwtException {
+        long now = System.currentTimeMillis() / 1000;
+        Verified cached = verified.get(token);
+        if (cached != null && now < cached.expiresAtEpochSecond() + clockSkewSeconds) {
+            return cached;
+        }
+        JwtClaims claims = consumer.processToClaims(token);
         Actor actor = new Actor(string(claims, "tid"), firstNonEmpty(string(claims, "oid"), subject(claims)),
                 firstNonEmpty(string(claims, "appid"), string(claims, "azp")));
-        return Contexts.interceptCall(Context.current().withValue(ACTOR, actor), call, headers, next);
+        long expires;
+        try {
+            expires = claims.getExpirationTime().getValue();
+        } catch (MalformedClaimException e) {
+            throw new IllegalStateException("a verified token has no readable exp", e);
+        }
+        Verified result = new Verified(roles(claims), actor, expires);
+        if (verified.size() >= MAX_CACHED_TOKENS) {
+            verified.clear();
+        }
+        verified.put(token, result);
+        return result;
     }
 
     /** The caller of the current gRPC call, or {@link Actor#UNKNOWN} outside of one. */
