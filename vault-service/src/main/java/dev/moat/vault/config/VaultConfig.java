@@ -45,6 +45,24 @@ public interface VaultConfig {
 
     Events events();
 
+    Crypto crypto();
+
+    interface Crypto {
+        /**
+         * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable
+         * {@code MOAT_MASTER_KEY}, which holds the same.
+         */
+        Optional<String> masterKeyFile();
+
+        /**
+         * With neither a key file nor {@code MOAT_MASTER_KEY}: generate a key once in
+         * {@code ${moat.data-dir}/vault/crypto/master.key} (0600) and use it. Only for local use (the local stack sets
+         * it); without it the service refuses to start.
+         */
+        @WithDefault("false")
+        boolean generateMasterKey();
+    }
+
     interface Tls {
         /**
          * PEM certificate chain to serve. Empty (with {@link #keyFile()} empty too): a local CA and a server
