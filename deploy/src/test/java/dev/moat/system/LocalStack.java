@@ -1,0 +1,175 @@
+package dev.moat.system;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The local stack as a user runs it: {@code deploy/moat up} with its own data directory and free ports, and
+ * {@code deploy/moat down}. The system tests drive these real processes (a real Kafka broker and the three services).
+ */
+final class LocalStack implements AutoCloseable {
+
+    final Path repo;
+    final Path dataDir;
+    final int kafkaPort;
+    final int policyHttpPort;
+    final int policyGrpcPort;
+    final int vaultPort;
+    final int auditPort;
+    private final int kafkaControllerPort;
+
+    private LocalStack(Path repo, Path dataDir) throws IOException {
+        this.repo = repo;
+        this.dataDir = dataDir;
+        this.kafkaPort = freePort();
+        this.kafkaControllerPort = freePort();
+        this.policyHttpPort = freePort();
+        this.policyGrpcPort = freePort();
+        this.vaultPort = freePort();
+        this.auditPort = freePort();
+    }
+
+    /** Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar). */
+    static LocalStack up(String name) throws Exception {
+        Path deployDir = Path.of("").toAbsolutePath();
+        Path repo = deployDir.getParent();
+        Path dataDir = deployDir.resolve("target").resolve(name);
+        deleteRecursively(dataDir);
+        LocalStack stack = new LocalStack(repo, dataDir);
+        Result up = stack.moat("up");
+        if (up.exitCode() != 0) {
+            stack.moat("down");
+            throw new IllegalStateException("deploy/moat up failed (" + up.exitCode() + "):\n" + up.output());
+        }
+        return stack;
+    }
+
+    Result moat(String command) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(repo.resolve("deploy/moat").toString(), command,
+                "--no-build",
+                "--data-dir", dataDir.toString(),
+                "--kafka-port", String.valueOf(kafkaPort),
+                "--kafka-controller-port", String.valueOf(kafkaControllerPort),
+                "--policy-http-port", String.valueOf(policyHttpPort),
+                "--policy-grpc-port", String.valueOf(policyGrpcPort),
+                "--vault-port", String.valueOf(vaultPort),
+                "--audit-port", String.valueOf(auditPort)));
+        Path log = Files.createTempFile(dataDir.getParent(), "moat-" + command, ".out");
+        Process process = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new IllegalStateException("deploy/moat " + command + " did not finish in 5 minutes");
+        }
+        return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
+    }
+
+    /** Process ids from the stack's pid files, by process name. */
+    Map<String, Long> pids() throws IOException {
+        Map<String, Long> pids = new HashMap<>();
+        Path run = dataDir.resolve("run");
+        if (Files.isDirectory(run)) {
+            try (var files = Files.list(run)) {
+                for (Path file : files.filter(f -> f.toString().endsWith(".pid")).toList()) {
+                    String name = file.getFileName().toString().replace(".pid", "");
+                    pids.put(name, Long.parseLong(Files.readString(file).trim()));
+                }
+            }
+        }
+        return pids;
+    }
+
+    /** The bare host: management plane and token issuer. */
+    String managementUrl() {
+        return "https://localhost:" + vaultPort;
+    }
+
+    /** Where vault hosts are reached; requests carry the vault host in their Host header. */
+    String vaultUrl() {
+        return "https://127.0.0.1:" + vaultPort;
+    }
+
+    String vaultHost(String vault) {
+        return vault + ".vault.localhost:" + vaultPort;
+    }
+
+    /** The clients the stack seeded in its token issuer, from {@code credentials.env}. */
+    Map<String, String> credentials() throws IOException {
+        Map<String, String> values = new HashMap<>();
+        for (String line : Files.readAllLines(dataDir.resolve("credentials.env"))) {
+            int eq = line.indexOf('=');
+            if (!line.startsWith("#") && eq > 0) {
+                values.put(line.substring(0, eq), line.substring(eq + 1));
+            }
+        }
+        return values;
+    }
+
+    /** A trust store holding the stack's generated CA, so that HTTPS is verified as a user would. */
+    java.security.KeyStore trustStore() throws Exception {
+        var store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (var in = Files.newInputStream(dataDir.resolve("vault/tls/ca.crt"))) {
+            store.setCertificateEntry("moat-local-ca",
+                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
+        }
+        return store;
+    }
+
+    /** A token for policy-service's gRPC API, signed with the stack's internal key as an operator would. */
+    String policyToken(String... roles) throws Exception {
+        String pem = Files.readString(dataDir.resolve("keys/internal-signing.key.pem"))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        var key = java.security.KeyFactory.getInstance("RSA")
+                .generatePrivate(new java.security.spec.PKCS8EncodedKeySpec(java.util.Base64.getDecoder().decode(pem)));
+        var claims = new org.jose4j.jwt.JwtClaims();
+        claims.setIssuer("moat");
+        claims.setAudience("moat-policy");
+        claims.setSubject("system-test-operator");
+        claims.setExpirationTimeMinutesInTheFuture(10);
+        claims.setStringListClaim("roles", List.of(roles));
+        var jws = new org.jose4j.jws.JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(key);
+        jws.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.RSA_USING_SHA256);
+        return jws.getCompactSerialization();
+    }
+
+    String auditUrl() {
+        return "http://127.0.0.1:" + auditPort;
+    }
+
+    @Override
+    public void close() throws Exception {
+        moat("down");
+    }
+
+    record Result(int exitCode, String output) {
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+}
