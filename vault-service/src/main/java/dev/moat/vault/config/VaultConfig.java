@@ -47,6 +47,8 @@ public interface VaultConfig {
 
     Crypto crypto();
 
+    Secrets secrets();
+
     interface Crypto {
         /**
          * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable
@@ -61,6 +63,12 @@ public interface VaultConfig {
          */
         @WithDefault("false")
         boolean generateMasterKey();
+    }
+
+    interface Secrets {
+        /** How often soft-deleted secrets whose {@code scheduledPurgeDate} has passed are purged. */
+        @WithDefault("1h")
+        Duration purgeInterval();
     }
 
     interface Tls {
