@@ -6,6 +6,8 @@ import java.util.Map;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.moat.vault.secrets.SecretsException;
+
 /**
  * The one mapper to Key Vault's error JSON: {@code {"error":{"code":…,"message":…,"innererror":{"code":…}}}}
  * (azure-compat.md section 5.5). Status codes are exact because the Azure SDK maps them to exception types.
@@ -38,10 +40,15 @@ public final class KeyVaultErrors {
         return error(404, "VaultNotFound", "No vault is served at host '" + host + "'.", null);
     }
 
-    public static Response secretNotFound(String name) {
-        return notFound("SecretNotFound", "A secret with (name/id) " + name + " was not found in this key vault. "
-                + "If you recently deleted this secret you may be able to recover it using the correct recovery "
-                + "command. For help resolving this issue, please see https://go.microsoft.com/fwlink/?linkid=2125182");
+    /** A rule of secrets refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
+    public static Response of(SecretsException refusal) {
+        return error(refusal.status(), refusal.code(), refusal.getMessage(), refusal.innerCode());
+    }
+
+    /** The operation failed on our side; nothing of the cause (which is logged) reaches the client. */
+    public static Response internalError(String correlationId) {
+        return error(500, "InternalError", "The service could not complete the request. Retry later; the "
+                + "correlation id " + correlationId + " finds it in the service's log.", null);
     }
 
     /** The firewall refused the request; the text follows Azure's so that existing runbooks recognise it. */

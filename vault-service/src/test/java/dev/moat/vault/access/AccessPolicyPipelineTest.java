@@ -39,7 +39,7 @@ class AccessPolicyPipelineTest {
     void a_caller_without_an_access_policy_gets_azures_forbidden_by_policy_after_the_firewall_allowed_it() {
         String id = given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403)
                 .body("error.code", equalTo("Forbidden"))
                 .body("error.innererror.code", equalTo("ForbiddenByPolicy"))
@@ -65,7 +65,7 @@ class AccessPolicyPipelineTest {
                 .setTrustedService("Azure Backup").setDecisionId(java.util.UUID.randomUUID().toString()).build();
         String id = given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByPolicy"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
         DecisionEvent event = DecisionEvents.await(id);
@@ -78,7 +78,7 @@ class AccessPolicyPipelineTest {
         PolicyServiceDouble.answer = PolicyServiceDouble::deny;
         given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByFirewall"));
     }
 
@@ -86,7 +86,7 @@ class AccessPolicyPipelineTest {
     void a_caller_with_the_permission_reaches_the_operation() {
         String id = given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(404).body("error.code", equalTo("SecretNotFound"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
         assertThat(DecisionEvents.await(id).getIsAccessPolicyMatch()).isTrue();
@@ -98,7 +98,7 @@ class AccessPolicyPipelineTest {
                 .replace("\"accessPolicies\"", "\"publicNetworkAccess\":\"Disabled\",\"accessPolicies\""));
         given().header("Host", Vaults.host("closedvault"))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByConnection"));
     }
 }

@@ -101,7 +101,7 @@ class DataPlaneAuthenticationTest {
     void refuses_a_bad_token_with_401_the_challenge_and_an_authentication_event(String what,
             Supplier<String> authorization, String message) {
         String id = given().header("Host", Vaults.host(VAULT)).header("Authorization", authorization.get())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(401)
                 .header("WWW-Authenticate", equalTo(challenge()))
                 .body("error.code", equalTo("Unauthorized"))
@@ -126,14 +126,14 @@ class DataPlaneAuthenticationTest {
         given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane()
                         .audience(audience.replace("{port}", String.valueOf(RestAssured.port))).bearer())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(404).body("error.code", equalTo("SecretNotFound"));
     }
 
     @Test
     void the_firewall_is_asked_with_vault_services_own_token() {
         given().header("Host", Vaults.host(VAULT)).header("Authorization", Tokens.dataPlane().bearer())
-                .when().get("/secrets/db-password").then().statusCode(404);
+                .when().get("/secrets/db-password?api-version=7.5").then().statusCode(404);
 
         assertThat(PolicyServiceDouble.checkAuthorizations).last().satisfies(authorization -> {
             assertThat(authorization).startsWith("Bearer ");
@@ -146,7 +146,7 @@ class DataPlaneAuthenticationTest {
     @Test
     void the_challenge_names_the_bare_host_as_authority_even_for_a_vault_host() {
         given().header("Host", Vaults.host(VAULT))
-                .when().get("/secrets/x")
+                .when().get("/secrets/x?api-version=7.5")
                 .then().statusCode(401)
                 .header("WWW-Authenticate", startsWith("Bearer authorization=\"https://localhost:"));
     }

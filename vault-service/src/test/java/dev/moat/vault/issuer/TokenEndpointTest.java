@@ -86,7 +86,7 @@ class TokenEndpointTest {
                 .when().post(tokenPath()).then().statusCode(200).extract().path("access_token");
 
         given().header("Host", Vaults.host("issuedvault")).header("Authorization", "Bearer " + dataToken)
-                .when().get("/secrets/x").then().statusCode(404).body("error.code", equalTo("SecretNotFound"));
+                .when().get("/secrets/x?api-version=7.5").then().statusCode(404).body("error.code", equalTo("SecretNotFound"));
         given().header("Authorization", "Bearer " + dataToken)
                 .when().get(Vaults.path("issuedvault"))
                 .then().statusCode(401).body("error.code", equalTo("InvalidAuthenticationTokenAudience"));
@@ -100,7 +100,7 @@ class TokenEndpointTest {
                 .when().post(tokenPath()).then().statusCode(200).extract().path("access_token");
 
         given().header("Host", Vaults.host("issuedvault2")).header("Authorization", "Bearer " + managementToken)
-                .when().get("/secrets/x")
+                .when().get("/secrets/x?api-version=7.5")
                 .then().statusCode(401).body("error.message", containsString("AKV10022"));
     }
 

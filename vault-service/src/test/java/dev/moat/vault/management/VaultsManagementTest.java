@@ -126,7 +126,7 @@ class VaultsManagementTest {
 
         given().header("Host", "hostvault.vault.localhost:" + RestAssured.port)
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .when().get("/secrets/s1").then().statusCode(404).body("error.code", equalTo("SecretNotFound"));
+                .when().get("/secrets/s1?api-version=7.5").then().statusCode(404).body("error.code", equalTo("SecretNotFound"));
 
         as(Tokens.ALICE).when().delete(path("hostvault")).then().statusCode(200);
         assertThat(PolicyServiceDouble.vaults).doesNotContainKey("hostvault");
@@ -134,7 +134,7 @@ class VaultsManagementTest {
                 .body("error.code", equalTo("ResourceNotFound"));
         given().header("Host", "hostvault.vault.localhost:" + RestAssured.port)
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .when().get("/secrets/s1").then().statusCode(404).body("error.code", equalTo("VaultNotFound"));
+                .when().get("/secrets/s1?api-version=7.5").then().statusCode(404).body("error.code", equalTo("VaultNotFound"));
         as(Tokens.ALICE).when().delete(path("hostvault")).then().statusCode(204);
     }
 
@@ -456,7 +456,7 @@ class VaultsManagementTest {
 
         given().header("Host", "walled.vault.localhost:" + RestAssured.port)
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .when().get("/secrets/s1").then().statusCode(403)
+                .when().get("/secrets/s1?api-version=7.5").then().statusCode(403)
                 .body("error.innererror.code", equalTo("ForbiddenByFirewall"));
 
         as(Tokens.ALICE).when().get(path("walled")).then().statusCode(200);

@@ -82,7 +82,7 @@ class DataPlanePipelineTest {
         PolicyServiceDouble.answer = PolicyServiceDouble::deny;
 
         String id = given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403)
                 .body("error.code", equalTo("Forbidden"))
                 .body("error.innererror.code", equalTo("ForbiddenByFirewall"))
@@ -107,7 +107,7 @@ class DataPlanePipelineTest {
         PolicyServiceDouble.delay = Duration.ofSeconds(2);
 
         String id = given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(503)
                 .body("error.code", equalTo("ServiceUnavailable"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
@@ -122,14 +122,14 @@ class DataPlanePipelineTest {
     void a_policy_service_that_is_down_fails_closed_and_recovery_needs_no_restart() throws Exception {
         PolicyServiceDouble.stopServer();
         try {
-            given().header("Host", Vaults.host(VAULT)).header("Authorization", alice()).when().get("/secrets/db-password")
+            given().header("Host", Vaults.host(VAULT)).header("Authorization", alice()).when().get("/secrets/db-password?api-version=7.5")
                     .then().statusCode(503).body("error.code", equalTo("ServiceUnavailable"));
         } finally {
             PolicyServiceDouble.startServer();
         }
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
-                        .when().get("/secrets/db-password")
+                        .when().get("/secrets/db-password?api-version=7.5")
                         .then().statusCode(404).body("error.code", equalTo("SecretNotFound")));
     }
 
@@ -137,7 +137,7 @@ class DataPlanePipelineTest {
     void forwarded_for_is_ignored_when_no_proxy_is_trusted() {
         given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
                 .header("X-Forwarded-For", "203.0.113.50")
-                .when().get("/secrets/db-password").then().statusCode(404);
+                .when().get("/secrets/db-password?api-version=7.5").then().statusCode(404);
 
         assertThat(PolicyServiceDouble.received).singleElement()
                 .satisfies(check -> assertThat(check.getClientAddress()).isEqualTo("127.0.0.1"));
@@ -148,7 +148,7 @@ class DataPlanePipelineTest {
         given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
                 .header("X-Moat-Source-Subnet", "/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/"
                         + "virtualNetworks/v/subnets/trusted")
-                .when().get("/secrets/db-password").then().statusCode(404);
+                .when().get("/secrets/db-password?api-version=7.5").then().statusCode(404);
 
         assertThat(PolicyServiceDouble.received).singleElement()
                 .satisfies(check -> assertThat(check.getSourceSubnetId()).isEmpty());
@@ -157,7 +157,7 @@ class DataPlanePipelineTest {
     @Test
     void a_host_that_is_not_a_vault_host_gets_404_and_never_reaches_the_firewall() {
         given().header("Host", "localhost")
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(404)
                 .body("error.code", equalTo("VaultNotFound"));
 
@@ -167,7 +167,7 @@ class DataPlanePipelineTest {
     @Test
     void a_vault_host_of_a_vault_that_does_not_exist_gets_404_and_never_reaches_the_firewall() {
         given().header("Host", Vaults.host("novault")).header("Authorization", alice())
-                .when().get("/secrets/db-password")
+                .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(404)
                 .body("error.code", equalTo("VaultNotFound"));
 
