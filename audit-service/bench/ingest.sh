@@ -212,8 +212,9 @@ if (( EVENTS > 0 )); then
 fi
 
 # --- audit-service --------------------------------------------------------------------------------------------
+# Access control off: no token issuer runs here, and the benchmark measures ingest, not token checks.
 # shellcheck disable=SC2086 # AUDIT_JVM_OPTS is a list of options
-"$JAVA" -Xmx512m ${AUDIT_JVM_OPTS:-} \
+"$JAVA" -Xmx512m -Dmoat.audit.auth.enabled=false ${AUDIT_JVM_OPTS:-} \
   -Dmoat.data-dir="$RUN_DIR/data" -Dquarkus.http.port="$AUDIT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -jar "$JAR" > "$RUN_DIR/logs/audit-service.log" 2>&1 < /dev/null &
 AUDIT_PID=$!

@@ -47,6 +47,10 @@ public class ErrorMapper {
     }
 
     static Response error(Response.StatusType status, String code, String message) {
-        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ApiError.of(code, message)).build();
+        return errorBuilder(status, code, message).build();
+    }
+
+    static Response.ResponseBuilder errorBuilder(Response.StatusType status, String code, String message) {
+        return Response.status(status).type(MediaType.APPLICATION_JSON_TYPE).entity(ApiError.of(code, message));
     }
 }

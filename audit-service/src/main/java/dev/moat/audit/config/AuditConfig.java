@@ -1,6 +1,8 @@
 package dev.moat.audit.config;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -8,6 +10,9 @@ import io.smallrye.config.WithDefault;
 /** Typed configuration of audit-service, under {@code moat.audit}. Documented with its defaults in the module README. */
 @ConfigMapping(prefix = "moat.audit")
 public interface AuditConfig {
+
+    /** Who may use the query API. */
+    Auth auth();
 
     /** How events are read from Kafka. */
     Consumer consumer();
@@ -23,6 +28,40 @@ public interface AuditConfig {
 
     /** How long events are kept. */
     Retention retention();
+
+    interface Auth {
+        /** Whether {@code /api/v1} needs an administrator's token. Off only on test benches: the API is then open. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** The token issuer's keys: an {@code https://} URL or a file path, read on first use, not at start. */
+        Optional<String> jwks();
+
+        /** PEM file of the CA that signs the JWKS server's certificate (read at each fetch); else the JVM's trust store. */
+        Optional<String> jwksCa();
+
+        /** The {@code iss} tokens must carry; {@code {tenant}} stands for the token's {@code tid}. */
+        Optional<String> issuer();
+
+        /** The {@code aud} tokens must carry (also accepted with a trailing {@code /}): the management plane's. */
+        @WithDefault("https://management.localhost")
+        String audience();
+
+        /** Object ids ({@code oid}, else {@code sub}) of the callers who may read the audit trail. */
+        Optional<List<String>> administrators();
+
+        /** Leeway for {@code exp} and {@code nbf}. */
+        @WithDefault("60s")
+        Duration clockSkew();
+
+        /** Shortest time between two successful JWKS fetches; a token with an unknown {@code kid} asks for one. */
+        @WithDefault("30s")
+        Duration jwksMinRefreshInterval();
+
+        /** How long a JWKS fetch over HTTPS may take to connect, and then to answer. */
+        @WithDefault("5s")
+        Duration jwksTimeout();
+    }
 
     interface Consumer {
         /** Topic of {@code DecisionEvent}s. */

@@ -1,6 +1,6 @@
 package dev.moat.audit.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.nullValue;
@@ -56,11 +56,11 @@ class ChangeApiTest {
         publisher.change(rules);
         publisher.change(policies);
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("vault", vault)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> asAdmin().queryParam("vault", vault)
                 .get("/api/v1/changes").then().statusCode(200)
                 .body("value.eventId", equalTo(List.of(policies.getEventId(), rules.getEventId()))));
 
-        given().queryParam("vault", vault).get("/api/v1/changes").then()
+        asAdmin().queryParam("vault", vault).get("/api/v1/changes").then()
                 .body("value[1].time", equalTo("2024-08-01T09:00:00Z"))
                 .body("value[1].actor.objectId", equalTo("admin-oid"))
                 .body("value[1].kind", equalTo("NetworkRuleSet"))
@@ -72,16 +72,16 @@ class ChangeApiTest {
                 .body("value[1].operation", equalTo("VaultsCreateOrUpdate"))
                 .body("value[0].before", nullValue())
                 .body("value[0].after[0].permissions.secrets[0]", equalTo("get"));
-        given().queryParam("vault", vault).queryParam("kind", "networkRuleSet").get("/api/v1/changes").then()
+        asAdmin().queryParam("vault", vault).queryParam("kind", "networkRuleSet").get("/api/v1/changes").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(rules.getEventId())));
-        given().get("/api/v1/changes/{id}", policies.getEventId()).then()
+        asAdmin().get("/api/v1/changes/{id}", policies.getEventId()).then()
                 .statusCode(200).body("kind", equalTo("AccessPolicies"));
     }
 
     @Test
     void an_unknown_change_is_404_and_a_bad_kind_is_400() {
-        given().get("/api/v1/changes/{id}", "nope").then().statusCode(404).body("error.code", equalTo("NotFound"));
-        given().queryParam("kind", "Firewall").get("/api/v1/changes").then()
+        asAdmin().get("/api/v1/changes/{id}", "nope").then().statusCode(404).body("error.code", equalTo("NotFound"));
+        asAdmin().queryParam("kind", "Firewall").get("/api/v1/changes").then()
                 .statusCode(400).body("error.message", org.hamcrest.Matchers.containsString("'Firewall'"));
     }
 }

@@ -1,6 +1,6 @@
 package dev.moat.audit.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -58,7 +58,7 @@ class DecisionApiTest {
         DecisionEvent.Builder third = Events.firewallDenial(vault, "203.0.113.3", T0.plusSeconds(2));
         store(first, second, third);
 
-        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then()
                 .statusCode(200)
                 .body("value.eventId", equalTo(List.of(third.getEventId(), second.getEventId(), first.getEventId())))
                 .body("nextLink", nullValue());
@@ -70,9 +70,9 @@ class DecisionApiTest {
         DecisionEvent.Builder allowed = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(1));
         store(denied, allowed);
 
-        given().queryParam("vault", vault).queryParam("outcome", "denied").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("outcome", "denied").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(denied.getEventId())));
-        given().queryParam("vault", vault).queryParam("outcome", "Allowed").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("outcome", "Allowed").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(allowed.getEventId())))
                 .body("value[0].addressAuthorizationType", equalTo("IpRule"))
                 .body("value[0].layer", equalTo("Operation"));
@@ -87,12 +87,12 @@ class DecisionApiTest {
         DecisionEvent.Builder late = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(120));
         store(early, policy, late);
 
-        given().queryParam("vault", vault).queryParam("from", T0.plusSeconds(30).toString())
+        asAdmin().queryParam("vault", vault).queryParam("from", T0.plusSeconds(30).toString())
                 .queryParam("to", T0.plusSeconds(120).toString()).get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
-        given().queryParam("vault", vault).queryParam("layer", "access-policy").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("layer", "access-policy").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
-        given().queryParam("vault", vault).queryParam("layer", "Firewall").queryParam("authorizationType", "Denied")
+        asAdmin().queryParam("vault", vault).queryParam("layer", "Firewall").queryParam("authorizationType", "Denied")
                 .get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(late.getEventId(), early.getEventId())));
     }
@@ -103,9 +103,9 @@ class DecisionApiTest {
         DecisionEvent.Builder outside = Events.firewallDenial(vault, "203.0.114.1", T0.plusSeconds(1));
         store(inside, outside);
 
-        given().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(inside.getEventId())));
-        given().queryParam("vault", vault).queryParam("clientAddress", "203.0.114.1").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.114.1").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(outside.getEventId())));
     }
 
@@ -118,13 +118,13 @@ class DecisionApiTest {
                 .setIdentity(dev.moat.proto.events.v1.Identity.newBuilder().setObjectId("other-oid").setApplicationId("other-app"));
         store(viaSubnet, other);
 
-        given().queryParam("vault", vault).queryParam("subnetId", subnet.toUpperCase()).get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("subnetId", subnet.toUpperCase()).get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
-        given().queryParam("vault", vault).queryParam("objectId", "other-oid").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("objectId", "other-oid").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
-        given().queryParam("vault", vault).queryParam("applicationId", "other-app").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("applicationId", "other-app").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
-        given().queryParam("vault", vault).queryParam("operation", "SecretGet").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("operation", "SecretGet").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
     }
 
@@ -145,11 +145,11 @@ class DecisionApiTest {
                 .forEach(e -> expected.add(e.getEventId()));
 
         List<String> seen = new ArrayList<>();
-        JsonPath page = given().queryParam("vault", vault).queryParam("limit", "3").get("/api/v1/decisions")
+        JsonPath page = asAdmin().queryParam("vault", vault).queryParam("limit", "3").get("/api/v1/decisions")
                 .then().statusCode(200).body("value", hasSize(3)).extract().jsonPath();
         seen.addAll(page.getList("value.eventId"));
         while (page.getString("nextLink") != null) {
-            page = given().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
+            page = asAdmin().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
                     .extract().jsonPath();
             seen.addAll(page.getList("value.eventId"));
         }
@@ -158,7 +158,7 @@ class DecisionApiTest {
 
     @Test
     void an_unknown_event_id_is_404_in_the_error_shape() {
-        given().get("/api/v1/decisions/{id}", "no-such-event").then()
+        asAdmin().get("/api/v1/decisions/{id}", "no-such-event").then()
                 .statusCode(404)
                 .body("error.code", equalTo("NotFound"))
                 .body("error.message", containsString("no-such-event"));
@@ -180,7 +180,7 @@ class DecisionApiTest {
             "cursor, not-a-cursor",
     })
     void a_bad_query_value_is_400_naming_the_value(String name, String value) {
-        given().queryParam(name, value).get("/api/v1/decisions").then()
+        asAdmin().queryParam(name, value).get("/api/v1/decisions").then()
                 .statusCode(400)
                 .body("error.code", equalTo("BadParameter"))
                 .body("error.message", containsString("'" + value + "'"))
@@ -189,13 +189,13 @@ class DecisionApiTest {
 
     @Test
     void an_empty_time_window_is_400() {
-        given().queryParam("from", "2024-06-02T00:00:00Z").queryParam("to", "2024-06-01T00:00:00Z")
+        asAdmin().queryParam("from", "2024-06-02T00:00:00Z").queryParam("to", "2024-06-01T00:00:00Z")
                 .get("/api/v1/decisions").then()
                 .statusCode(400).body("error.code", equalTo("BadParameter"));
     }
 
     @Test
     void an_unknown_path_is_404_in_the_error_shape() {
-        given().get("/api/v1/nothing-here").then().statusCode(404).body("error.code", equalTo("NotFound"));
+        asAdmin().get("/api/v1/nothing-here").then().statusCode(404).body("error.code", equalTo("NotFound"));
     }
 }

@@ -1,6 +1,6 @@
 package dev.moat.audit.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -57,7 +57,7 @@ class DiagnosisApiTest {
                 // outside the window
                 Events.firewallDenial(vault, "192.0.2.1", T0.minusSeconds(3600)));
 
-        given().queryParam("from", T0.toString()).queryParam("to", T0.plusSeconds(3600).toString())
+        asAdmin().queryParam("from", T0.toString()).queryParam("to", T0.plusSeconds(3600).toString())
                 .get("/api/v1/vaults/{vault}/diagnosis", vault).then()
                 .statusCode(200)
                 .body("vault", equalTo(vault))
@@ -84,7 +84,7 @@ class DiagnosisApiTest {
 
     @Test
     void a_vault_without_denials_has_an_empty_diagnosis() {
-        given().get("/api/v1/vaults/{vault}/diagnosis", vault).then()
+        asAdmin().get("/api/v1/vaults/{vault}/diagnosis", vault).then()
                 .statusCode(200)
                 .body("firewallDenials", equalTo(0))
                 .body("clients", hasSize(0))
@@ -93,7 +93,7 @@ class DiagnosisApiTest {
 
     @Test
     void a_bad_window_is_400_naming_the_value() {
-        given().queryParam("from", "last-week").get("/api/v1/vaults/{vault}/diagnosis", vault).then()
+        asAdmin().queryParam("from", "last-week").get("/api/v1/vaults/{vault}/diagnosis", vault).then()
                 .statusCode(400)
                 .body("error.code", equalTo("BadParameter"))
                 .body("error.message", containsString("'last-week'"));

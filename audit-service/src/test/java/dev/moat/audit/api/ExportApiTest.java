@@ -1,6 +1,6 @@
 package dev.moat.audit.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Instant;
@@ -43,7 +43,7 @@ class ExportApiTest {
         Stored.decisions(store, denied, allowed);
         Stored.changes(store, Events.networkRuleChange(vault, t0.minusSeconds(60)));
 
-        String body = given().queryParam("vault", vault).get("/api/v1/decisions/export").then()
+        String body = asAdmin().queryParam("vault", vault).get("/api/v1/decisions/export").then()
                 .statusCode(200)
                 .contentType("application/x-ndjson")
                 .extract().asString();
@@ -79,7 +79,7 @@ class ExportApiTest {
 
     @Test
     void a_bad_filter_is_400_before_anything_streams() {
-        given().queryParam("clientAddress", "10.0.0.0/33").get("/api/v1/decisions/export").then()
+        asAdmin().queryParam("clientAddress", "10.0.0.0/33").get("/api/v1/decisions/export").then()
                 .statusCode(400)
                 .body("error.code", org.hamcrest.Matchers.equalTo("BadParameter"));
     }

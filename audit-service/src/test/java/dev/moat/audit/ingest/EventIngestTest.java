@@ -1,5 +1,6 @@
 package dev.moat.audit.ingest;
 
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -79,10 +80,10 @@ class EventIngestTest {
                 .build();
         publisher.decision(event);
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", event.getEventId())
+        await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", event.getEventId())
                 .then().statusCode(200));
 
-        given().get("/api/v1/decisions/{id}", event.getEventId()).then()
+        asAdmin().get("/api/v1/decisions/{id}", event.getEventId()).then()
                 .body("eventId", equalTo(event.getEventId()))
                 .body("time", equalTo("2024-05-01T12:00:00.123456Z"))
                 .body("vault", equalTo(event.getVault()))
@@ -117,9 +118,9 @@ class EventIngestTest {
         publisher.decision(marker);
 
         // Same key, same partition: once the marker is stored, both copies of the event have been consumed.
-        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", marker.getEventId())
+        await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", marker.getEventId())
                 .then().statusCode(200));
-        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then()
                 .statusCode(200)
                 .body("value", hasSize(2))
                 .body("value.eventId", equalTo(List.of(marker.getEventId(), event.getEventId())));
@@ -134,7 +135,7 @@ class EventIngestTest {
         DecisionEvent valid = Events.firewallDenial(vault, "198.51.100.9", Instant.now()).build();
         publisher.decision(valid);
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", valid.getEventId())
+        await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", valid.getEventId())
                 .then().statusCode(200));
         ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
         assertThat(deadLetter.value()).isEqualTo(garbage);
@@ -153,7 +154,7 @@ class EventIngestTest {
         ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(vault);
         assertThat(header(deadLetter, "moat_dlq_reason"))
                 .isEqualTo("ce_type dev.moat.events.v2.DecisionEvent is not dev.moat.events.v1.DecisionEvent");
-        given().get("/api/v1/decisions/{id}", future.getEventId()).then().statusCode(404);
+        asAdmin().get("/api/v1/decisions/{id}", future.getEventId()).then().statusCode(404);
     }
 
     @Test
@@ -181,9 +182,9 @@ class EventIngestTest {
 
             ConsumerRecord<byte[], byte[]> deadLetter = awaitDeadLetter(refused);
             assertThat(header(deadLetter, "moat_dlq_reason")).startsWith("the database refused the event (SQLState 23");
-            await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", good.getEventId())
+            await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", good.getEventId())
                     .then().statusCode(200));
-            given().get("/api/v1/decisions/{id}", bad.getEventId()).then().statusCode(404);
+            asAdmin().get("/api/v1/decisions/{id}", bad.getEventId()).then().statusCode(404);
         } finally {
             try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
                 sql.execute("ALTER TABLE decision_event DROP CONSTRAINT test_refuses");
@@ -210,7 +211,7 @@ class EventIngestTest {
             }
         }
 
-        await().atMost(WAIT).untilAsserted(() -> given().get("/api/v1/decisions/{id}", event.getEventId())
+        await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", event.getEventId())
                 .then().statusCode(200));
         await().atMost(WAIT).until(() -> committedOffset(published) > published.offset());
     }

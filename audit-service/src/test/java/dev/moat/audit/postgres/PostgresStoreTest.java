@@ -1,5 +1,6 @@
 package dev.moat.audit.postgres;
 
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -83,13 +84,13 @@ class PostgresStoreTest {
         publisher.decision(marker);
         publisher.change(Events.networkRuleChange(vault, T0).build());
 
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/api/v1/decisions/{id}", marker.getEventId())
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", marker.getEventId())
                 .then().statusCode(200));
-        given().queryParam("vault", vault).get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then()
                 .body("value.eventId", equalTo(List.of(marker.getEventId(), event.getEventId())))
                 .body("value[1].time", equalTo("2024-10-01T10:00:00.123456Z"))
                 .body("value[1].isAddressAuthorized", equalTo(false));
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().queryParam("vault", vault)
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> asAdmin().queryParam("vault", vault)
                 .get("/api/v1/changes").then().body("value", hasSize(1)).body("value[0].after.defaultAction", equalTo("Deny")));
     }
 
@@ -104,17 +105,17 @@ class PostgresStoreTest {
         Stored.decisions(store, events.toArray(DecisionEvent.Builder[]::new));
 
         List<String> seen = new ArrayList<>();
-        JsonPath page = given().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24")
+        JsonPath page = asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24")
                 .queryParam("outcome", "denied").queryParam("layer", "firewall").queryParam("limit", "2")
                 .get("/api/v1/decisions").then().statusCode(200).extract().jsonPath();
         seen.addAll(page.getList("value.eventId"));
         while (page.getString("nextLink") != null) {
-            page = given().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
+            page = asAdmin().urlEncodingEnabled(false).get(page.getString("nextLink")).then().statusCode(200)
                     .extract().jsonPath();
             seen.addAll(page.getList("value.eventId"));
         }
         assertThat(seen).hasSize(5).doesNotHaveDuplicates();
-        given().queryParam("vault", vault).queryParam("operation", "keysign").get("/api/v1/decisions").then()
+        asAdmin().queryParam("vault", vault).queryParam("operation", "keysign").get("/api/v1/decisions").then()
                 .body("value", hasSize(1)).body("value[0].callerIp", equalTo("198.51.100.1"));
     }
 
@@ -126,14 +127,14 @@ class PostgresStoreTest {
                 Events.firewallDenial(vault, "203.0.113.7", T0.plusSeconds(10)).setOperation("SecretList"));
         Stored.changes(store, Events.networkRuleChange(vault, T0.minusSeconds(10)));
 
-        given().queryParam("from", T0.minusSeconds(60).toString()).queryParam("to", T0.plusSeconds(60).toString())
+        asAdmin().queryParam("from", T0.minusSeconds(60).toString()).queryParam("to", T0.plusSeconds(60).toString())
                 .get("/api/v1/vaults/{vault}/diagnosis", vault).then()
                 .statusCode(200)
                 .body("clients[0].clientAddress", equalTo("203.0.113.7"))
                 .body("clients[0].count", equalTo(2))
                 .body("clients[0].operations", equalTo(List.of("SecretGet", "SecretList")))
                 .body("clients[0].remedy.rule", equalTo("203.0.113.7"));
-        String export = given().queryParam("vault", vault).get("/api/v1/decisions/export").then()
+        String export = asAdmin().queryParam("vault", vault).get("/api/v1/decisions/export").then()
                 .statusCode(200).extract().asString();
         assertThat(export.lines()).hasSize(2).allSatisfy(line -> assertThat(line)
                 .contains("\"resourceId\":\"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/" + vault + "\""));
@@ -147,7 +148,7 @@ class PostgresStoreTest {
 
         purge.purge();
 
-        given().get("/api/v1/decisions/{id}", old.getEventId()).then().statusCode(404)
+        asAdmin().get("/api/v1/decisions/{id}", old.getEventId()).then().statusCode(404)
                 .body("error.message", containsString(old.getEventId()));
         given().get("/q/metrics").then().body(containsString("moat_audit_events_stored_total"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/vaults/{vault}/diagnosis"));

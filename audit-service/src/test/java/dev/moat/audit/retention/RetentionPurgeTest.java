@@ -1,6 +1,6 @@
 package dev.moat.audit.retention;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.audit.support.Tokens.asAdmin;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -47,9 +47,9 @@ class RetentionPurgeTest {
 
         assertThat(purged.decisions()).isGreaterThanOrEqualTo(1);
         assertThat(purged.changes()).isGreaterThanOrEqualTo(1);
-        given().get("/api/v1/decisions/{id}", oldDecision.getEventId()).then().statusCode(404);
-        given().get("/api/v1/decisions/{id}", keptDecision.getEventId()).then().statusCode(200);
-        given().get("/api/v1/changes/{id}", oldChange.getEventId()).then().statusCode(404);
-        given().get("/api/v1/changes/{id}", keptChange.getEventId()).then().statusCode(200);
+        asAdmin().get("/api/v1/decisions/{id}", oldDecision.getEventId()).then().statusCode(404);
+        asAdmin().get("/api/v1/decisions/{id}", keptDecision.getEventId()).then().statusCode(200);
+        asAdmin().get("/api/v1/changes/{id}", oldChange.getEventId()).then().statusCode(404);
+        asAdmin().get("/api/v1/changes/{id}", keptChange.getEventId()).then().statusCode(200);
     }
 }
