@@ -52,6 +52,7 @@ class StackSystemTest {
     private static LocalStack stack;
     private static ManagedChannel channel;
     private static Map<String, String> credentials;
+    private static String auditToken;
 
     @BeforeAll
     static void startStack() throws Exception {
@@ -114,7 +115,11 @@ class StackSystemTest {
         auditEvent(ids.get(3)).body("result", equalTo("Denied")).body("layer", equalTo("Authentication"));
         assertThat(auditCount("sysvault")).isEqualTo(4);
 
-        given().get(stack.auditUrl() + "/api/v1/vaults/sysvault/diagnosis").then().statusCode(200)
+        given().get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(401);
+        audit().get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(200);
+        given().auth().oauth2(token("APP", "https://management.localhost/.default"))
+                .get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(403);
+        audit().get(stack.auditUrl() + "/api/v1/vaults/sysvault/diagnosis").then().statusCode(200)
                 .body("clients[0].clientAddress", equalTo(DENIED_CLIENT))
                 .body("clients[0].remedy.kind", equalTo("AddIpRule"));
     }
@@ -169,7 +174,7 @@ class StackSystemTest {
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> auditCount("streamvault"), equalTo(total));
         for (String id : ids) {
-            given().get(stack.auditUrl() + "/api/v1/decisions/" + id).then().statusCode(200);
+            audit().get(stack.auditUrl() + "/api/v1/decisions/" + id).then().statusCode(200);
         }
         assertThat(ids).doesNotHaveDuplicates().hasSize(total);
         assertThat(auditCount("streamvault")).isEqualTo(total);
@@ -230,8 +235,8 @@ class StackSystemTest {
         assertThat(id).isNotBlank();
         String url = stack.auditUrl() + "/api/v1/decisions/" + id;
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> given().get(url).statusCode() == 200);
-        return given().get(url).then().statusCode(200).body("eventId", equalTo(id));
+                .until(() -> audit().get(url).statusCode() == 200);
+        return audit().get(url).then().statusCode(200).body("eventId", equalTo(id));
     }
 
     /** Decision events stored for a vault, counted across every page of the query API. */
@@ -239,7 +244,7 @@ class StackSystemTest {
         int count = 0;
         String next = stack.auditUrl() + "/api/v1/decisions?vault=" + vault + "&limit=100";
         while (next != null) {
-            Response page = given().get(next);
+            Response page = audit().get(next);
             if (page.statusCode() != 200) {
                 return -1;
             }
@@ -247,6 +252,14 @@ class StackSystemTest {
             next = page.jsonPath().getString("nextLink");
         }
         return count;
+    }
+
+    /** The audit trail is for administrators: their management token opens it. */
+    private static io.restassured.specification.RequestSpecification audit() {
+        if (auditToken == null) {
+            auditToken = token("ADMIN", "https://management.localhost/.default");
+        }
+        return given().auth().oauth2(auditToken);
     }
 
     private static io.grpc.ClientInterceptor bearer(String token) {

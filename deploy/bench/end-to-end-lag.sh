@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# End-to-end audit lag: data-plane requests to vault-service at steady rates, each timed from sending the request
+# to the first 200 of audit-service's GET /api/v1/decisions/{decision id}. Starts its own local stack (free ports,
+# data under deploy/target/bench/) and stops it on exit, also on error or Ctrl-C.
+#
+#   deploy/bench/end-to-end-lag.sh [--rates 20,100] [--seconds 30]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+RATES=20,100
+SECONDS_PER_RATE=30
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --rates) RATES="$2"; shift 2 ;;
+    --seconds) SECONDS_PER_RATE="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+cd "$ROOT"
+echo "end-to-end-lag: building (package, deploy test classes)..." >&2
+./mvnw -B -q -DskipTests install
+./mvnw -B -q -pl deploy test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
+CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+DATA="$ROOT/deploy/target/bench/e2e-$(date +%Y%m%dT%H%M%S)"
+VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port)
+ARGS=(--no-build --data-dir "$DATA" --kafka-port "$(free_port)" --kafka-controller-port "$(free_port)"
+      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT")
+trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
+deploy/moat up "${ARGS[@]}" >&2
+
+echo "# end-to-end-lag $(date -u +%Y%m%dT%H%M%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs"
+echo "# uptime before: $(uptime)"
+echo "| rate | duration | requests measured | lost or failed | p50 | p90 | p99 | p99.9 | max |"
+echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+IFS=, read -r -a rates <<< "$RATES"
+for rate in "${rates[@]}"; do
+  java -Djdk.httpclient.allowRestrictedHeaders=host -cp "$CP" dev.moat.system.bench.EndToEndLag \
+    "$DATA" "$VAULT_PORT" "$AUDIT_PORT" "$rate" "$SECONDS_PER_RATE"
+done
+echo "# uptime after: $(uptime)"
