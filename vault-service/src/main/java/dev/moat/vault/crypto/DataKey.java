@@ -7,9 +7,9 @@ import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * A vault's random 256-bit data key, which seals the values of its secrets. A sealed value is bound to its vault,
- * secret name and version (the AES-GCM associated data), so a row copied onto another secret, version or vault does
- * not open. Stored only wrapped by the {@link MasterKey}.
+ * A vault's random 256-bit data key, which seals the values of its secrets and the private keys of its keys. A sealed
+ * value is bound to its purpose, vault, name and version (the AES-GCM associated data), so a row copied onto another
+ * object, version or vault does not open. Stored only wrapped by the {@link MasterKey}.
  */
 public final class DataKey {
 
@@ -58,6 +58,23 @@ public final class DataKey {
 
     private static byte[] secretContext(String vault, String name, String version) {
         return Aead.context("moat/vault/secret-value/v1", vault, name, version);
+    }
+
+    /**
+     * Seals a key's private key (PKCS#8 DER) for one place: vault, key name (its case-insensitive key form) and
+     * version. Another purpose than secret values, so that neither opens as the other.
+     */
+    public byte[] sealPrivateKey(String vault, String name, String version, byte[] pkcs8) {
+        return Aead.seal(key, pkcs8, privateKeyContext(vault, name, version));
+    }
+
+    public byte[] openPrivateKey(String vault, String name, String version, byte[] sealed)
+            throws SealBrokenException {
+        return Aead.open(key, sealed, privateKeyContext(vault, name, version));
+    }
+
+    private static byte[] privateKeyContext(String vault, String name, String version) {
+        return Aead.context("moat/vault/private-key/v1", vault, name, version);
     }
 
     @Override

@@ -1,0 +1,232 @@
+package dev.moat.vault.keys;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.agroal.api.AgroalDataSource;
+
+/**
+ * JDBC access to the tables of keys ({@code V50__keys.sql}) and to the vault's wrapped data key
+ * ({@code vault_data_key}, shared with secrets). Every method but {@link #inTransaction} and {@link #purgeDue} runs on
+ * the caller's connection, so that {@link KeyService} composes one transaction per operation. Holds private keys only
+ * sealed.
+ */
+@ApplicationScoped
+public class KeyRepository {
+
+    /** A key row. Dates are epoch seconds; {@code deletedAt} is null for a live key. */
+    public record KeyRow(String name, String nameKey, String latestVersion, boolean managed, Long deletedAt,
+            Long scheduledPurgeAt) {
+    }
+
+    /** A version row. {@code tags} is a JSON object, {@code keyOps} JWK names joined by commas. */
+    public record VersionRow(String version, long seq, byte[] publicKey, byte[] sealedPrivate, String keyOps,
+            boolean enabled, Long notBefore, Long expires, long created, long updated, String tags) {
+
+        @Override
+        public String toString() {
+            return "VersionRow[" + version + ", sealed private key]";
+        }
+    }
+
+    /** A key with its latest version, as lists show it. */
+    public record Listed(KeyRow key, VersionRow latest) {
+    }
+
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private static final String VERSION_COLUMNS = "v.version, v.seq, v.public_key, v.sealed_private, v.key_ops, "
+            + "v.enabled, v.not_before, v.expires, v.created, v.updated, v.tags";
+    private static final String KEY_COLUMNS = "k.name, k.name_key, k.latest_version, k.managed, k.deleted_at, "
+            + "k.scheduled_purge_at";
+
+    private final AgroalDataSource dataSource;
+
+    public KeyRepository(AgroalDataSource dataSource) {
+        this.dataSource = dataSource;
+    }
+
+    /** Runs {@code work} in one transaction, committed when it returns and rolled back when it throws. */
+    public <T> T inTransaction(Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("key store failed: " + e.getMessage(), e);
+        }
+    }
+
+    Optional<byte[]> wrappedDataKey(Connection c, String vault) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT wrapped_key FROM vault_data_key WHERE vault = ?")) {
+            s.setString(1, vault);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
+            }
+        }
+    }
+
+    void insertDataKey(Connection c, String vault, String masterKeyId, byte[] wrapped, long now) throws SQLException {
+        update(c, "INSERT INTO vault_data_key (vault, master_key_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
+                vault, masterKeyId, wrapped, now);
+    }
+
+    /**
+     * Locks the vault's row until the transaction ends, so that concurrent requests create a vault's data key, or a
+     * new key name, one after the other (the secret store takes the same lock).
+     */
+    void lockVault(Connection c, String vault) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT name FROM vault WHERE name = ? FOR UPDATE")) {
+            s.setString(1, vault);
+            s.executeQuery().close();
+        }
+    }
+
+    Optional<KeyRow> key(Connection c, String vault, String nameKey, boolean forUpdate) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS + " FROM vault_key k WHERE k.vault = ? "
+                + "AND k.name_key = ?" + (forUpdate ? " FOR UPDATE" : ""))) {
+            s.setString(1, vault);
+            s.setString(2, nameKey);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(keyRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    void insertKey(Connection c, String vault, String nameKey, String name, String latestVersion, boolean managed)
+            throws SQLException {
+        update(c, "INSERT INTO vault_key (vault, name_key, name, latest_version, managed) VALUES (?, ?, ?, ?, ?)",
+                vault, nameKey, name, latestVersion, managed);
+    }
+
+    void setLatest(Connection c, String vault, String nameKey, String version) throws SQLException {
+        update(c, "UPDATE vault_key SET latest_version = ? WHERE vault = ? AND name_key = ?", version, vault, nameKey);
+    }
+
+    void markDeleted(Connection c, String vault, String nameKey, long deletedAt, long purgeAt) throws SQLException {
+        update(c, "UPDATE vault_key SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
+                deletedAt, purgeAt, vault, nameKey);
+    }
+
+    void markRecovered(Connection c, String vault, String nameKey) throws SQLException {
+        update(c, "UPDATE vault_key SET deleted_at = NULL, scheduled_purge_at = NULL WHERE vault = ? AND name_key = ?",
+                vault, nameKey);
+    }
+
+    /** Removes a key and (by cascade) all its versions. */
+    void deleteKey(Connection c, String vault, String nameKey) throws SQLException {
+        update(c, "DELETE FROM vault_key WHERE vault = ? AND name_key = ?", vault, nameKey);
+    }
+
+    void insertVersion(Connection c, String vault, String nameKey, VersionRow row) throws SQLException {
+        update(c, "INSERT INTO vault_key_version (vault, name_key, version, public_key, sealed_private, key_ops, "
+                + "enabled, not_before, expires, created, updated, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                vault, nameKey, row.version(), row.publicKey(), row.sealedPrivate(), row.keyOps(), row.enabled(),
+                row.notBefore(), row.expires(), row.created(), row.updated(), row.tags());
+    }
+
+    void updateVersion(Connection c, String vault, String nameKey, VersionRow row) throws SQLException {
+        update(c, "UPDATE vault_key_version SET key_ops = ?, enabled = ?, not_before = ?, expires = ?, updated = ?, "
+                + "tags = ? WHERE vault = ? AND name_key = ? AND version = ?", row.keyOps(), row.enabled(),
+                row.notBefore(), row.expires(), row.updated(), row.tags(), vault, nameKey, row.version());
+    }
+
+    Optional<VersionRow> version(Connection c, String vault, String nameKey, String version) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM vault_key_version v "
+                + "WHERE v.vault = ? AND v.name_key = ? AND v.version = ?")) {
+            s.setString(1, vault);
+            s.setString(2, nameKey);
+            s.setString(3, version);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(versionRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    /** Versions of a key in creation order, after {@code afterSeq}, at most {@code limit}. */
+    List<VersionRow> versions(Connection c, String vault, String nameKey, long afterSeq, int limit)
+            throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM vault_key_version v "
+                + "WHERE v.vault = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq FETCH FIRST ? ROWS ONLY")) {
+            s.setString(1, vault);
+            s.setString(2, nameKey);
+            s.setLong(3, afterSeq);
+            s.setInt(4, limit);
+            List<VersionRow> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(versionRow(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Live or soft-deleted keys of a vault with their latest version, by name key after {@code afterKey}. */
+    List<Listed> list(Connection c, String vault, boolean deleted, String afterKey, int limit) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS + ", " + VERSION_COLUMNS
+                + " FROM vault_key k JOIN vault_key_version v ON v.vault = k.vault AND v.name_key = k.name_key "
+                + "AND v.version = k.latest_version WHERE k.vault = ? AND k.deleted_at IS "
+                + (deleted ? "NOT NULL" : "NULL") + " AND k.name_key > ? ORDER BY k.name_key FETCH FIRST ? ROWS ONLY")) {
+            s.setString(1, vault);
+            s.setString(2, afterKey);
+            s.setInt(3, limit);
+            List<Listed> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(new Listed(keyRow(rs), versionRow(rs)));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** Purges the soft-deleted keys whose purge date has come. @return how many */
+    int purgeDue(long now) {
+        return inTransaction(c -> {
+            try (PreparedStatement s = c.prepareStatement(
+                    "DELETE FROM vault_key WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ?")) {
+                s.setLong(1, now);
+                return s.executeUpdate();
+            }
+        });
+    }
+
+    private static KeyRow keyRow(ResultSet rs) throws SQLException {
+        return new KeyRow(rs.getString("name"), rs.getString("name_key"), rs.getString("latest_version"),
+                rs.getBoolean("managed"), rs.getObject("deleted_at", Long.class),
+                rs.getObject("scheduled_purge_at", Long.class));
+    }
+
+    private static VersionRow versionRow(ResultSet rs) throws SQLException {
+        return new VersionRow(rs.getString("version"), rs.getLong("seq"), rs.getBytes("public_key"),
+                rs.getBytes("sealed_private"), rs.getString("key_ops"), rs.getBoolean("enabled"),
+                rs.getObject("not_before", Long.class), rs.getObject("expires", Long.class), rs.getLong("created"),
+                rs.getLong("updated"), rs.getString("tags"));
+    }
+
+    private static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            for (int i = 0; i < args.length; i++) {
+                s.setObject(i + 1, args[i]);
+            }
+            return s.executeUpdate();
+        }
+    }
+}
