@@ -34,6 +34,9 @@ echo "# end-to-end-lag $(date -u +%Y%m%dT%H%M%SZ), commit $(git rev-parse --shor
 echo "# uptime before: $(uptime)"
 echo "| rate | duration | requests measured | lost or failed | p50 | p90 | p99 | p99.9 | max |"
 echo "|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+# warm-up, not reported: JIT, connection pools, audit-service's first fetch of the issuer's keys
+java -Djdk.httpclient.allowRestrictedHeaders=host -cp "$CP" dev.moat.system.bench.EndToEndLag \
+  "$DATA" "$VAULT_PORT" "$AUDIT_PORT" 50 10 > /dev/null
 IFS=, read -r -a rates <<< "$RATES"
 for rate in "${rates[@]}"; do
   java -Djdk.httpclient.allowRestrictedHeaders=host -cp "$CP" dev.moat.system.bench.EndToEndLag \
