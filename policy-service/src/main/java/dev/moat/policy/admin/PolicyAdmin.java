@@ -13,7 +13,7 @@ import jakarta.inject.Inject;
 import com.google.protobuf.Timestamp;
 
 import dev.moat.policy.config.PolicyConfig;
-import dev.moat.policy.events.ChangeOutboxRelay;
+import dev.moat.outbox.ChangeOutbox;
 import dev.moat.policy.grpc.ProtoMapping;
 import dev.moat.policy.network.SubnetId;
 import dev.moat.policy.network.VirtualNetwork;
@@ -233,7 +233,7 @@ public class PolicyAdmin {
                 .setVault(vault)
                 .setBeforeJson(before == null ? "" : ProtoMapping.vaultJson(vault, before))
                 .setAfterJson(after == null ? "" : ProtoMapping.vaultJson(vault, after));
-        ChangeOutboxRelay.enqueue(connection, event.build());
+        ChangeOutbox.enqueue(connection, event.build());
     }
 
     private void enqueueNetworkChange(Connection connection, Actor actor, VirtualNetworkId id, String operation,
@@ -243,7 +243,7 @@ public class PolicyAdmin {
                 .setResourceId(id.value())
                 .setBeforeJson(before == null ? "" : ProtoMapping.networkJson(before))
                 .setAfterJson(after == null ? "" : ProtoMapping.networkJson(after));
-        ChangeOutboxRelay.enqueue(connection, event.build());
+        ChangeOutbox.enqueue(connection, event.build());
     }
 
     private static ChangeEvent.Builder changeEvent(Actor actor, String operation, ChangeAction action) {

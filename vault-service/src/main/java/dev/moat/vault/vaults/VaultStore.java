@@ -17,7 +17,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.proto.events.v1.ChangeEvent;
-import dev.moat.vault.events.ChangeOutbox;
+import dev.moat.outbox.ChangeOutbox;
 import io.agroal.api.AgroalDataSource;
 
 /**
