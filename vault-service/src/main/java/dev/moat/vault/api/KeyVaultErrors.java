@@ -83,6 +83,15 @@ public final class KeyVaultErrors {
                 "ForbiddenByPolicy");
     }
 
+    /**
+     * The decision event spool is full (Kafka has been away long enough to fill it) and set to reject: the request is
+     * refused rather than served without a record of it.
+     */
+    public static Response decisionSpoolFull() {
+        return error(503, "ServiceUnavailable", "The service cannot record decisions right now (its event spool is "
+                + "full), so the request was refused. Retry later.", null);
+    }
+
     /** policy-service could not be asked: the request is refused, never let through. */
     public static Response firewallUnavailable() {
         return error(503, "ServiceUnavailable",

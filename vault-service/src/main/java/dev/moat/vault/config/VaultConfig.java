@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.moat.vault.events.DecisionSpool;
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -187,7 +189,10 @@ public interface VaultConfig {
         @WithDefault("moat.decisions.v1")
         String decisionsTopic();
 
-        /** Longest time a request may wait for the producer's buffer before the event is given up on. */
+        /**
+         * Longest time a request waits for its decision event to be written to the spool (and, with
+         * {@code spool.fsync=always}, forced to disk). Beyond it the request goes on and the write follows.
+         */
         @WithDefault("250ms")
         Duration maxBlock();
 
@@ -198,5 +203,32 @@ public interface VaultConfig {
         /** How often the change outbox is relayed to Kafka (and retried while Kafka is away). */
         @WithDefault("500ms")
         Duration outboxPollInterval();
+
+        Spool spool();
+
+        /** The durable spool of decision events under {@code ${moat.data-dir}/vault/spool/}. */
+        interface Spool {
+            /** Events kept at most while Kafka has not acknowledged them (about 300-600 bytes each on disk). */
+            @WithDefault("1000000")
+            long capacity();
+
+            /**
+             * When the spool is full: {@code reject} refuses data-plane requests with 503 before they run (no request
+             * is served without its event), {@code drop} serves them and drops their events (counted, logged at ERROR).
+             */
+            @WithDefault("reject")
+            DecisionSpool.WhenFull whenFull();
+
+            /**
+             * {@code always}: each write batch is forced to disk before its requests go on (events survive a power
+             * loss); {@code never}: left to the operating system (they survive a crash of the service only).
+             */
+            @WithDefault("always")
+            DecisionSpool.Fsync fsync();
+
+            /** Size of a spool segment file; acknowledged segments are deleted whole. */
+            @WithDefault("8M")
+            MemorySize segmentSize();
+        }
     }
 }

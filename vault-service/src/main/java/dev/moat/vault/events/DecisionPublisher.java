@@ -1,88 +1,106 @@
 package dev.moat.vault.events;
 
-import java.nio.charset.StandardCharsets;
-import java.time.Instant;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.annotation.PreDestroy;
-import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.jboss.logging.Logger;
 
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.vault.config.VaultConfig;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 
 /**
- * Publishes one {@link DecisionEvent} per data-plane request to Kafka, keyed by vault, with CloudEvents-style headers.
- * Sending is asynchronous and bounded by {@code moat.vault.events.max-block}, so a slow or absent broker never holds
- * a request for longer than that.
+ * The decision events of the data plane: every event goes first to the durable {@link DecisionSpool} under
+ * {@code ${moat.data-dir}/vault/spool/}, then a {@link SpoolSender} delivers it to Kafka and removes it once
+ * acknowledged. Started with the service, so that events left from before a restart are delivered at once.
+ *
+ * <p>Metrics: {@code moat_vault_decision_spool_depth} (events waiting for Kafka), {@code moat_vault_decision_spool_capacity},
+ * {@code moat_vault_decision_events_delivered_total}, {@code moat_vault_decision_events_dropped_total} and
+ * {@code moat_vault_decision_events_rejected_total} (requests refused because the spool was full).
  */
-@ApplicationScoped
+@Singleton
+@Startup
 public class DecisionPublisher {
 
-    private static final Logger LOG = Logger.getLogger(DecisionPublisher.class);
-    static final String CE_TYPE = "dev.moat.events.v1.DecisionEvent";
+    private final DecisionSpool spool;
+    private final SpoolSender sender;
 
-    private final KafkaProducer<String, byte[]> producer;
-    private final String topic;
-    private final String source;
-    private final AtomicLong failures = new AtomicLong();
+    public DecisionPublisher(VaultConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+            @ConfigProperty(name = "moat.data-dir") String dataDir, MeterRegistry metrics) {
+        VaultConfig.Events.Spool settings = config.events().spool();
+        this.spool = DecisionSpool.open(spoolDirectory(dataDir), new DecisionSpool.Settings(settings.capacity(),
+                settings.whenFull(), settings.fsync(), settings.segmentSize().asLongValue(),
+                config.events().maxBlock()));
+        this.sender = new SpoolSender(spool, () -> producer(bootstrapServers), config.events().decisionsTopic(),
+                "vault-service").start();
+        Gauge.builder("moat.vault.decision.spool.depth", spool, DecisionSpool::depth)
+                .description("Decision events stored and not yet acknowledged by Kafka").register(metrics);
+        Gauge.builder("moat.vault.decision.spool.capacity", spool, DecisionSpool::capacity)
+                .description("Decision events the spool holds at most").register(metrics);
+        FunctionCounter.builder("moat.vault.decision.events.delivered", sender, SpoolSender::delivered)
+                .description("Decision events Kafka acknowledged").register(metrics);
+        FunctionCounter.builder("moat.vault.decision.events.dropped", spool, DecisionSpool::dropped)
+                .description("Decision events dropped because the spool was full (when-full=drop) or unwritable")
+                .register(metrics);
+        FunctionCounter.builder("moat.vault.decision.events.rejected", spool, DecisionSpool::rejected)
+                .description("Data-plane requests refused with 503 because the spool was full (when-full=reject)")
+                .register(metrics);
+    }
 
-    public DecisionPublisher(VaultConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+    /** Where the spool lives: {@code ${moat.data-dir}/vault/spool/}. */
+    public static Path spoolDirectory(String dataDir) {
+        return Path.of(dataDir, "vault", "spool");
+    }
+
+    /**
+     * Called before a data-plane request is served; null means the spool is full and configured to reject: the
+     * request must be refused (503) before anything of it runs.
+     */
+    public DecisionSpool.Ticket admit() {
+        return spool.admit();
+    }
+
+    /** Stores the event durably (waiting at most {@code moat.vault.events.max-block}); Kafka gets it afterwards. */
+    public void publish(DecisionSpool.Ticket ticket, DecisionEvent event) {
+        spool.append(ticket, event.toByteArray());
+    }
+
+    public DecisionSpool spool() {
+        return spool;
+    }
+
+    public boolean kafkaReachable() {
+        return sender.kafkaReachable();
+    }
+
+    private static Producer<String, byte[]> producer(String bootstrapServers) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, config.events().maxBlock().toMillis());
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
+        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "vault-service-decisions");
-        this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
-        this.topic = config.events().decisionsTopic();
-        this.source = "vault-service";
-    }
-
-    public void publish(DecisionEvent event) {
-        var record = new ProducerRecord<String, byte[]>(topic, event.getVault(), event.toByteArray());
-        record.headers()
-                .add(header("ce_specversion", "1.0"))
-                .add(header("ce_id", event.getEventId()))
-                .add(header("ce_type", CE_TYPE))
-                .add(header("ce_source", source))
-                .add(header("ce_time", Instant.ofEpochSecond(event.getTime().getSeconds(), event.getTime().getNanos()).toString()));
-        try {
-            producer.send(record, (metadata, error) -> {
-                if (error != null) {
-                    failures.incrementAndGet();
-                    LOG.warnf("decision event %s for vault %s not delivered: %s", event.getEventId(), event.getVault(),
-                            error.toString());
-                }
-            });
-        } catch (RuntimeException e) {
-            failures.incrementAndGet();
-            LOG.warnf("decision event %s for vault %s not sent: %s", event.getEventId(), event.getVault(), e.toString());
-        }
-    }
-
-    /** Events that could not be handed to Kafka since start. */
-    public long failures() {
-        return failures.get();
+        return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 
     @PreDestroy
     void close() {
-        producer.close(java.time.Duration.ofSeconds(5));
-    }
-
-    private static RecordHeader header(String key, String value) {
-        return new RecordHeader(key, value.getBytes(StandardCharsets.UTF_8));
+        sender.close();
+        spool.close();
     }
 }

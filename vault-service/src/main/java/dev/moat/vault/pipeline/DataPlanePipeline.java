@@ -32,6 +32,7 @@ import dev.moat.vault.auth.Identity;
 import dev.moat.vault.auth.TokenValidator;
 import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.events.DecisionPublisher;
+import dev.moat.vault.events.DecisionSpool;
 import dev.moat.vault.firewall.FirewallAnswer;
 import dev.moat.vault.firewall.PolicyClient;
 import dev.moat.vault.origin.OriginResolver;
@@ -91,6 +92,11 @@ public class DataPlanePipeline {
         if (vault.isEmpty()) {
             return KeyVaultErrors.vaultNotFound(request.host());
         }
+        DecisionSpool.Ticket ticket = events.admit();
+        if (ticket == null) {
+            // the spool is full and set to reject: no request is served without its decision event
+            return KeyVaultErrors.decisionSpoolFull();
+        }
         DecisionEvent.Builder event = DecisionEvent.newBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(received.getEpochSecond()).setNanos(received.getNano()))
                 .setVault(vault.get().name())
@@ -111,7 +117,7 @@ public class DataPlanePipeline {
             event.setEventId(UUID.randomUUID().toString());
         }
         DecisionEvent decided = event.build();
-        events.publish(decided);
+        events.publish(ticket, decided);
         return Response.fromResponse(response).header(DECISION_ID_HEADER, decided.getEventId()).build();
     }
 

@@ -1,7 +1,5 @@
 package dev.moat.vault.testing;
 
-
-
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -24,6 +22,8 @@ import dev.moat.testing.kafka.KafkaBrokerResource;
 public final class DecisionEvents {
 
     private static final Map<String, DecisionEvent> events = new ConcurrentHashMap<>();
+    /** Every record received, duplicates included (delivery is at least once). */
+    private static final List<DecisionEvent> received = new java.util.concurrent.CopyOnWriteArrayList<>();
     private static Thread poller;
 
     private DecisionEvents() {
@@ -46,6 +46,7 @@ public final class DecisionEvents {
                     for (var record : consumer.poll(Duration.ofMillis(100))) {
                         DecisionEvent event = parse(record.value());
                         events.put(event.getEventId(), event);
+                        received.add(event);
                     }
                 }
             } catch (WakeupException | org.apache.kafka.common.errors.InterruptException e) {
@@ -60,6 +61,15 @@ public final class DecisionEvents {
         start();
         return org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
                 .until(() -> Optional.ofNullable(events.get(id)), Optional::isPresent).orElseThrow();
+    }
+
+    /** The distinct events (by event id) received so far whose correlation id is the given one. */
+    public static List<DecisionEvent> withCorrelationId(String correlationId) {
+        start();
+        return received.stream().filter(e -> e.getCorrelationId().equals(correlationId))
+                .collect(java.util.stream.Collectors.toMap(DecisionEvent::getEventId, e -> e, (a, b) -> a,
+                        java.util.LinkedHashMap::new))
+                .values().stream().toList();
     }
 
     private static DecisionEvent parse(byte[] bytes) {

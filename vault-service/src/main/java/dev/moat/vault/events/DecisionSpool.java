@@ -1,0 +1,605 @@
+package dev.moat.vault.events;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import java.util.zip.CRC32C;
+
+import org.jboss.logging.Logger;
+
+/**
+ * A bounded, durable, append-only queue of serialized decision events on disk: every event is written here before it
+ * goes to Kafka, and removed only once Kafka acknowledged it, so that none is lost while Kafka is slow or down, nor when
+ * the service restarts.
+ *
+ * <p>Layout: {@code segment-<index>.log} files, each an 8-byte header then records of
+ * {@code length (4 bytes) | CRC-32C of the payload (4) | payload}. One writer thread appends for every request thread
+ * (group commit): a request hands its event over and waits at most {@code maxBlock} for it to be written (and, with
+ * {@link Fsync#ALWAYS}, forced to the device together with the others of its batch). A full segment is closed and the
+ * next one started. The reader (the Kafka sender) reads from the acknowledged position; acknowledged positions are
+ * kept in the {@code checkpoint} file and whole segments behind them are deleted. After a crash a torn last record is
+ * cut off; everything after the checkpoint is sent again (at least once: audit-service keeps each event id once).
+ *
+ * <p>Capacity counts events not yet acknowledged. When it is reached, {@link WhenFull#REJECT} refuses new requests
+ * before they are served ({@link #admit()} returns null, so every served request has its event), and
+ * {@link WhenFull#DROP} serves them and drops their events, counting them.
+ */
+public final class DecisionSpool implements AutoCloseable {
+
+    /** What happens to a request when the spool is full. */
+    public enum WhenFull {
+        /** Refuse the request (503) before anything of it runs. */
+        REJECT,
+        /** Serve the request and drop its event (counted and logged at ERROR). */
+        DROP
+    }
+
+    /** When written events are forced to the storage device. */
+    public enum Fsync {
+        /** Each write batch is forced before its requests go on: events survive a power loss. */
+        ALWAYS,
+        /** The operating system writes back when it likes: events survive a crash of the service, not of the host. */
+        NEVER
+    }
+
+    /**
+     * @param capacity events kept at most (not yet acknowledged by Kafka)
+     * @param segmentBytes size at which a segment file is closed and the next begun
+     * @param maxBlock longest a request waits for its event to be written
+     */
+    public record Settings(long capacity, WhenFull whenFull, Fsync fsync, long segmentBytes, Duration maxBlock) {
+    }
+
+    /** Room for one event, taken before a request is served. */
+    public static final class Ticket {
+        private final boolean holdsRoom;
+
+        private Ticket(boolean holdsRoom) {
+            this.holdsRoom = holdsRoom;
+        }
+    }
+
+    /** One stored event and where the record after it starts. */
+    public record Entry(byte[] payload, long segment, long end) {
+    }
+
+    private static final Logger LOG = Logger.getLogger(DecisionSpool.class);
+    private static final byte[] MAGIC = "MOATSPL1".getBytes(StandardCharsets.US_ASCII);
+    private static final int HEADER = MAGIC.length;
+    private static final int FRAME = 8;
+    private static final int MAX_PAYLOAD = 1 << 20;
+    private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{16})\\.log");
+    private static final String CHECKPOINT = "checkpoint";
+    private static final int WRITE_BATCH = 1024;
+
+    private record Pending(byte[] payload, CompletableFuture<Void> written) {
+    }
+
+    private record Position(long segment, long offset) {
+    }
+
+    private final Path dir;
+    private final Settings settings;
+    /** Events stored or promised room (a {@link Ticket}), against the capacity. */
+    private final AtomicLong used = new AtomicLong();
+    private final AtomicLong depth = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+    private final AtomicLong rejected = new AtomicLong();
+    private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** Index to size of every segment, the active one included (its size is what has been written). */
+    private final ConcurrentSkipListMap<Long, Long> segments = new ConcurrentSkipListMap<>();
+    private final Object written = new Object();
+    private final Thread writer;
+    private volatile boolean closed;
+    private volatile long activeSegment;
+    private FileChannel active;
+    private long activeSize;
+
+    // reader state: only the sender thread touches these
+    private Position acknowledged;
+    private Position readPosition;
+    private FileChannel reading;
+    private long readingSegment = -1;
+    private long lastDropLog;
+
+    private DecisionSpool(Path dir, Settings settings) {
+        this.dir = dir;
+        this.settings = settings;
+        this.writer = new Thread(this::writeLoop, "decision-spool-writer");
+        this.writer.setDaemon(true);
+    }
+
+    /** Opens (and recovers) the spool in {@code dir}, creating it when needed. */
+    public static DecisionSpool open(Path dir, Settings settings) {
+        DecisionSpool spool = new DecisionSpool(dir, settings);
+        try {
+            spool.recover();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the decision event spool in " + dir, e);
+        }
+        spool.writer.start();
+        return spool;
+    }
+
+    // ---- request side ----
+
+    /**
+     * Called before a request is served. With {@link WhenFull#REJECT} it takes room for the request's event and returns
+     * null when there is none (the request must be refused); with {@link WhenFull#DROP} it never refuses.
+     */
+    public Ticket admit() {
+        if (settings.whenFull() == WhenFull.DROP) {
+            return new Ticket(false);
+        }
+        if (takeRoom()) {
+            return new Ticket(true);
+        }
+        rejected.incrementAndGet();
+        return null;
+    }
+
+    /**
+     * Stores an event, waiting at most {@code maxBlock} for the write (the event is written after that anyway).
+     *
+     * @return false when the event was dropped (the spool was full in {@link WhenFull#DROP} mode, or it is closed)
+     */
+    public boolean append(Ticket ticket, byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("decision event of " + payload.length + " bytes");
+        }
+        if (!ticket.holdsRoom && !takeRoom()) {
+            drop("the spool is full (" + settings.capacity() + " events wait for Kafka)");
+            return false;
+        }
+        if (closed) {
+            used.decrementAndGet();
+            drop("the spool is closed");
+            return false;
+        }
+        Pending pending = new Pending(payload, new CompletableFuture<>());
+        queue.add(pending);
+        try {
+            pending.written().get(settings.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            LOG.debugf("decision event not yet written after %s: the request goes on, the write follows",
+                    settings.maxBlock());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // counted and logged by the writer
+        }
+        return true;
+    }
+
+    private boolean takeRoom() {
+        while (true) {
+            long now = used.get();
+            if (now >= settings.capacity()) {
+                return false;
+            }
+            if (used.compareAndSet(now, now + 1)) {
+                return true;
+            }
+        }
+    }
+
+    private void drop(String why) {
+        long total = dropped.incrementAndGet();
+        long now = System.nanoTime();
+        synchronized (this) {
+            if (lastDropLog == 0 || now - lastDropLog > TimeUnit.SECONDS.toNanos(10)) {
+                lastDropLog = now;
+                LOG.errorf("ALERT decision events are being DROPPED: %s; %d dropped since start "
+                        + "(moat.vault.events.spool.when-full=drop)", why, total);
+            }
+        }
+    }
+
+    // ---- writer ----
+
+    private void writeLoop() {
+        List<Pending> batch = new ArrayList<>();
+        while (!closed || !queue.isEmpty()) {
+            try {
+                Pending first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, WRITE_BATCH - 1);
+                write(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                if (closed) {
+                    continue;
+                }
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    private void write(List<Pending> batch) {
+        try {
+            for (Pending p : batch) {
+                if (activeSize >= settings.segmentBytes()) {
+                    roll();
+                }
+                ByteBuffer frame = ByteBuffer.allocate(FRAME + p.payload().length);
+                CRC32C crc = new CRC32C();
+                crc.update(p.payload());
+                frame.putInt(p.payload().length).putInt((int) crc.getValue()).put(p.payload()).flip();
+                while (frame.hasRemaining()) {
+                    active.write(frame);
+                }
+                activeSize += FRAME + p.payload().length;
+            }
+            if (settings.fsync() == Fsync.ALWAYS) {
+                active.force(false);
+            }
+            segments.put(activeSegment, activeSize);
+            depth.addAndGet(batch.size());
+            batch.forEach(p -> p.written().complete(null));
+        } catch (IOException | RuntimeException e) {
+            LOG.errorf("ALERT %d decision event(s) could not be written to the spool in %s and are lost: %s",
+                    batch.size(), dir, e.toString());
+            dropped.addAndGet(batch.size());
+            used.addAndGet(-batch.size());
+            batch.forEach(p -> p.written().completeExceptionally(e));
+        }
+        synchronized (written) {
+            written.notifyAll();
+        }
+    }
+
+    private void roll() throws IOException {
+        if (active != null) {
+            active.force(false);
+            active.close();
+            segments.put(activeSegment, activeSize);
+        }
+        long next = segments.isEmpty() ? 0 : segments.lastKey() + 1;
+        active = FileChannel.open(segmentFile(next), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        active.write(ByteBuffer.wrap(MAGIC));
+        activeSegment = next;
+        activeSize = HEADER;
+        segments.put(next, activeSize);
+        if (settings.fsync() == Fsync.ALWAYS) {
+            active.force(true);
+            forceDirectory();
+        }
+    }
+
+    // ---- reader (the sender's thread) ----
+
+    /**
+     * Up to {@code max} stored events after the read position, waiting up to {@code wait} for the first.
+     */
+    public List<Entry> read(int max, Duration wait) throws IOException, InterruptedException {
+        List<Entry> entries = new ArrayList<>();
+        long deadline = System.nanoTime() + wait.toNanos();
+        while (true) {
+            readInto(entries, max);
+            long left = deadline - System.nanoTime();
+            if (!entries.isEmpty() || left <= 0 || closed) {
+                return entries;
+            }
+            synchronized (written) {
+                written.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            }
+        }
+    }
+
+    private void readInto(List<Entry> entries, int max) throws IOException {
+        while (entries.size() < max) {
+            Long limit = segments.get(readPosition.segment());
+            if (limit == null) {
+                Long next = segments.higherKey(readPosition.segment());
+                if (next == null) {
+                    return;
+                }
+                readPosition = new Position(next, HEADER);
+                continue;
+            }
+            if (readPosition.offset() + FRAME > limit) {
+                Long next = segments.higherKey(readPosition.segment());
+                if (next == null) {
+                    return; // the active segment has nothing more yet
+                }
+                readPosition = new Position(next, HEADER);
+                continue;
+            }
+            FileChannel channel = readChannel(readPosition.segment());
+            ByteBuffer frame = ByteBuffer.allocate(FRAME);
+            readFully(channel, frame, readPosition.offset());
+            int length = frame.getInt(0);
+            int crc = frame.getInt(4);
+            if (length < 0 || length > MAX_PAYLOAD || readPosition.offset() + FRAME + length > limit) {
+                skipCorrupt("a record length of " + length + " does not fit");
+                continue;
+            }
+            ByteBuffer payload = ByteBuffer.allocate(length);
+            readFully(channel, payload, readPosition.offset() + FRAME);
+            CRC32C check = new CRC32C();
+            check.update(payload.array());
+            if ((int) check.getValue() != crc) {
+                skipCorrupt("a record fails its CRC");
+                continue;
+            }
+            long end = readPosition.offset() + FRAME + length;
+            entries.add(new Entry(payload.array(), readPosition.segment(), end));
+            readPosition = new Position(readPosition.segment(), end);
+        }
+    }
+
+    private void skipCorrupt(String why) {
+        Long next = segments.higherKey(readPosition.segment());
+        LOG.errorf("ALERT decision event spool segment %d is damaged at offset %d (%s): the rest of it is skipped",
+                readPosition.segment(), readPosition.offset(), why);
+        readPosition = next == null ? new Position(readPosition.segment(), segments.get(readPosition.segment()))
+                : new Position(next, HEADER);
+    }
+
+    /** Kafka acknowledged every event up to and including {@code last}: forget them. */
+    public void acknowledge(List<Entry> entries) throws IOException {
+        if (entries.isEmpty()) {
+            return;
+        }
+        Entry last = entries.get(entries.size() - 1);
+        acknowledged = new Position(last.segment(), last.end());
+        depth.addAndGet(-entries.size());
+        used.addAndGet(-entries.size());
+        writeCheckpoint(acknowledged);
+        for (Map.Entry<Long, Long> segment : segments.headMap(acknowledged.segment()).entrySet()) {
+            deleteSegment(segment.getKey());
+        }
+    }
+
+    /** Goes back to the acknowledged position, to send again what was read but not acknowledged. */
+    public void rewind() {
+        readPosition = acknowledged;
+    }
+
+    // ---- state ----
+
+    /** Events stored and not yet acknowledged by Kafka. */
+    public long depth() {
+        return depth.get();
+    }
+
+    public long capacity() {
+        return settings.capacity();
+    }
+
+    public long dropped() {
+        return dropped.get();
+    }
+
+    /** Requests refused because the spool was full ({@link WhenFull#REJECT}). */
+    public long rejected() {
+        return rejected.get();
+    }
+
+    /** Whether a request would be refused now ({@link WhenFull#REJECT} with no room left). */
+    public boolean refusing() {
+        return settings.whenFull() == WhenFull.REJECT && used.get() >= settings.capacity();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Writes what was handed over, then closes. Unacknowledged events stay for the next start. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            writer.join(TimeUnit.SECONDS.toMillis(10));
+            List<Pending> late = new ArrayList<>();
+            queue.drainTo(late);
+            if (!late.isEmpty() && !writer.isAlive()) {
+                write(late);
+            }
+            if (active != null) {
+                active.force(false);
+                active.close();
+            }
+            if (reading != null) {
+                reading.close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException e) {
+            LOG.warnf("closing the decision event spool: %s", e.toString());
+        }
+        synchronized (written) {
+            written.notifyAll();
+        }
+    }
+
+    // ---- recovery ----
+
+    private void recover() throws IOException {
+        Files.createDirectories(dir);
+        List<Long> found = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            files.forEach(f -> {
+                Matcher m = SEGMENT.matcher(f.getFileName().toString());
+                if (m.matches()) {
+                    found.add(Long.parseLong(m.group(1)));
+                }
+            });
+        }
+        found.sort(null);
+        Position checkpoint = readCheckpoint();
+        long pending = 0;
+        for (long index : found) {
+            long valid = validLength(index);
+            segments.put(index, valid);
+            if (checkpoint == null || index > checkpoint.segment()) {
+                pending += count(index, HEADER, valid);
+            } else if (index == checkpoint.segment()) {
+                pending += count(index, Math.min(checkpoint.offset(), valid), valid);
+            }
+        }
+        if (checkpoint == null || segments.isEmpty() || checkpoint.segment() < segments.firstKey()) {
+            acknowledged = new Position(segments.isEmpty() ? 0 : segments.firstKey(), HEADER);
+        } else {
+            acknowledged = new Position(checkpoint.segment(),
+                    Math.min(checkpoint.offset(), segments.getOrDefault(checkpoint.segment(), (long) HEADER)));
+        }
+        for (Long index : segments.headMap(acknowledged.segment()).keySet()) {
+            deleteSegment(index);
+        }
+        readPosition = acknowledged;
+        depth.set(pending);
+        used.set(pending);
+        roll();
+        if (pending > 0) {
+            LOG.infof("%d decision event(s) from before the restart wait in %s for Kafka", pending, dir);
+        }
+    }
+
+    /** The length of a segment up to its last whole, intact record; a torn or damaged tail is cut off. */
+    private long validLength(long index) throws IOException {
+        Path file = segmentFile(index);
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            long size = channel.size();
+            ByteBuffer magic = ByteBuffer.allocate(HEADER);
+            if (size < HEADER || !readFully(channel, magic, 0) || !java.util.Arrays.equals(magic.array(), MAGIC)) {
+                channel.truncate(0);
+                channel.write(ByteBuffer.wrap(MAGIC), 0);
+                return HEADER;
+            }
+            long offset = HEADER;
+            while (offset + FRAME <= size) {
+                ByteBuffer frame = ByteBuffer.allocate(FRAME);
+                readFully(channel, frame, offset);
+                int length = frame.getInt(0);
+                if (length < 0 || length > MAX_PAYLOAD || offset + FRAME + length > size) {
+                    break;
+                }
+                ByteBuffer payload = ByteBuffer.allocate(length);
+                readFully(channel, payload, offset + FRAME);
+                CRC32C crc = new CRC32C();
+                crc.update(payload.array());
+                if ((int) crc.getValue() != frame.getInt(4)) {
+                    break;
+                }
+                offset += FRAME + length;
+            }
+            if (offset < size) {
+                LOG.warnf("decision event spool segment %s ends in %d bytes of an unfinished record (an interrupted "
+                        + "write): cut off", file.getFileName(), size - offset);
+                channel.truncate(offset);
+                channel.force(true);
+            }
+            return offset;
+        }
+    }
+
+    private long count(long index, long from, long to) throws IOException {
+        long n = 0;
+        try (FileChannel channel = FileChannel.open(segmentFile(index), StandardOpenOption.READ)) {
+            long offset = from;
+            ByteBuffer frame = ByteBuffer.allocate(FRAME);
+            while (offset + FRAME <= to) {
+                frame.clear();
+                readFully(channel, frame, offset);
+                offset += FRAME + frame.getInt(0);
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private Position readCheckpoint() throws IOException {
+        Path file = dir.resolve(CHECKPOINT);
+        if (!Files.exists(file)) {
+            return null;
+        }
+        String[] parts = Files.readString(file, StandardCharsets.US_ASCII).strip().split(" ");
+        try {
+            return new Position(Long.parseLong(parts[0]), Long.parseLong(parts[1]));
+        } catch (RuntimeException e) {
+            LOG.warnf("unreadable spool checkpoint %s: every stored event is sent again", file);
+            return null;
+        }
+    }
+
+    /** Written atomically; not forced, because an older checkpoint only means sending some events again. */
+    private void writeCheckpoint(Position position) throws IOException {
+        Path tmp = dir.resolve(CHECKPOINT + ".tmp");
+        Files.writeString(tmp, position.segment() + " " + position.offset() + "\n", StandardCharsets.US_ASCII);
+        Files.move(tmp, dir.resolve(CHECKPOINT), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private void deleteSegment(long index) throws IOException {
+        if (index == readingSegment && reading != null) {
+            reading.close();
+            reading = null;
+            readingSegment = -1;
+        }
+        segments.remove(index);
+        Files.deleteIfExists(segmentFile(index));
+    }
+
+    private FileChannel readChannel(long index) throws IOException {
+        if (readingSegment != index) {
+            if (reading != null) {
+                reading.close();
+            }
+            reading = FileChannel.open(segmentFile(index), StandardOpenOption.READ);
+            readingSegment = index;
+        }
+        return reading;
+    }
+
+    private Path segmentFile(long index) {
+        return dir.resolve(String.format("segment-%016d.log", index));
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            // not every file system lets a directory be forced; the segment's own force still holds its data
+        }
+    }
+
+    private static boolean readFully(FileChannel channel, ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, at);
+            if (n < 0) {
+                return false;
+            }
+            at += n;
+        }
+        buffer.flip();
+        return true;
+    }
+}

@@ -1,0 +1,193 @@
+package dev.moat.vault.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.moat.vault.events.DecisionSpool.Entry;
+import dev.moat.vault.events.DecisionSpool.Fsync;
+import dev.moat.vault.events.DecisionSpool.Settings;
+import dev.moat.vault.events.DecisionSpool.WhenFull;
+
+/** The spool on its own: order, durability across restarts, torn writes, deletion, and what full means. */
+class DecisionSpoolTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<DecisionSpool> opened = new ArrayList<>();
+
+    @AfterEach
+    void close() {
+        opened.forEach(DecisionSpool::close);
+    }
+
+    private DecisionSpool open(long capacity, WhenFull whenFull, long segmentBytes) {
+        DecisionSpool spool = DecisionSpool.open(dir, new Settings(capacity, whenFull, Fsync.ALWAYS, segmentBytes,
+                Duration.ofSeconds(5)));
+        opened.add(spool);
+        return spool;
+    }
+
+    private DecisionSpool open() {
+        return open(1_000, WhenFull.REJECT, 8 * 1024 * 1024);
+    }
+
+    private static byte[] event(int i) {
+        return ("event-" + i).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static void append(DecisionSpool spool, int from, int to) {
+        for (int i = from; i < to; i++) {
+            assertThat(spool.append(spool.admit(), event(i))).isTrue();
+        }
+    }
+
+    private static List<String> readAll(DecisionSpool spool) throws Exception {
+        List<String> all = new ArrayList<>();
+        for (List<Entry> batch = spool.read(7, Duration.ZERO); !batch.isEmpty(); batch = spool.read(7, Duration.ZERO)) {
+            batch.forEach(e -> all.add(new String(e.payload(), StandardCharsets.UTF_8)));
+        }
+        return all;
+    }
+
+    private static List<String> expected(int from, int to) {
+        List<String> events = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            events.add("event-" + i);
+        }
+        return events;
+    }
+
+    private long segmentFiles() throws Exception {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("segment-")).count();
+        }
+    }
+
+    @Test
+    void events_are_read_in_the_order_they_were_written() throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 20);
+
+        assertThat(spool.depth()).isEqualTo(20);
+        assertThat(readAll(spool)).isEqualTo(expected(0, 20));
+    }
+
+    @Test
+    void what_was_not_acknowledged_is_read_again_after_a_rewind() throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 5);
+        List<Entry> first = spool.read(3, Duration.ZERO);
+        spool.acknowledge(first);
+        spool.read(10, Duration.ZERO);
+
+        spool.rewind();
+
+        assertThat(readAll(spool)).isEqualTo(expected(3, 5));
+        assertThat(spool.depth()).isEqualTo(2);
+    }
+
+    @Test
+    void unacknowledged_events_survive_a_restart_and_acknowledged_ones_do_not_come_back() throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 100);
+        spool.acknowledge(spool.read(40, Duration.ZERO));
+        spool.close();
+
+        DecisionSpool again = open();
+
+        assertThat(again.depth()).isEqualTo(60);
+        assertThat(readAll(again)).isEqualTo(expected(40, 100));
+        append(again, 100, 110);
+        assertThat(readAll(again)).isEqualTo(expected(100, 110));
+    }
+
+    @Test
+    void a_record_torn_by_a_crash_is_cut_off_and_the_whole_ones_are_kept() throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 10);
+        spool.close();
+        Path last;
+        try (Stream<Path> files = Files.list(dir)) {
+            last = files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+        Files.write(last, new byte[] {0, 0, 0, 42, 1, 2, 3}, StandardOpenOption.APPEND);
+
+        DecisionSpool again = open();
+
+        assertThat(again.depth()).isEqualTo(10);
+        append(again, 10, 12);
+        assertThat(readAll(again)).isEqualTo(expected(0, 12));
+    }
+
+    @Test
+    void acknowledged_segments_are_deleted_from_disk() throws Exception {
+        DecisionSpool spool = open(1_000, WhenFull.REJECT, 64);
+        append(spool, 0, 50);
+        assertThat(segmentFiles()).isGreaterThan(5);
+
+        for (List<Entry> batch = spool.read(10, Duration.ZERO); !batch.isEmpty();
+                batch = spool.read(10, Duration.ZERO)) {
+            spool.acknowledge(batch);
+        }
+
+        assertThat(spool.depth()).isZero();
+        assertThat(segmentFiles()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void when_full_and_set_to_reject_requests_are_refused_until_kafka_took_some() throws Exception {
+        DecisionSpool spool = open(3, WhenFull.REJECT, 8 * 1024 * 1024);
+        append(spool, 0, 3);
+
+        assertThat(spool.admit()).isNull();
+        assertThat(spool.refusing()).isTrue();
+        assertThat(spool.rejected()).isEqualTo(1);
+
+        spool.acknowledge(spool.read(1, Duration.ZERO));
+        assertThat(spool.refusing()).isFalse();
+        assertThat(spool.append(spool.admit(), event(3))).isTrue();
+        assertThat(spool.dropped()).isZero();
+    }
+
+    @Test
+    void when_full_and_set_to_drop_requests_go_on_and_their_events_are_counted_as_dropped() throws Exception {
+        DecisionSpool spool = open(2, WhenFull.DROP, 8 * 1024 * 1024);
+        append(spool, 0, 2);
+
+        DecisionSpool.Ticket ticket = spool.admit();
+        assertThat(ticket).isNotNull();
+        assertThat(spool.append(ticket, event(2))).isFalse();
+
+        assertThat(spool.dropped()).isEqualTo(1);
+        assertThat(spool.refusing()).isFalse();
+        assertThat(readAll(spool)).isEqualTo(expected(0, 2));
+    }
+
+    @Test
+    void a_restart_with_more_waiting_than_the_capacity_refuses_until_kafka_took_the_surplus() throws Exception {
+        DecisionSpool spool = open(10, WhenFull.REJECT, 8 * 1024 * 1024);
+        append(spool, 0, 10);
+        spool.close();
+
+        DecisionSpool smaller = open(5, WhenFull.REJECT, 8 * 1024 * 1024);
+
+        assertThat(smaller.depth()).isEqualTo(10);
+        assertThat(smaller.admit()).isNull();
+        smaller.acknowledge(smaller.read(6, Duration.ZERO));
+        assertThat(smaller.admit()).isNotNull();
+    }
+}
