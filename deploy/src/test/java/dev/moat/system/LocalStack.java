@@ -94,6 +94,35 @@ final class LocalStack implements AutoCloseable {
     }
 
     /** Where vault hosts are reached; requests carry the vault host in their Host header. */
+    /** How a process of the stack was started, to start it again the same way. */
+    record Launch(String name, List<String> command) {
+    }
+
+    Launch launchOf(String name) throws IOException {
+        ProcessHandle process = ProcessHandle.of(pids().get(name)).orElseThrow();
+        List<String> command = new ArrayList<>();
+        command.add(process.info().command().orElseThrow());
+        command.addAll(List.of(process.info().arguments().orElseThrow()));
+        return new Launch(name, command);
+    }
+
+    /** Stops one process of the stack (SIGTERM, or SIGKILL when {@code kill}) and waits until it is gone. */
+    void stop(String name, boolean kill) throws Exception {
+        long pid = pids().get(name);
+        new ProcessBuilder("kill", kill ? "-9" : "-15", String.valueOf(pid)).start().waitFor();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(30))
+                .until(() -> ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    /** Starts a stopped process again as it was started, appending to its log; {@code down} stops it. */
+    void start(Launch launch) throws IOException {
+        Process process = new ProcessBuilder(launch.command()).directory(dataDir.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("logs/" + launch.name()
+                        + (launch.name().equals("kafka") ? ".out" : ".log")).toFile()))
+                .start();
+        Files.writeString(dataDir.resolve("run/" + launch.name() + ".pid"), String.valueOf(process.pid()));
+    }
+
     String vaultUrl() {
         return "https://127.0.0.1:" + vaultPort;
     }

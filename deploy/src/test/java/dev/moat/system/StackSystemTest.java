@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,14 +26,9 @@ import dev.moat.proto.policy.v1.IpRule;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc;
 import dev.moat.proto.policy.v1.Reason;
 import io.grpc.ManagedChannel;
-import io.grpc.Metadata;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.MetadataUtils;
-import io.restassured.RestAssured;
-import io.restassured.config.SSLConfig;
-import io.restassured.response.Response;
 
 /**
  * The whole system as a user runs it: {@code deploy/moat up} starts a real Kafka broker and the three services as
@@ -45,26 +39,25 @@ import io.restassured.response.Response;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class StackSystemTest {
 
-    private static final String API = "?api-version=7.5";
     private static final String ALLOWED_CLIENT = "203.0.113.9";
     private static final String DENIED_CLIENT = "198.51.100.1";
+    private static final String DENY_BUT_TEST_NET_3 =
+            "{\"defaultAction\":\"Deny\",\"bypass\":\"None\",\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}";
 
     private static LocalStack stack;
+    private static StackClient client;
     private static ManagedChannel channel;
-    private static Map<String, String> credentials;
-    private static String auditToken;
 
     @BeforeAll
     static void startStack() throws Exception {
         stack = LocalStack.up("system-stack");
-        credentials = stack.credentials();
-        RestAssured.config = RestAssured.config().sslConfig(SSLConfig.sslConfig().trustStore(stack.trustStore()));
+        client = new StackClient(stack);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.policyGrpcPort).usePlaintext().build();
     }
 
     @AfterAll
     static void stopStack() throws Exception {
-        RestAssured.reset();
+        StackClient.reset();
         if (channel != null) {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
         }
@@ -93,33 +86,32 @@ class StackSystemTest {
 
     @Test
     @Order(3)
-    void every_data_plane_request_is_decided_by_its_layer_and_kept_once_in_the_audit_trail() throws Exception {
-        createVault("sysvault", "203.0.113.0/24");
-        String app = dataToken("APP");
+    void every_data_plane_request_is_decided_by_its_layer_and_kept_once_in_the_audit_trail() {
+        client.putVault("sysvault", DENY_BUT_TEST_NET_3, Map.of("APP", "\"get\",\"list\"")).statusCode(201);
+        String app = client.dataToken("APP");
 
         List<String> ids = new ArrayList<>();
-        ids.add(secretGet("sysvault", ALLOWED_CLIENT, app).then().statusCode(404)
+        ids.add(client.secretGet("sysvault", ALLOWED_CLIENT, app).then().statusCode(404)
                 .body("error.code", equalTo("SecretNotFound")).extract().header("x-moat-decision-id"));
-        ids.add(secretGet("sysvault", DENIED_CLIENT, app).then().statusCode(403)
+        ids.add(client.secretGet("sysvault", DENIED_CLIENT, app).then().statusCode(403)
                 .body("error.innererror.code", equalTo("ForbiddenByFirewall")).extract().header("x-moat-decision-id"));
-        ids.add(secretGet("sysvault", ALLOWED_CLIENT, dataToken("ADMIN")).then().statusCode(403)
+        ids.add(client.secretGet("sysvault", ALLOWED_CLIENT, client.dataToken("ADMIN")).then().statusCode(403)
                 .body("error.innererror.code", equalTo("ForbiddenByPolicy")).extract().header("x-moat-decision-id"));
-        ids.add(secretGet("sysvault", ALLOWED_CLIENT, null).then().statusCode(401)
+        ids.add(client.secretGet("sysvault", ALLOWED_CLIENT, null).then().statusCode(401)
                 .extract().header("x-moat-decision-id"));
 
-        auditEvent(ids.get(0)).body("result", equalTo("Allowed")).body("layer", equalTo("Operation"))
+        client.auditEvent(ids.get(0)).body("result", equalTo("Allowed")).body("layer", equalTo("Operation"))
                 .body("addressAuthorizationType", equalTo("IpRule")).body("matchedRule", equalTo("203.0.113.0/24"));
-        auditEvent(ids.get(1)).body("result", equalTo("Denied")).body("layer", equalTo("Firewall"))
+        client.auditEvent(ids.get(1)).body("result", equalTo("Denied")).body("layer", equalTo("Firewall"))
                 .body("callerIp", equalTo(DENIED_CLIENT));
-        auditEvent(ids.get(2)).body("result", equalTo("Denied")).body("layer", equalTo("AccessPolicy"));
-        auditEvent(ids.get(3)).body("result", equalTo("Denied")).body("layer", equalTo("Authentication"));
-        assertThat(auditCount("sysvault")).isEqualTo(4);
+        client.auditEvent(ids.get(2)).body("result", equalTo("Denied")).body("layer", equalTo("AccessPolicy"));
+        client.auditEvent(ids.get(3)).body("result", equalTo("Denied")).body("layer", equalTo("Authentication"));
+        assertThat(client.auditCount("sysvault")).isEqualTo(4);
 
         given().get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(401);
-        audit().get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(200);
-        given().auth().oauth2(token("APP", "https://management.localhost/.default"))
+        given().auth().oauth2(client.managementToken("APP"))
                 .get(stack.auditUrl() + "/api/v1/decisions?vault=sysvault").then().statusCode(403);
-        audit().get(stack.auditUrl() + "/api/v1/vaults/sysvault/diagnosis").then().statusCode(200)
+        client.audit().get(stack.auditUrl() + "/api/v1/vaults/sysvault/diagnosis").then().statusCode(200)
                 .body("clients[0].clientAddress", equalTo(DENIED_CLIENT))
                 .body("clients[0].remedy.kind", equalTo("AddIpRule"));
     }
@@ -132,12 +124,12 @@ class StackSystemTest {
 
         assertThatThrownBy(() -> decisions.check(check)).isInstanceOfSatisfying(StatusRuntimeException.class,
                 e -> assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.UNAUTHENTICATED));
-        var answer = decisions.withInterceptors(bearer(stack.policyToken("Policy.Check"))).check(check);
+        var answer = decisions.withInterceptors(client.policyCredentials("Policy.Check")).check(check);
         assertThat(answer.getAllowed()).isFalse();
         assertThat(answer.getReason()).isEqualTo(Reason.REASON_UNKNOWN_VAULT);
 
         var rules = NetworkPolicyAdminGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .withInterceptors(bearer(stack.policyToken("Policy.Admin")))
+                .withInterceptors(client.policyCredentials("Policy.Admin"))
                 .getNetworkRuleSet(GetNetworkRuleSetRequest.newBuilder().setVault("sysvault").build());
         assertThat(rules.getNetworkAcls().getIpRulesList()).extracting(IpRule::getValue).containsExactly("203.0.113.0/24");
     }
@@ -145,39 +137,28 @@ class StackSystemTest {
     @Test
     @Order(5)
     void audit_service_killed_mid_stream_keeps_every_event_exactly_once() throws Exception {
-        createVault("streamvault", "203.0.113.0/24");
-        String app = dataToken("APP");
-        long auditPid = stack.pids().get("audit-service");
-        List<String> command = ProcessHandle.of(auditPid).orElseThrow().info().arguments()
-                .map(List::of).orElseThrow();
-        String java = ProcessHandle.of(auditPid).orElseThrow().info().command().orElseThrow();
+        client.putVault("streamvault", DENY_BUT_TEST_NET_3, Map.of("APP", "\"get\"")).statusCode(201);
+        String app = client.dataToken("APP");
+        LocalStack.Launch audit = stack.launchOf("audit-service");
 
         List<String> ids = new ArrayList<>();
         int total = 60;
         for (int i = 0; i < total; i++) {
             if (i == total / 3) {
-                new ProcessBuilder("kill", "-9", String.valueOf(auditPid)).start().waitFor();
-                await().atMost(Duration.ofSeconds(10)).until(() -> ProcessHandle.of(auditPid).isEmpty()
-                        || !ProcessHandle.of(auditPid).get().isAlive());
+                stack.stop("audit-service", true);
             }
-            String client = i % 2 == 0 ? ALLOWED_CLIENT : DENIED_CLIENT;
-            ids.add(secretGet("streamvault", client, app).then().extract().header("x-moat-decision-id"));
+            String from = i % 2 == 0 ? ALLOWED_CLIENT : DENIED_CLIENT;
+            ids.add(client.secretGet("streamvault", from, app).then().extract().header("x-moat-decision-id"));
         }
-
-        List<String> restart = new ArrayList<>(List.of(java));
-        restart.addAll(command);
-        Process audit = new ProcessBuilder(restart).directory(stack.dataDir.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(stack.dataDir.resolve("logs/audit-service.log").toFile()))
-                .start();
-        Files.writeString(stack.dataDir.resolve("run/audit-service.pid"), String.valueOf(audit.pid()));
+        stack.start(audit);
 
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
-                .until(() -> auditCount("streamvault"), equalTo(total));
+                .until(() -> client.auditCount("streamvault"), equalTo(total));
         for (String id : ids) {
-            audit().get(stack.auditUrl() + "/api/v1/decisions/" + id).then().statusCode(200);
+            client.audit().get(stack.auditUrl() + "/api/v1/decisions/" + id).then().statusCode(200);
         }
         assertThat(ids).doesNotHaveDuplicates().hasSize(total);
-        assertThat(auditCount("streamvault")).isEqualTo(total);
+        assertThat(client.auditCount("streamvault")).isEqualTo(total);
     }
 
     @Test
@@ -195,76 +176,5 @@ class StackSystemTest {
         }
         assertThat(stack.moat("status").exitCode()).isNotZero();
         stack = null;
-    }
-
-    private static void createVault(String vault, String ipRule) {
-        String body = """
-                {"location":"local","properties":{"tenantId":"%1$s","sku":{"family":"A","name":"standard"},
-                 "accessPolicies":[{"tenantId":"%1$s","objectId":"%2$s","permissions":{"secrets":["get","list"]}}],
-                 "networkAcls":{"defaultAction":"Deny","bypass":"None","ipRules":[{"value":"%3$s"}]}}}
-                """.formatted(credentials.get("MOAT_TENANT_ID"), credentials.get("MOAT_APP_OBJECT_ID"), ipRule);
-        given().auth().oauth2(token("ADMIN", "https://management.localhost/.default"))
-                .contentType("application/json").body(body)
-                .put(stack.managementUrl() + "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/"
-                        + vault + "?api-version=2023-02-01")
-                .then().statusCode(201);
-    }
-
-    private static Response secretGet(String vault, String client, String token) {
-        var request = given().header("Host", stack.vaultHost(vault)).header("X-Forwarded-For", client);
-        if (token != null) {
-            request.auth().oauth2(token);
-        }
-        return request.get(stack.vaultUrl() + "/secrets/db-password" + API);
-    }
-
-    private static String dataToken(String client) {
-        return token(client, "https://vault.localhost:" + stack.vaultPort + "/.default");
-    }
-
-    private static String token(String client, String scope) {
-        return given().formParam("grant_type", "client_credentials")
-                .formParam("client_id", credentials.get("MOAT_" + client + "_CLIENT_ID"))
-                .formParam("client_secret", credentials.get("MOAT_" + client + "_CLIENT_SECRET"))
-                .formParam("scope", scope)
-                .post(stack.managementUrl() + "/" + credentials.get("MOAT_TENANT_ID") + "/oauth2/v2.0/token")
-                .then().statusCode(200).extract().path("access_token");
-    }
-
-    private static io.restassured.response.ValidatableResponse auditEvent(String id) {
-        assertThat(id).isNotBlank();
-        String url = stack.auditUrl() + "/api/v1/decisions/" + id;
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                .until(() -> audit().get(url).statusCode() == 200);
-        return audit().get(url).then().statusCode(200).body("eventId", equalTo(id));
-    }
-
-    /** Decision events stored for a vault, counted across every page of the query API. */
-    private static int auditCount(String vault) {
-        int count = 0;
-        String next = stack.auditUrl() + "/api/v1/decisions?vault=" + vault + "&limit=100";
-        while (next != null) {
-            Response page = audit().get(next);
-            if (page.statusCode() != 200) {
-                return -1;
-            }
-            count += page.jsonPath().getList("value").size();
-            next = page.jsonPath().getString("nextLink");
-        }
-        return count;
-    }
-
-    /** The audit trail is for administrators: their management token opens it. */
-    private static io.restassured.specification.RequestSpecification audit() {
-        if (auditToken == null) {
-            auditToken = token("ADMIN", "https://management.localhost/.default");
-        }
-        return given().auth().oauth2(auditToken);
-    }
-
-    private static io.grpc.ClientInterceptor bearer(String token) {
-        Metadata headers = new Metadata();
-        headers.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
-        return MetadataUtils.newAttachHeadersInterceptor(headers);
     }
 }
