@@ -31,6 +31,12 @@ public final class Vaults {
                 + String.join("\",\"", permissions) + "\"]}}";
     }
 
+    /** An access policy entry granting permissions of one category ({@code keys}, {@code certificates}, …). */
+    public static String policy(String objectId, String category, String... permissions) {
+        return "{\"tenantId\":\"" + Tokens.TENANT + "\",\"objectId\":\"" + objectId + "\",\"permissions\":{\""
+                + category + "\":[\"" + String.join("\",\"", permissions) + "\"]}}";
+    }
+
     /** Creates or replaces a vault as the administrator. */
     public static void put(String name, String body) {
         given().header("Authorization", Tokens.management().objectId(Tokens.ADMIN).bearer())
