@@ -1,2 +1,2 @@
-/** Readiness: policy-service and Kafka answer. */
+/** Readiness: policy-service answers, and decision events can be recorded (the spool is not full and rejecting). */
 package dev.moat.vault.health;
