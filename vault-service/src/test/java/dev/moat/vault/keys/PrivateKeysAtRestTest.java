@@ -1,0 +1,183 @@
+package dev.moat.vault.keys;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.ECPublicKey;
+import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.spec.ECGenParameterSpec;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import jakarta.inject.Inject;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.moat.vault.pipeline.DataPlanePipeline;
+import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.PolicyServiceDouble;
+import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.Vaults;
+import io.agroal.api.AgroalDataSource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
+
+/**
+ * Issue 6, "Done when" 3: no private key material is found in plaintext in the data directory. Keys whose private
+ * parts the test knows are imported, used (sign, decrypt), versioned, updated, backed up, deleted, recovered, restored
+ * into another vault and rotated; then no file under the data directory (the H2 database, the event spool, TLS and
+ * issuer keys) holds their PKCS#8 encoding, their private exponent, primes or EC scalar, raw or in base64/base64url,
+ * while the public modulus, stored in clear, is found (so the scan does read the stored keys).
+ */
+@QuarkusTest
+class PrivateKeysAtRestTest {
+
+    private static final String VAULT = "keysatrest";
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
+
+    @Inject
+    AgroalDataSource dataSource;
+
+    @BeforeAll
+    static void https() {
+        TestHttps.trustLocalCa();
+    }
+
+    @BeforeEach
+    void allowingFirewall() {
+        PolicyServiceDouble.reset();
+    }
+
+    private static RequestSpecification alice(String vault) {
+        return given().header("Host", Vaults.host(vault))
+                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+                .queryParam("api-version", "7.5").urlEncodingEnabled(false);
+    }
+
+    @Test
+    void no_file_under_the_data_directory_holds_a_private_key() throws Exception {
+        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
+        Vaults.put("keysatrest2", Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
+        KeyPairGenerator rsaGenerator = KeyPairGenerator.getInstance("RSA");
+        rsaGenerator.initialize(2048);
+        KeyPair rsa = rsaGenerator.generateKeyPair();
+        KeyPairGenerator ecGenerator = KeyPairGenerator.getInstance("EC");
+        ecGenerator.initialize(new ECGenParameterSpec("secp256r1"));
+        KeyPair ec = ecGenerator.generateKeyPair();
+        RSAPrivateCrtKey rsaPrivate = (RSAPrivateCrtKey) rsa.getPrivate();
+        ECPublicKey ecPublic = (ECPublicKey) ec.getPublic();
+        byte[] ecScalar = KeyMaterial.fixed(((ECPrivateKey) ec.getPrivate()).getS(), 32);
+
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("key", Map.of("kty", "RSA",
+                "n", b64(rsaPrivate.getModulus()), "e", b64(rsaPrivate.getPublicExponent()),
+                "d", b64(rsaPrivate.getPrivateExponent()), "p", b64(rsaPrivate.getPrimeP()),
+                "q", b64(rsaPrivate.getPrimeQ()), "dp", b64(rsaPrivate.getPrimeExponentP()),
+                "dq", b64(rsaPrivate.getPrimeExponentQ()), "qi", b64(rsaPrivate.getCrtCoefficient()))))
+                .when().put("/keys/known-rsa").then().statusCode(200);
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("key", Map.of("kty", "EC", "crv", "P-256",
+                "x", B64URL.encodeToString(KeyMaterial.fixed(ecPublic.getW().getAffineX(), 32)),
+                "y", B64URL.encodeToString(KeyMaterial.fixed(ecPublic.getW().getAffineY(), 32)),
+                "d", B64URL.encodeToString(ecScalar))))
+                .when().put("/keys/known-ec").then().statusCode(200);
+
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("alg", "RS256", "value",
+                B64URL.encodeToString(new byte[32]))).when().post("/keys/known-rsa//sign").then().statusCode(200);
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("alg", "ES256", "value",
+                B64URL.encodeToString(new byte[32]))).when().post("/keys/known-ec//sign").then().statusCode(200);
+        String ciphertext = alice(VAULT).contentType(ContentType.JSON).body(Map.of("alg", "RSA-OAEP", "value",
+                B64URL.encodeToString(new byte[16]))).when().post("/keys/known-rsa//encrypt").then().statusCode(200)
+                .extract().path("value");
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("alg", "RSA-OAEP", "value", ciphertext))
+                .when().post("/keys/known-rsa//decrypt").then().statusCode(200);
+        alice(VAULT).contentType(ContentType.JSON).body("{\"tags\":{\"t\":\"at-rest\"}}")
+                .when().patch("/keys/known-rsa/").then().statusCode(200);
+        for (String name : List.of("known-rsa", "known-ec")) {
+            String blob = alice(VAULT).when().post("/keys/" + name + "/backup").then().statusCode(200)
+                    .extract().path("value");
+            alice("keysatrest2").contentType(ContentType.JSON).body(Map.of("value", blob))
+                    .when().post("/keys/restore").then().statusCode(200);
+        }
+        alice(VAULT).when().delete("/keys/known-ec").then().statusCode(200);
+        alice(VAULT).when().post("/deletedkeys/known-ec/recover").then().statusCode(200);
+        alice(VAULT).when().post("/keys/known-rsa/rotate").then().statusCode(200);
+        String last = alice("keysatrest2").when().get("/keys/known-rsa").then().statusCode(200)
+                .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
+        DecisionEvents.await(last);
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CHECKPOINT SYNC");
+        }
+
+        assertThat(filesContaining(KeyMaterial.unsigned(rsaPrivate.getModulus())))
+                .as("the public modulus, stored in clear, is found: the scan reads the stored keys")
+                .anyMatch(p -> p.getFileName().toString().equals("vault.mv.db"));
+        Map<String, byte[]> secrets = new LinkedHashMap<>();
+        secrets.put("RSA PKCS#8", rsa.getPrivate().getEncoded());
+        secrets.put("EC PKCS#8", ec.getPrivate().getEncoded());
+        secrets.put("d", KeyMaterial.unsigned(rsaPrivate.getPrivateExponent()));
+        secrets.put("p", KeyMaterial.unsigned(rsaPrivate.getPrimeP()));
+        secrets.put("q", KeyMaterial.unsigned(rsaPrivate.getPrimeQ()));
+        secrets.put("dp", KeyMaterial.unsigned(rsaPrivate.getPrimeExponentP()));
+        secrets.put("EC d", ecScalar);
+        for (var secret : secrets.entrySet()) {
+            byte[] value = secret.getValue();
+            // any 24-byte window would do; three across the value guard against a partial copy
+            for (int offset : new int[] {0, value.length / 2 - 12, value.length - 24}) {
+                byte[] window = Arrays.copyOfRange(value, offset, offset + 24);
+                assertThat(filesContaining(window)).as(secret.getKey() + " raw at " + offset).isEmpty();
+            }
+            for (String text : List.of(Base64.getEncoder().encodeToString(value), B64URL.encodeToString(value))) {
+                // from the middle: the start of a PKCS#8 encoding is the same for every key of its kind
+                int middle = Math.min(text.length() / 2, text.length() - 32);
+                assertThat(filesContaining(text.substring(middle, middle + 32).getBytes(StandardCharsets.US_ASCII)))
+                        .as(secret.getKey() + " in base64").isEmpty();
+            }
+        }
+    }
+
+    private static String b64(BigInteger value) {
+        return B64URL.encodeToString(KeyMaterial.unsigned(value));
+    }
+
+    private static List<Path> filesContaining(byte[] needle) throws Exception {
+        List<Path> found = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(TestHttps.DATA_DIR)) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                if (indexOf(Files.readAllBytes(file), needle) >= 0) {
+                    found.add(file);
+                }
+            }
+        }
+        return found;
+    }
+
+    private static int indexOf(byte[] haystack, byte[] needle) {
+        outer:
+        for (int i = 0; i <= haystack.length - needle.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (haystack[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+}
