@@ -182,6 +182,10 @@ public class DataPlanePipeline {
             return KeyVaultErrors.publicNetworkAccessDisabled(origin.clientAddress(), caller.describe(), name);
         }
 
+        if (operation == Operation.UNRECOGNISED) {
+            event.setResult(Result.RESULT_ALLOWED).setLayer(Layer.LAYER_OPERATION);
+            return body.apply(vault);
+        }
         if (!AccessPolicies.allows(vault.properties().accessPolicies(), caller, operation.category(),
                 operation.permission())) {
             String category = operation.category().jsonName();

@@ -46,7 +46,12 @@ public enum Operation {
     CERTIFICATE_UPDATE("CertificateUpdate", PermissionCategory.CERTIFICATES, "update"),
     CERTIFICATE_DELETE("CertificateDelete", PermissionCategory.CERTIFICATES, "delete"),
     CERTIFICATE_RECOVER("CertificateRecover", PermissionCategory.CERTIFICATES, "recover"),
-    CERTIFICATE_PURGE("CertificatePurge", PermissionCategory.CERTIFICATES, "purge");
+    CERTIFICATE_PURGE("CertificatePurge", PermissionCategory.CERTIFICATES, "purge"),
+    /**
+     * A request on a vault host that matches no operation. It still passes the token and the firewall and gets its
+     * decision event (with an empty operation name); no access policy applies, as nothing of the vault is touched.
+     */
+    UNRECOGNISED("", null, null);
 
     private final String operationName;
     private final PermissionCategory category;
@@ -67,7 +72,10 @@ public enum Operation {
         return category;
     }
 
-    /** The permission name in its documented spelling, for example {@code get} or {@code wrapKey}. */
+    /**
+     * The permission name in its documented spelling, for example {@code get} or {@code wrapKey}; null for
+     * {@link #UNRECOGNISED}.
+     */
     public String permission() {
         return permission;
     }

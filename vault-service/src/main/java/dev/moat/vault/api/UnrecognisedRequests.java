@@ -1,0 +1,62 @@
+package dev.moat.vault.api;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.NotAllowedException;
+import jakarta.ws.rs.NotFoundException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import dev.moat.vault.config.VaultConfig;
+import dev.moat.vault.origin.VaultHost;
+import dev.moat.vault.pipeline.DataPlanePipeline;
+import dev.moat.vault.pipeline.Operation;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A request on a vault host that matches no Key Vault operation (an unknown path, or a method the path does not take)
+ * still goes through {@link DataPlanePipeline}: challenged without a token, refused by the firewall like any other, and
+ * recorded as a decision event; then answered with Key Vault's error JSON (404 {@code NotFound} or 405
+ * {@code MethodNotAllowed}). Other hosts, and {@code /q/*} on any host, keep the framework's answer.
+ */
+@ApplicationScoped
+public class UnrecognisedRequests {
+
+    private final DataPlanePipeline pipeline;
+    private final HttpRequests requests;
+    private final VaultHost vaultHosts;
+
+    public UnrecognisedRequests(DataPlanePipeline pipeline, HttpRequests requests, VaultConfig config) {
+        this.pipeline = pipeline;
+        this.requests = requests;
+        this.vaultHosts = new VaultHost(config.dnsSuffix());
+    }
+
+    @ServerExceptionMapper
+    public Uni<Response> unknownPath(NotFoundException e, HttpServerRequest http, HttpHeaders headers) {
+        return answer(e, http, headers, 404, "NotFound", "'" + http.path() + "' is not a Key Vault operation this "
+                + "vault serves.");
+    }
+
+    @ServerExceptionMapper
+    public Uni<Response> unknownMethod(NotAllowedException e, HttpServerRequest http, HttpHeaders headers) {
+        return answer(e, http, headers, 405, "MethodNotAllowed", "The method " + http.method().name() + " is not "
+                + "allowed on '" + http.path() + "'.");
+    }
+
+    /** The pipeline blocks (database, gRPC, the spool's write): it runs on a worker, not on the event loop. */
+    private Uni<Response> answer(WebApplicationException e, HttpServerRequest http, HttpHeaders headers, int status,
+            String code, String message) {
+        if (http.path().startsWith("/q/") || vaultHosts.vaultOf(http.host()).isEmpty()) {
+            return Uni.createFrom().item(e.getResponse());
+        }
+        var request = requests.of(http, headers);
+        return Uni.createFrom().item(() -> pipeline.run(request, Operation.UNRECOGNISED,
+                vault -> KeyVaultErrors.error(status, code, message, null)))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}
