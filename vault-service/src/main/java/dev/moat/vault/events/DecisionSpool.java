@@ -240,6 +240,7 @@ public final class DecisionSpool implements AutoCloseable {
     }
 
     private void write(List<Pending> batch) {
+        int done = 0;
         try {
             for (Pending p : batch) {
                 if (activeSize >= settings.segmentBytes()) {
@@ -253,20 +254,23 @@ public final class DecisionSpool implements AutoCloseable {
                     active.write(frame);
                 }
                 activeSize += FRAME + p.payload().length;
+                depth.incrementAndGet();
+                done++;
             }
             if (settings.fsync() == Fsync.ALWAYS) {
                 active.force(false);
             }
-            segments.put(activeSegment, activeSize);
-            depth.addAndGet(batch.size());
-            batch.forEach(p -> p.written().complete(null));
         } catch (IOException | RuntimeException e) {
-            LOG.errorf("ALERT %d decision event(s) could not be written to the spool in %s and are lost: %s",
-                    batch.size(), dir, e.toString());
-            dropped.addAndGet(batch.size());
-            used.addAndGet(-batch.size());
-            batch.forEach(p -> p.written().completeExceptionally(e));
+            int lost = batch.size() - done;
+            LOG.errorf("ALERT %d decision event(s) could not be written to the spool in %s and are lost: %s", lost,
+                    dir, e.toString());
+            dropped.addAndGet(lost);
+            used.addAndGet(-lost);
+            batch.subList(done, batch.size()).forEach(p -> p.written().completeExceptionally(e));
         }
+        // the reader sees what was written only from here on (depth was counted first, so it never goes below 0)
+        segments.put(activeSegment, activeSize);
+        batch.subList(0, done).forEach(p -> p.written().complete(null));
         synchronized (written) {
             written.notifyAll();
         }
