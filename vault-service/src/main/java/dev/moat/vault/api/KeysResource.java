@@ -5,6 +5,7 @@ import java.util.function.BiFunction;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
@@ -211,8 +212,8 @@ public class KeysResource {
                 return ok(Map.of("value", keys.verify(vault, name, wanted, request.alg(), request.digest(),
                         request.signature())));
             });
-            // like any path the service does not serve
-            default -> Response.status(Response.Status.NOT_FOUND).build();
+            // like any path no operation serves: UnrecognisedRequests records it and answers Key Vault's 404
+            default -> throw new NotFoundException();
         };
     }
 

@@ -75,6 +75,33 @@ public final class KeyMaterial {
         }
     }
 
+    /**
+     * A key pair read from a certificate file. It must be one Key Vault holds (RSA 2048/3072/4096, EC P-256/384/521)
+     * and the two halves must belong together.
+     *
+     * @throws KeysException 400 naming the rule
+     */
+    public static KeyMaterial fromPair(PublicKey publicKey, PrivateKey privateKey) {
+        KeyMaterial material;
+        if (publicKey instanceof RSAPublicKey rsa) {
+            if (!KeyRules.RSA_SIZES.contains(rsa.getModulus().bitLength())) {
+                throw KeysException.badParameter("The certificate's key is a " + rsa.getModulus().bitLength()
+                        + "-bit RSA key: an RSA key is 2048, 3072 or 4096 bits.");
+            }
+            material = new KeyMaterial(new KeyPair(publicKey, privateKey), null);
+        } else if (publicKey instanceof ECPublicKey ec) {
+            material = new KeyMaterial(new KeyPair(publicKey, privateKey),
+                    Curve.ofFieldSize(ec.getParams().getCurve().getField().getFieldSize()));
+        } else {
+            throw KeysException.badParameter("The certificate's key is " + publicKey.getAlgorithm() + ": a "
+                    + "certificate's key is RSA or EC.");
+        }
+        if (!KeyCrypto.pairMatches(material)) {
+            throw KeysException.badParameter("The private key does not belong to the certificate's public key.");
+        }
+        return material;
+    }
+
     /** Only the public half of a stored key (from its X.509 DER), to describe it; it cannot decrypt or sign. */
     public static KeyMaterial publicOnly(byte[] publicKey) {
         try {
@@ -209,7 +236,8 @@ public final class KeyMaterial {
         return pair.getPublic();
     }
 
-    PrivateKey privateKey() {
+    /** The private key, to sign a certificate or write its PFX; never returned by the REST API or logged. */
+    public PrivateKey privateKey() {
         return pair.getPrivate();
     }
 

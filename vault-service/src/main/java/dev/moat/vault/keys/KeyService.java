@@ -383,6 +383,83 @@ public class KeyService {
                 (material, bundle) -> KeyCrypto.verify(material, algorithm, digest, signature));
     }
 
+    // ---- the managed keys of certificates, in the certificate's transaction ----
+
+    /**
+     * Stores a certificate's key as a new version of the managed key of the same name and version.
+     *
+     * @throws KeysException 409 when a key of that name exists that is not a certificate's
+     */
+    public KeyBundle writeManaged(Connection c, Vault vault, String name, String version, KeyMaterial material,
+            boolean enabled, Long notBefore, Long expires, Map<String, String> tags) throws SQLException {
+        String key = KeyRules.nameKey(name, "key");
+        long now = now();
+        DataKey dataKey = dataKey(c, vault.name());
+        store.lockVault(c, vault.name());
+        Optional<KeyRow> existing = store.key(c, vault.name(), key, true);
+        if (existing.isPresent() && !existing.get().managed()) {
+            throw KeysException.conflict("Key " + existing.get().name() + " exists and is not a certificate's: a "
+                    + "certificate's key takes the certificate's name, so delete and purge the key, or choose another "
+                    + "name.", "ObjectAlreadyExists");
+        }
+        if (existing.isPresent()) {
+            store.setLatest(c, vault.name(), key, version);
+        } else {
+            store.insertKey(c, vault.name(), key, name, version, true);
+        }
+        List<KeyOperation> ops = material.isRsa() ? KeyOperation.RSA_DEFAULT : KeyOperation.EC_DEFAULT;
+        byte[] pkcs8 = material.pkcs8();
+        try {
+            VersionRow row = new VersionRow(version, 0, material.publicKeyDer(),
+                    dataKey.sealPrivateKey(vault.name(), key, version, pkcs8), KeyOperation.join(ops), enabled,
+                    notBefore, expires, now, now, tagsJson(tags));
+            store.insertVersion(c, vault.name(), key, row);
+            return bundle(existing.map(KeyRow::name).orElse(name), true, row);
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** The private key of a certificate's key version (for the certificate's backup). */
+    public KeyMaterial openManaged(Connection c, Vault vault, String name, String version) throws SQLException {
+        String key = KeyRules.nameKey(name, "key");
+        VersionRow row = store.version(c, vault.name(), key, version).orElseThrow(() -> notFound(name + "/" + version));
+        byte[] pkcs8 = openPrivate(dataKey(c, vault.name()), vault.name(), key, row);
+        try {
+            return KeyMaterial.of(pkcs8, row.publicKey());
+        } finally {
+            Arrays.fill(pkcs8, (byte) 0);
+        }
+    }
+
+    /** Enables or disables a certificate's key version with the certificate version. */
+    public void setManagedEnabled(Connection c, Vault vault, String name, String version, boolean enabled)
+            throws SQLException {
+        String key = KeyRules.nameKey(name, "key");
+        Optional<VersionRow> row = store.version(c, vault.name(), key, version);
+        if (row.isPresent()) {
+            VersionRow v = row.get();
+            store.updateVersion(c, vault.name(), key, new VersionRow(v.version(), v.seq(), v.publicKey(),
+                    v.sealedPrivate(), v.keyOps(), enabled, v.notBefore(), v.expires(), v.created(), now(), v.tags()));
+        }
+    }
+
+    /** Soft-deletes ({@code deletedAt} set) or recovers ({@code deletedAt} null) a certificate's key with it. */
+    public void setManagedDeleted(Connection c, Vault vault, String name, Long deletedAt, Long purgeAt)
+            throws SQLException {
+        String key = KeyRules.nameKey(name, "key");
+        if (deletedAt == null) {
+            store.markRecovered(c, vault.name(), key);
+        } else {
+            store.markDeleted(c, vault.name(), key, deletedAt, purgeAt);
+        }
+    }
+
+    /** Removes a certificate's key for good, with the certificate. */
+    public void purgeManaged(Connection c, Vault vault, String name) throws SQLException {
+        store.deleteKey(c, vault.name(), KeyRules.nameKey(name, "key"));
+    }
+
     /** Purges the soft-deleted keys whose {@code scheduledPurgeDate} has passed. @return how many */
     int purgeDue() {
         return store.purgeDue(now());

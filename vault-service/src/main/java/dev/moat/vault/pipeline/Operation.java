@@ -47,6 +47,14 @@ public enum Operation {
     CERTIFICATE_DELETE("CertificateDelete", PermissionCategory.CERTIFICATES, "delete"),
     CERTIFICATE_RECOVER("CertificateRecover", PermissionCategory.CERTIFICATES, "recover"),
     CERTIFICATE_PURGE("CertificatePurge", PermissionCategory.CERTIFICATES, "purge"),
+    CERTIFICATE_LIST_VERSIONS("CertificateListVersions", PermissionCategory.CERTIFICATES, "list"),
+    CERTIFICATE_LIST_DELETED("CertificateListDeleted", PermissionCategory.CERTIFICATES, "list"),
+    CERTIFICATE_GET_DELETED("CertificateGetDeleted", PermissionCategory.CERTIFICATES, "get"),
+    CERTIFICATE_BACKUP("CertificateBackup", PermissionCategory.CERTIFICATES, "backup"),
+    CERTIFICATE_RESTORE("CertificateRestore", PermissionCategory.CERTIFICATES, "restore"),
+    CERTIFICATE_POLICY_GET("CertificatePolicyGet", PermissionCategory.CERTIFICATES, "get"),
+    CERTIFICATE_POLICY_UPDATE("CertificatePolicySet", PermissionCategory.CERTIFICATES, "update"),
+    CERTIFICATE_PENDING_GET("CertificatePendingGet", PermissionCategory.CERTIFICATES, "get"),
     /**
      * A request on a vault host that matches no operation. It still passes the token and the firewall and gets its
      * decision event (with an empty operation name); no access policy applies, as nothing of the vault is touched.

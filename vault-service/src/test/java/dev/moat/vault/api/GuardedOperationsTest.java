@@ -38,16 +38,18 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 
 /**
- * Issue 6, "Done when" 2, one row per key operation and path: each is refused by the firewall from a denied address
+ * Issue 6, "Done when" 2, one row per key and certificate operation and path: each is refused by the firewall from a denied address
  * (before anything else is looked at), refused by the access policy when the caller holds every permission but its
  * own, let through with only its own permission, and each request produces exactly one decision event naming the
- * operation. A key operation without a row here fails {@link #every_key_operation_has_a_row}.
+ * operation. An operation without a row here fails {@link #every_key_and_certificate_operation_has_a_row}.
  */
 @QuarkusTest
 class GuardedOperationsTest {
 
     private static final String VAULT = "guarded";
     private static final String VERSION = "0123456789abcdef0123456789abcdef";
+    private static final String CERT_POLICY = "{\"policy\":{\"x509_props\":{\"subject\":\"CN=guarded\"},"
+            + "\"issuer\":{\"name\":\"Self\"},\"key_props\":{\"kty\":\"EC\"}}}";
     private static final String OP_BODY = "{\"alg\":\"RSA-OAEP\",\"value\":\"AQAB\",\"digest\":\"AQAB\"}";
 
     /** One request: the operation it is, and how it is sent. */
@@ -84,7 +86,26 @@ class GuardedOperationsTest {
                 new Row(Operation.KEY_WRAP, "POST", "/keys/guarded-key//wrapkey", OP_BODY),
                 new Row(Operation.KEY_UNWRAP, "POST", "/keys/guarded-key//unwrapkey", OP_BODY),
                 new Row(Operation.KEY_SIGN, "POST", "/keys/guarded-key//sign", OP_BODY),
-                new Row(Operation.KEY_VERIFY, "POST", "/keys/guarded-key/" + VERSION + "/verify", OP_BODY));
+                new Row(Operation.KEY_VERIFY, "POST", "/keys/guarded-key/" + VERSION + "/verify", OP_BODY),
+                new Row(Operation.CERTIFICATE_CREATE, "POST", "/certificates/guarded-cert/create", CERT_POLICY),
+                new Row(Operation.CERTIFICATE_PENDING_GET, "GET", "/certificates/guarded-cert/pending", null),
+                new Row(Operation.CERTIFICATE_IMPORT, "POST", "/certificates/guarded-cert/import",
+                        "{\"value\":\"AQAB\"}"),
+                new Row(Operation.CERTIFICATE_GET, "GET", "/certificates/guarded-cert", null),
+                new Row(Operation.CERTIFICATE_GET, "GET", "/certificates/guarded-cert/" + VERSION, null),
+                new Row(Operation.CERTIFICATE_LIST, "GET", "/certificates", null),
+                new Row(Operation.CERTIFICATE_LIST_VERSIONS, "GET", "/certificates/guarded-cert/versions", null),
+                new Row(Operation.CERTIFICATE_POLICY_GET, "GET", "/certificates/guarded-cert/policy", null),
+                new Row(Operation.CERTIFICATE_POLICY_UPDATE, "PATCH", "/certificates/guarded-cert/policy",
+                        "{\"x509_props\":{\"validity_months\":6}}"),
+                new Row(Operation.CERTIFICATE_UPDATE, "PATCH", "/certificates/guarded-cert/", "{\"tags\":{}}"),
+                new Row(Operation.CERTIFICATE_DELETE, "DELETE", "/certificates/guarded-cert", null),
+                new Row(Operation.CERTIFICATE_GET_DELETED, "GET", "/deletedcertificates/guarded-cert", null),
+                new Row(Operation.CERTIFICATE_LIST_DELETED, "GET", "/deletedcertificates", null),
+                new Row(Operation.CERTIFICATE_RECOVER, "POST", "/deletedcertificates/guarded-cert/recover", null),
+                new Row(Operation.CERTIFICATE_PURGE, "DELETE", "/deletedcertificates/guarded-cert", null),
+                new Row(Operation.CERTIFICATE_BACKUP, "POST", "/certificates/guarded-cert/backup", null),
+                new Row(Operation.CERTIFICATE_RESTORE, "POST", "/certificates/restore", "{\"value\":\"AQAB\"}"));
     }
 
     @BeforeAll
@@ -98,11 +119,12 @@ class GuardedOperationsTest {
     }
 
     @Test
-    void every_key_operation_has_a_row() {
+    void every_key_and_certificate_operation_has_a_row() {
         Set<Operation> covered = rows().map(Row::operation).collect(Collectors.toSet());
-        Set<Operation> keyOperations = EnumSet.copyOf(Arrays.stream(Operation.values())
-                .filter(op -> op.category() == PermissionCategory.KEYS).toList());
-        assertThat(covered).containsAll(keyOperations);
+        Set<Operation> guarded = EnumSet.copyOf(Arrays.stream(Operation.values())
+                .filter(op -> op.category() == PermissionCategory.KEYS
+                        || op.category() == PermissionCategory.CERTIFICATES).toList());
+        assertThat(covered).containsAll(guarded);
     }
 
     @ParameterizedTest

@@ -3,6 +3,7 @@ package dev.moat.vault.keys;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,12 +13,15 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +29,10 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
+import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
+import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +51,7 @@ import io.restassured.specification.RequestSpecification;
 /**
  * Issue 6, "Done when" 3: no private key material is found in plaintext in the data directory. Keys whose private
  * parts the test knows are imported, used (sign, decrypt), versioned, updated, backed up, deleted, recovered, restored
- * into another vault and rotated; then no file under the data directory (the H2 database, the event spool, TLS and
+ * into another vault and rotated, and a certificate is imported from a PFX, backed up and restored; then no file under the data directory (the H2 database, the event spool, TLS and
  * issuer keys) holds their PKCS#8 encoding, their private exponent, primes or EC scalar, raw or in base64/base64url,
  * while the public modulus, stored in clear, is found (so the scan does read the stored keys).
  */
@@ -74,8 +82,10 @@ class PrivateKeysAtRestTest {
 
     @Test
     void no_file_under_the_data_directory_holds_a_private_key() throws Exception {
-        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
-        Vaults.put("keysatrest2", Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
+        String body = Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all"),
+                Vaults.policy(Tokens.ALICE, "certificates", "all"));
+        Vaults.put(VAULT, body);
+        Vaults.put("keysatrest2", body);
         KeyPairGenerator rsaGenerator = KeyPairGenerator.getInstance("RSA");
         rsaGenerator.initialize(2048);
         KeyPair rsa = rsaGenerator.generateKeyPair();
@@ -115,6 +125,25 @@ class PrivateKeysAtRestTest {
             alice("keysatrest2").contentType(ContentType.JSON).body(Map.of("value", blob))
                     .when().post("/keys/restore").then().statusCode(200);
         }
+        // a certificate imported as a PFX: its key goes to the keys, its PFX to the secrets
+        KeyPair certified = rsaGenerator.generateKeyPair();
+        X509Certificate certificate = new JcaX509CertificateConverter().getCertificate(new JcaX509v3CertificateBuilder(
+                new X500Name("CN=at-rest"), BigInteger.ONE, new Date(), new Date(System.currentTimeMillis() + 86_400_000L),
+                new X500Name("CN=at-rest"), certified.getPublic())
+                .build(new JcaContentSignerBuilder("SHA256withRSA").build(certified.getPrivate())));
+        KeyStore pfx = KeyStore.getInstance("PKCS12");
+        pfx.load(null, null);
+        pfx.setKeyEntry("c", certified.getPrivate(), "pw".toCharArray(), new X509Certificate[] {certificate});
+        ByteArrayOutputStream pfxBytes = new ByteArrayOutputStream();
+        pfx.store(pfxBytes, "pw".toCharArray());
+        alice(VAULT).contentType(ContentType.JSON).body(Map.of("value",
+                Base64.getEncoder().encodeToString(pfxBytes.toByteArray()), "pwd", "pw"))
+                .when().post("/certificates/known-cert/import").then().statusCode(200);
+        String certBlob = alice(VAULT).when().post("/certificates/known-cert/backup").then().statusCode(200)
+                .extract().path("value");
+        alice("keysatrest2").contentType(ContentType.JSON).body(Map.of("value", certBlob))
+                .when().post("/certificates/restore").then().statusCode(200);
+
         alice(VAULT).when().delete("/keys/known-ec").then().statusCode(200);
         alice(VAULT).when().post("/deletedkeys/known-ec/recover").then().statusCode(200);
         alice(VAULT).when().post("/keys/known-rsa/rotate").then().statusCode(200);
@@ -136,6 +165,9 @@ class PrivateKeysAtRestTest {
         secrets.put("q", KeyMaterial.unsigned(rsaPrivate.getPrimeQ()));
         secrets.put("dp", KeyMaterial.unsigned(rsaPrivate.getPrimeExponentP()));
         secrets.put("EC d", ecScalar);
+        secrets.put("certificate PKCS#8", certified.getPrivate().getEncoded());
+        secrets.put("certificate d", KeyMaterial.unsigned(((RSAPrivateCrtKey) certified.getPrivate())
+                .getPrivateExponent()));
         for (var secret : secrets.entrySet()) {
             byte[] value = secret.getValue();
             // any 24-byte window would do; three across the value guard against a partial copy
