@@ -55,6 +55,13 @@ public enum Operation {
     CERTIFICATE_POLICY_GET("CertificatePolicyGet", PermissionCategory.CERTIFICATES, "get"),
     CERTIFICATE_POLICY_UPDATE("CertificatePolicySet", PermissionCategory.CERTIFICATES, "update"),
     CERTIFICATE_PENDING_GET("CertificatePendingGet", PermissionCategory.CERTIFICATES, "get"),
+    CERTIFICATE_CONTACTS_GET("CertificateContactsGet", PermissionCategory.CERTIFICATES, "managecontacts"),
+    CERTIFICATE_CONTACTS_SET("CertificateContactsSet", PermissionCategory.CERTIFICATES, "managecontacts"),
+    CERTIFICATE_CONTACTS_DELETE("CertificateContactsDelete", PermissionCategory.CERTIFICATES, "managecontacts"),
+    CERTIFICATE_ISSUER_GET("CertificateIssuerGet", PermissionCategory.CERTIFICATES, "getissuers"),
+    CERTIFICATE_ISSUER_LIST("CertificateIssuerList", PermissionCategory.CERTIFICATES, "listissuers"),
+    CERTIFICATE_ISSUER_SET("CertificateIssuerSet", PermissionCategory.CERTIFICATES, "setissuers"),
+    CERTIFICATE_ISSUER_DELETE("CertificateIssuerDelete", PermissionCategory.CERTIFICATES, "deleteissuers"),
     /**
      * A request on a vault host that matches no operation. It still passes the token and the firewall and gets its
      * decision event (with an empty operation name); no access policy applies, as nothing of the vault is touched.

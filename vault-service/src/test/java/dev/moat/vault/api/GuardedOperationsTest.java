@@ -105,7 +105,18 @@ class GuardedOperationsTest {
                 new Row(Operation.CERTIFICATE_RECOVER, "POST", "/deletedcertificates/guarded-cert/recover", null),
                 new Row(Operation.CERTIFICATE_PURGE, "DELETE", "/deletedcertificates/guarded-cert", null),
                 new Row(Operation.CERTIFICATE_BACKUP, "POST", "/certificates/guarded-cert/backup", null),
-                new Row(Operation.CERTIFICATE_RESTORE, "POST", "/certificates/restore", "{\"value\":\"AQAB\"}"));
+                new Row(Operation.CERTIFICATE_RESTORE, "POST", "/certificates/restore", "{\"value\":\"AQAB\"}"),
+                new Row(Operation.CERTIFICATE_CONTACTS_SET, "PUT", "/certificates/contacts",
+                        "{\"contacts\":[{\"email\":\"pki@contoso.example\"}]}"),
+                new Row(Operation.CERTIFICATE_CONTACTS_GET, "GET", "/certificates/contacts", null),
+                new Row(Operation.CERTIFICATE_CONTACTS_DELETE, "DELETE", "/certificates/contacts", null),
+                new Row(Operation.CERTIFICATE_ISSUER_SET, "PUT", "/certificates/issuers/guarded-issuer",
+                        "{\"provider\":\"Test\"}"),
+                new Row(Operation.CERTIFICATE_ISSUER_SET, "PATCH", "/certificates/issuers/guarded-issuer",
+                        "{\"provider\":\"Test\"}"),
+                new Row(Operation.CERTIFICATE_ISSUER_GET, "GET", "/certificates/issuers/guarded-issuer", null),
+                new Row(Operation.CERTIFICATE_ISSUER_LIST, "GET", "/certificates/issuers", null),
+                new Row(Operation.CERTIFICATE_ISSUER_DELETE, "DELETE", "/certificates/issuers/guarded-issuer", null));
     }
 
     @BeforeAll

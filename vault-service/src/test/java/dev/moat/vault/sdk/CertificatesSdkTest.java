@@ -42,7 +42,10 @@ import com.azure.identity.ClientSecretCredential;
 import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.security.keyvault.certificates.CertificateClient;
 import com.azure.security.keyvault.certificates.CertificateClientBuilder;
+import com.azure.security.keyvault.certificates.models.AdministratorContact;
+import com.azure.security.keyvault.certificates.models.CertificateContact;
 import com.azure.security.keyvault.certificates.models.CertificateContentType;
+import com.azure.security.keyvault.certificates.models.CertificateIssuer;
 import com.azure.security.keyvault.certificates.models.CertificateKeyCurveName;
 import com.azure.security.keyvault.certificates.models.CertificateKeyType;
 import com.azure.security.keyvault.certificates.models.CertificateOperation;
@@ -50,6 +53,7 @@ import com.azure.security.keyvault.certificates.models.CertificatePolicy;
 import com.azure.security.keyvault.certificates.models.CertificateProperties;
 import com.azure.security.keyvault.certificates.models.DeletedCertificate;
 import com.azure.security.keyvault.certificates.models.ImportCertificateOptions;
+import com.azure.security.keyvault.certificates.models.IssuerProperties;
 import com.azure.security.keyvault.certificates.models.KeyVaultCertificate;
 import com.azure.security.keyvault.certificates.models.KeyVaultCertificateWithPolicy;
 import com.azure.security.keyvault.certificates.models.SubjectAlternativeNames;
@@ -70,7 +74,7 @@ import io.restassured.RestAssured;
 /**
  * The unmodified {@code CertificateClient} 4.8.5 against the running service (issue 6, "Done when" 1): create with a
  * policy through the pending operation, get, versions, policy, update, import of PFX and PEM, delete, recover, purge,
- * backup and restore; and each certificate's key and secret, read with the unmodified {@code KeyClient} and
+ * backup and restore, contacts and issuers; and each certificate's key and secret, read with the unmodified {@code KeyClient} and
  * {@code SecretClient}, are what Key Vault gives (the key signs for the certificate, the secret is its PFX).
  */
 @QuarkusTest
@@ -272,6 +276,33 @@ class CertificatesSdkTest {
                 .httpClient(http).buildClient().getSecret("sdk-pem");
         assertThat(secret.getProperties().getContentType()).isEqualTo("application/x-pem-file");
         assertThat(secret.getValue()).contains("-----BEGIN PRIVATE KEY-----", "-----BEGIN CERTIFICATE-----");
+    }
+
+    @Test
+    void contacts_and_issuers_are_kept_as_key_vault_keeps_them() {
+        CertificateClient client = certificates();
+        List<CertificateContact> contacts = client.setContacts(List.of(new CertificateContact()
+                .setEmail("pki@contoso.example").setName("PKI team").setPhone("+1 555 0100"))).stream().toList();
+        assertThat(contacts).singleElement().satisfies(c -> assertThat(c.getEmail()).isEqualTo("pki@contoso.example"));
+        assertThat(client.listContacts().stream().map(CertificateContact::getName)).containsExactly("PKI team");
+        assertThat(client.deleteContacts().stream().map(CertificateContact::getEmail))
+                .containsExactly("pki@contoso.example");
+        assertThatThrownBy(() -> client.listContacts().stream().toList())
+                .isInstanceOf(ResourceNotFoundException.class);
+
+        CertificateIssuer created = client.createIssuer(new CertificateIssuer("sdk-issuer", "Test")
+                .setAccountId("account-1").setPassword("never-stored").setOrganizationId("org-1")
+                .setAdministratorContacts(List.of(new AdministratorContact().setFirstName("Ada")
+                        .setLastName("Lovelace").setEmail("ada@contoso.example"))));
+        assertThat(created.getProvider()).isEqualTo("Test");
+        assertThat(created.getAccountId()).isEqualTo("account-1");
+        assertThat(created.getPassword()).isNull();
+        assertThat(client.getIssuer("sdk-issuer").getAdministratorContacts()).singleElement()
+                .satisfies(a -> assertThat(a.getEmail()).isEqualTo("ada@contoso.example"));
+        assertThat(client.updateIssuer(client.getIssuer("sdk-issuer").setEnabled(false)).isEnabled()).isFalse();
+        assertThat(client.listPropertiesOfIssuers().stream().map(IssuerProperties::getName)).contains("sdk-issuer");
+        assertThat(client.deleteIssuer("sdk-issuer").getName()).isEqualTo("sdk-issuer");
+        assertThatThrownBy(() -> client.getIssuer("sdk-issuer")).isInstanceOf(ResourceNotFoundException.class);
     }
 
     private static X509Certificate externallyIssued(KeyPair pair, String subject) throws Exception {

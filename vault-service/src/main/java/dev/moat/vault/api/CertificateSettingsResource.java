@@ -1,0 +1,229 @@
+package dev.moat.vault.api;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.PUT;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.moat.vault.certificates.CertificateSettings;
+import dev.moat.vault.certificates.CertificateSettings.Contact;
+import dev.moat.vault.certificates.CertificateSettings.Issuer;
+import dev.moat.vault.certificates.CertificateSettings.IssuerChange;
+import dev.moat.vault.keys.KeysException;
+import dev.moat.vault.pipeline.DataPlanePipeline;
+import dev.moat.vault.pipeline.Operation;
+import dev.moat.vault.secrets.Page;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * Certificate contacts ({@code /certificates/contacts}, permission {@code managecontacts}) and issuers
+ * ({@code /certificates/issuers[/{name}]}, {@code getissuers}, {@code listissuers}, {@code setissuers},
+ * {@code deleteissuers}), through {@link DataPlanePipeline}. An issuer's {@code credentials.pwd} is accepted and
+ * dropped: it is never stored nor returned (Key Vault does not return it either).
+ */
+@Path("/certificates")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class CertificateSettingsResource {
+
+    private final DataPlanePipeline pipeline;
+    private final HttpRequests requests;
+    private final CertificateSettings settings;
+    private final ObjectMapper json;
+
+    public CertificateSettingsResource(DataPlanePipeline pipeline, HttpRequests requests, CertificateSettings settings,
+            ObjectMapper json) {
+        this.pipeline = pipeline;
+        this.requests = requests;
+        this.settings = settings;
+        this.json = json;
+    }
+
+    @GET
+    @Path("/contacts")
+    public Response contacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
+            @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_GET,
+                apiVersion, (vault, out) -> ok(contacts(out, settings.contacts(vault))));
+    }
+
+    @PUT
+    @Path("/contacts")
+    public Response setContacts(@QueryParam("api-version") String apiVersion, byte[] body,
+            @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_SET,
+                apiVersion, (vault, out) -> ok(contacts(out, settings.setContacts(vault, readContacts(body)))));
+    }
+
+    @DELETE
+    @Path("/contacts")
+    public Response deleteContacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
+            @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_DELETE,
+                apiVersion, (vault, out) -> ok(contacts(out, settings.deleteContacts(vault))));
+    }
+
+    @GET
+    @Path("/issuers")
+    public Response issuers(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
+            @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
+            @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_LIST,
+                apiVersion, (vault, out) -> {
+                    int max = Paging.maxResults(maxResults);
+                    Page<Issuer> page = settings.issuers(vault, Paging.after(skipToken), max);
+                    List<Map<String, Object>> items = page.items().stream().map(issuer -> Map.<String, Object>of(
+                            "id", out.base() + "/certificates/issuers/" + issuer.name(),
+                            "provider", issuer.provider())).toList();
+                    return ok(out.list(page, items, "/certificates/issuers", max));
+                });
+    }
+
+    @GET
+    @Path("/issuers/{name}")
+    public Response issuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_GET,
+                apiVersion, (vault, out) -> ok(issuer(out, settings.issuer(vault, name))));
+    }
+
+    @PUT
+    @Path("/issuers/{name}")
+    public Response putIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_SET,
+                apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), true))));
+    }
+
+    @PATCH
+    @Path("/issuers/{name}")
+    public Response patchIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_SET,
+                apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), false))));
+    }
+
+    @DELETE
+    @Path("/issuers/{name}")
+    public Response deleteIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_DELETE,
+                apiVersion, (vault, out) -> ok(issuer(out, settings.deleteIssuer(vault, name))));
+    }
+
+    private static Map<String, Object> contacts(CertificateJson out, List<Contact> contacts) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Contact contact : contacts) {
+            Map<String, Object> item = new LinkedHashMap<>();
+            item.put("email", contact.email());
+            if (contact.name() != null) {
+                item.put("name", contact.name());
+            }
+            if (contact.phone() != null) {
+                item.put("phone", contact.phone());
+            }
+            items.add(item);
+        }
+        return Map.of("id", out.base() + "/certificates/contacts", "contacts", items);
+    }
+
+    private Map<String, Object> issuer(CertificateJson out, Issuer issuer) {
+        Map<String, Object> result = new LinkedHashMap<>();
+        result.put("id", out.base() + "/certificates/issuers/" + issuer.name());
+        result.put("provider", issuer.provider());
+        if (issuer.accountId() != null) {
+            result.put("credentials", Map.of("account_id", issuer.accountId()));
+        }
+        if (issuer.orgDetails() != null) {
+            try {
+                result.put("org_details", json.readTree(issuer.orgDetails()));
+            } catch (IOException e) {
+                throw new IllegalStateException("unreadable stored org_details of issuer " + issuer.name());
+            }
+        }
+        result.put("attributes", Map.of("enabled", issuer.enabled(), "created", issuer.created(), "updated",
+                issuer.updated()));
+        return result;
+    }
+
+    private List<Contact> readContacts(byte[] body) {
+        JsonNode contacts = object(body).get("contacts");
+        if (contacts == null || !contacts.isArray()) {
+            throw KeysException.badParameter("'contacts' must be an array of {email, name, phone}.");
+        }
+        List<Contact> result = new ArrayList<>();
+        for (JsonNode contact : contacts) {
+            if (!contact.isObject()) {
+                throw KeysException.badParameter("Each of 'contacts' must be an object {email, name, phone}.");
+            }
+            result.add(new Contact(text(contact, "email"), text(contact, "name"), text(contact, "phone")));
+        }
+        return result;
+    }
+
+    private IssuerChange readIssuer(byte[] body) {
+        JsonNode root = object(body);
+        JsonNode credentials = root.get("credentials");
+        JsonNode org = root.get("org_details");
+        JsonNode attributes = root.get("attributes");
+        if (org != null && !org.isNull() && !org.isObject()) {
+            throw KeysException.badParameter("'org_details' must be an object.");
+        }
+        JsonNode enabled = attributes == null ? null : attributes.get("enabled");
+        if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
+            throw KeysException.badParameter("'attributes.enabled' must be true or false.");
+        }
+        return new IssuerChange(text(root, "provider"),
+                credentials == null || !credentials.isObject() ? null : text(credentials, "account_id"),
+                org == null || org.isNull() ? null : org.toString(),
+                enabled == null || enabled.isNull() ? null : enabled.asBoolean());
+    }
+
+    private JsonNode object(byte[] body) {
+        if (body == null || body.length == 0) {
+            throw KeysException.badParameter("The request has no body: it needs a JSON object.");
+        }
+        try {
+            JsonNode root = json.readTree(body);
+            if (root == null || !root.isObject()) {
+                throw KeysException.badParameter("The request body must be a JSON object.");
+            }
+            return root;
+        } catch (IOException e) {
+            throw KeysException.badParameter("The request body is not valid JSON.");
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        if (!value.isTextual()) {
+            throw KeysException.badParameter("'" + field + "' must be a string.");
+        }
+        return value.asText();
+    }
+
+    private static Response ok(Object entity) {
+        return CertificatesResource.ok(entity);
+    }
+}
