@@ -206,8 +206,7 @@ public class CertificatesResource {
                         ApiVersion.parse(apiVersion), Recovery.of(vault.properties()));
                 return work.apply(vault, out);
             } catch (KeysException refused) {
-                return KeyVaultErrors.error(refused.status(), refused.code(), refused.getMessage(),
-                        refused.innerCode());
+                return KeyVaultErrors.of(refused);
             } catch (SecretsException refused) {
                 // api-version, paging, and the certificate's secret (for example soft-deleted by hand)
                 return KeyVaultErrors.of(refused);

@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import dev.moat.vault.keys.KeysException;
 import dev.moat.vault.secrets.SecretsException;
 
 /**
@@ -42,6 +43,11 @@ public final class KeyVaultErrors {
 
     /** A rule of secrets refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
     public static Response of(SecretsException refusal) {
+        return error(refusal.status(), refusal.code(), refusal.getMessage(), refusal.innerCode());
+    }
+
+    /** A rule of keys or certificates refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
+    public static Response of(KeysException refusal) {
         return error(refusal.status(), refusal.code(), refusal.getMessage(), refusal.innerCode());
     }
 

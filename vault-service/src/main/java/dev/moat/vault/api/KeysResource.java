@@ -242,8 +242,7 @@ public class KeysResource {
                         Recovery.of(vault.properties()));
                 return work.apply(vault, out);
             } catch (KeysException refused) {
-                return KeyVaultErrors.error(refused.status(), refused.code(), refused.getMessage(),
-                        refused.innerCode());
+                return KeyVaultErrors.of(refused);
             } catch (SecretsException refused) {
                 // api-version and paging refusals, shared with secrets
                 return KeyVaultErrors.of(refused);

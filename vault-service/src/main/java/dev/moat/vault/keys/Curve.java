@@ -1,5 +1,9 @@
 package dev.moat.vault.keys;
 
+import java.security.AlgorithmParameters;
+import java.security.GeneralSecurityException;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
@@ -12,6 +16,7 @@ public enum Curve {
     private final String jwkName;
     private final String jcaName;
     private final int coordinateBytes;
+    private volatile ECParameterSpec parameters;
 
     Curve(String jwkName, String jcaName, int coordinateBytes) {
         this.jwkName = jwkName;
@@ -44,15 +49,36 @@ public enum Curve {
                 + names() + ".");
     }
 
-    /** The curve of a JCA key's field size. */
-    static Curve ofFieldSize(int bits) {
-        return switch (bits) {
-            case 256 -> P_256;
-            case 384 -> P_384;
-            case 521 -> P_521;
-            default -> throw KeysException.badParameter("an EC key on a " + bits + "-bit curve is not supported: an EC "
-                    + "key uses one of " + names() + ".");
-        };
+    /**
+     * The curve of a JCA key's parameters: the field, coefficients, generator and order must be those of P-256, P-384
+     * or P-521 (another curve of the same size, such as secp256k1 or brainpoolP256r1, is refused).
+     */
+    static Curve of(ECParameterSpec params) {
+        for (Curve c : values()) {
+            ECParameterSpec known = c.parameters();
+            if (known.getCurve().equals(params.getCurve()) && known.getGenerator().equals(params.getGenerator())
+                    && known.getOrder().equals(params.getOrder())) {
+                return c;
+            }
+        }
+        throw KeysException.badParameter("an EC key on a " + params.getCurve().getField().getFieldSize() + "-bit curve "
+                + "other than " + names() + " is not supported.");
+    }
+
+    /** The JCA parameters of this curve, computed once. */
+    ECParameterSpec parameters() {
+        ECParameterSpec known = parameters;
+        if (known == null) {
+            try {
+                AlgorithmParameters algorithm = AlgorithmParameters.getInstance("EC");
+                algorithm.init(new ECGenParameterSpec(jcaName));
+                known = algorithm.getParameterSpec(ECParameterSpec.class);
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("the JDK does not know " + jwkName, e);
+            }
+            parameters = known;
+        }
+        return known;
     }
 
     static String names() {

@@ -69,7 +69,7 @@ public final class KeyMaterial {
             PrivateKey priv = factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8));
             PublicKey pub = factory.generatePublic(new X509EncodedKeySpec(publicKey));
             return new KeyMaterial(new KeyPair(pub, priv),
-                    rsa ? null : Curve.ofFieldSize(((ECPublicKey) pub).getParams().getCurve().getField().getFieldSize()));
+                    rsa ? null : Curve.of(((ECPublicKey) pub).getParams()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored key material does not decode: " + e.getClass().getSimpleName());
         }
@@ -91,7 +91,7 @@ public final class KeyMaterial {
             material = new KeyMaterial(new KeyPair(publicKey, privateKey), null);
         } else if (publicKey instanceof ECPublicKey ec) {
             material = new KeyMaterial(new KeyPair(publicKey, privateKey),
-                    Curve.ofFieldSize(ec.getParams().getCurve().getField().getFieldSize()));
+                    Curve.of(ec.getParams()));
         } else {
             throw KeysException.badParameter("The certificate's key is " + publicKey.getAlgorithm() + ": a "
                     + "certificate's key is RSA or EC.");
@@ -108,7 +108,7 @@ public final class KeyMaterial {
             boolean rsa = isRsa(publicKey);
             PublicKey pub = KeyFactory.getInstance(rsa ? "RSA" : "EC").generatePublic(new X509EncodedKeySpec(publicKey));
             return new KeyMaterial(new KeyPair(pub, null),
-                    rsa ? null : Curve.ofFieldSize(((ECPublicKey) pub).getParams().getCurve().getField().getFieldSize()));
+                    rsa ? null : Curve.of(((ECPublicKey) pub).getParams()));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("stored public key does not decode: " + e.getClass().getSimpleName());
         }
@@ -186,7 +186,7 @@ public final class KeyMaterial {
             requireLength(x, "key.x", curve);
             requireLength(y, "key.y", curve);
             requireLength(d, "key.d", curve);
-            ECParameterSpec params = parameters(curve);
+            ECParameterSpec params = curve.parameters();
             KeyFactory factory = KeyFactory.getInstance("EC");
             PublicKey pub = factory.generatePublic(new ECPublicKeySpec(
                     new ECPoint(new BigInteger(1, x), new BigInteger(1, y)), params));
@@ -205,12 +205,6 @@ public final class KeyMaterial {
             throw KeysException.badParameter(field + " is " + value.length + " bytes: on " + curve.jwkName()
                     + " it is exactly " + curve.coordinateBytes() + " bytes.");
         }
-    }
-
-    static ECParameterSpec parameters(Curve curve) throws GeneralSecurityException {
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-        generator.initialize(new ECGenParameterSpec(curve.jcaName()));
-        return ((ECPublicKey) generator.generateKeyPair().getPublic()).getParams();
     }
 
     public boolean isRsa() {

@@ -182,6 +182,18 @@ class KeyCryptoTest {
     }
 
     @Test
+    void an_ec_key_on_another_curve_of_the_same_size_is_refused() throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("EC",
+                new org.bouncycastle.jce.provider.BouncyCastleProvider());
+        generator.initialize(new java.security.spec.ECGenParameterSpec("secp256k1"));
+        KeyPair pair = generator.generateKeyPair();
+
+        assertThatThrownBy(() -> KeyMaterial.fromPair(pair.getPublic(), pair.getPrivate()))
+                .isInstanceOf(KeysException.class)
+                .hasMessage("an EC key on a 256-bit curve other than P-256, P-384, P-521 is not supported.");
+    }
+
+    @Test
     void stored_material_opens_to_the_same_key() {
         KeyMaterial ec = KeyMaterial.generateEc(Curve.P_384);
         KeyMaterial reopened = KeyMaterial.of(ec.pkcs8(), ec.publicKeyDer());
