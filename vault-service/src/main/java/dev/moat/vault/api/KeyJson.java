@@ -21,6 +21,7 @@ import dev.moat.vault.keys.KeyCreate;
 import dev.moat.vault.keys.KeyImport;
 import dev.moat.vault.keys.KeyPatch;
 import dev.moat.vault.keys.KeysException;
+import dev.moat.vault.keys.RotationPolicy;
 import dev.moat.vault.secrets.Page;
 import dev.moat.vault.secrets.Recovery;
 
@@ -93,6 +94,56 @@ record KeyJson(String base, ApiVersion version, Recovery recovery) {
     /** The backup blob of a restore request. */
     static byte[] backupBlob(ObjectMapper json, byte[] body) {
         return Base64Url.decode(required(object(json, body), "value"), "value");
+    }
+
+    /** A rotation policy body: {@code {"lifetimeActions":[{"trigger":{…},"action":{"type"}}],"attributes":{"expiryTime"}}}. */
+    record Rotation(String expiryTime, List<RotationPolicy.LifetimeAction> actions) {
+    }
+
+    static Rotation rotationPolicy(ObjectMapper json, byte[] body) {
+        JsonNode root = object(json, body);
+        JsonNode attributes = attributes(root);
+        JsonNode actions = root.get("lifetimeActions");
+        List<RotationPolicy.LifetimeAction> result = new ArrayList<>();
+        if (actions != null && !actions.isNull()) {
+            if (!actions.isArray()) {
+                throw KeysException.badParameter("'lifetimeActions' must be an array.");
+            }
+            for (JsonNode action : actions) {
+                JsonNode trigger = action.get("trigger");
+                JsonNode type = action.get("action");
+                if (!action.isObject() || trigger == null || !trigger.isObject() || type == null || !type.isObject()) {
+                    throw KeysException.badParameter("Each of 'lifetimeActions' is {\"trigger\":{…},\"action\":"
+                            + "{\"type\":…}}.");
+                }
+                result.add(new RotationPolicy.LifetimeAction(text(trigger, "timeAfterCreate"),
+                        text(trigger, "timeBeforeExpiry"), text(type, "type")));
+            }
+        }
+        return new Rotation(text(attributes, "expiryTime"), result);
+    }
+
+    /** KeyRotationPolicy: Key Vault's default when the key has none ({@code created} null). */
+    Map<String, Object> rotationPolicy(String name, RotationPolicy policy) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("id", base + "/keys/" + name + "/rotationpolicy");
+        List<Map<String, Object>> actions = new ArrayList<>();
+        for (RotationPolicy.LifetimeAction action : policy.lifetimeActions()) {
+            actions.add(Map.of("trigger", action.timeAfterCreate() != null
+                    ? Map.of("timeAfterCreate", action.timeAfterCreate())
+                    : Map.of("timeBeforeExpiry", action.timeBeforeExpiry()), "action", Map.of("type", action.type())));
+        }
+        json.put("lifetimeActions", actions);
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        if (policy.expiryTime() != null) {
+            attributes.put("expiryTime", policy.expiryTime());
+        }
+        if (policy.created() != null) {
+            attributes.put("created", policy.created());
+            attributes.put("updated", policy.updated());
+        }
+        json.put("attributes", attributes);
+        return json;
     }
 
     record Operation(String alg, byte[] value) {

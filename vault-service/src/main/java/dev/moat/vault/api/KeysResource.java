@@ -171,6 +171,26 @@ public class KeysResource {
                 ok(out.bundle(keys.rotate(vault, name))));
     }
 
+    @GET
+    @Path("/{name}/rotationpolicy")
+    public Response rotationPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return run(http, headers, Operation.KEY_ROTATION_POLICY_GET, apiVersion, (vault, out) ->
+                ok(out.rotationPolicy(name, keys.rotationPolicy(vault, name))));
+    }
+
+    /** {@code PUT /keys/{name}/rotationpolicy}: replaces the policy; its Rotate action is carried out by Moat. */
+    @PUT
+    @Path("/{name}/rotationpolicy")
+    public Response setRotationPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return run(http, headers, Operation.KEY_ROTATION_POLICY_SET, apiVersion, (vault, out) -> {
+            KeyJson.Rotation rotation = KeyJson.rotationPolicy(json, body);
+            return ok(out.rotationPolicy(name, keys.setRotationPolicy(vault, name, rotation.expiryTime(),
+                    rotation.actions())));
+        });
+    }
+
     /**
      * {@code POST /keys/{name}/{version}/{encrypt|decrypt|wrapkey|unwrapkey|sign|verify}}. (Plain templates: the
      * router would not order a regular-expression template against {@code GET /keys/{name}/{version}}.)

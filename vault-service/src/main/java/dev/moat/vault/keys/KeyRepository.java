@@ -197,6 +197,48 @@ public class KeyRepository {
         }
     }
 
+    /** A stored rotation policy; {@code actions} is the JSON of its lifetime actions. */
+    record PolicyRow(String vault, String nameKey, String expiryTime, String actions, long created, long updated) {
+    }
+
+    Optional<PolicyRow> rotationPolicy(Connection c, String vault, String nameKey) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("SELECT vault, name_key, expiry_time, lifetime_actions, created, "
+                + "updated FROM key_rotation_policy WHERE vault = ? AND name_key = ?")) {
+            s.setString(1, vault);
+            s.setString(2, nameKey);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? Optional.of(policyRow(rs)) : Optional.empty();
+            }
+        }
+    }
+
+    void putRotationPolicy(Connection c, PolicyRow row) throws SQLException {
+        update(c, "DELETE FROM key_rotation_policy WHERE vault = ? AND name_key = ?", row.vault(), row.nameKey());
+        update(c, "INSERT INTO key_rotation_policy (vault, name_key, expiry_time, lifetime_actions, created, updated) "
+                + "VALUES (?, ?, ?, ?, ?, ?)", row.vault(), row.nameKey(), row.expiryTime(), row.actions(),
+                row.created(), row.updated());
+    }
+
+    /** Every rotation policy that has a Rotate action (checked by the caller), with its key. */
+    List<PolicyRow> rotationPolicies() {
+        return inTransaction(c -> {
+            List<PolicyRow> rows = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT vault, name_key, expiry_time, lifetime_actions, "
+                    + "created, updated FROM key_rotation_policy WHERE lifetime_actions LIKE '%Rotate%'");
+                    ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(policyRow(rs));
+                }
+            }
+            return rows;
+        });
+    }
+
+    private static PolicyRow policyRow(ResultSet rs) throws SQLException {
+        return new PolicyRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getLong(5),
+                rs.getLong(6));
+    }
+
     /** Purges the soft-deleted keys whose purge date has come. @return how many */
     int purgeDue(long now) {
         return inTransaction(c -> {

@@ -59,6 +59,8 @@ public class KeyService {
     private static final long DAY = 86_400;
     private static final TypeReference<LinkedHashMap<String, String>> TAGS = new TypeReference<>() {
     };
+    private static final TypeReference<List<RotationPolicy.LifetimeAction>> ACTIONS = new TypeReference<>() {
+    };
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyRepository store;
@@ -103,18 +105,95 @@ public class KeyService {
                 request.tags());
     }
 
-    /** A new version with a new key of the same type, size or curve, {@code key_ops} and tags as the latest one. */
+    /**
+     * A new version with a new key of the same type, size or curve, {@code key_ops} and tags as the latest one; it
+     * expires after the rotation policy's {@code expiryTime} when there is one.
+     */
     public KeyBundle rotate(Vault vault, String name) {
         String key = KeyRules.nameKey(name, "key");
-        VersionRow latest = store.inTransaction(c -> {
+        long now = now();
+        record Latest(VersionRow version, Long expires) {
+        }
+        Latest latest = store.inTransaction(c -> {
             KeyRow row = live(c, vault.name(), key, name);
             refuseManaged(row, "rotate");
-            return versionOf(c, vault.name(), row, null, name);
+            Long expires = store.rotationPolicy(c, vault.name(), key).map(this::policy)
+                    .map(policy -> policy.expiryOfVersionMadeAt(now)).orElse(null);
+            return new Latest(versionOf(c, vault.name(), row, null, name), expires);
         });
-        KeyMaterial current = KeyMaterial.publicOnly(latest.publicKey());
+        KeyMaterial current = KeyMaterial.publicOnly(latest.version().publicKey());
         KeyMaterial material = current.isRsa() ? KeyMaterial.generateRsa(current.rsaBits())
                 : KeyMaterial.generateEc(current.curve());
-        return write(vault, name, material, KeyOperation.split(latest.keyOps()), true, null, null, tags(latest));
+        return write(vault, name, material, KeyOperation.split(latest.version().keyOps()), true, null,
+                latest.expires(), tags(latest.version()));
+    }
+
+    /** The key's rotation policy, or Key Vault's default when it has none. */
+    public RotationPolicy rotationPolicy(Vault vault, String name) {
+        String key = KeyRules.nameKey(name, "key");
+        return store.inTransaction(c -> {
+            live(c, vault.name(), key, name);
+            return store.rotationPolicy(c, vault.name(), key).map(this::policy).orElse(RotationPolicy.DEFAULT);
+        });
+    }
+
+    /** Replaces the key's rotation policy (checked by {@link RotationPolicy#validated}). */
+    public RotationPolicy setRotationPolicy(Vault vault, String name, String expiryTime,
+            List<RotationPolicy.LifetimeAction> actions) {
+        String key = KeyRules.nameKey(name, "key");
+        RotationPolicy policy = RotationPolicy.validated(expiryTime, actions);
+        long now = now();
+        return store.inTransaction(c -> {
+            KeyRow row = live(c, vault.name(), key, name);
+            refuseManaged(row, "set a rotation policy on");
+            long created = store.rotationPolicy(c, vault.name(), key).map(KeyRepository.PolicyRow::created)
+                    .orElse(now);
+            KeyRepository.PolicyRow stored = new KeyRepository.PolicyRow(vault.name(), key, policy.expiryTime(),
+                    writeJson(policy.lifetimeActions()), created, now);
+            store.putRotationPolicy(c, stored);
+            return policy(stored);
+        });
+    }
+
+    /**
+     * Rotates every key whose policy's Rotate action is due (after its latest version's creation, or before its
+     * expiry). @return how many keys were rotated
+     */
+    int rotateDue(java.util.function.Function<String, Optional<Vault>> vaults) {
+        long now = now();
+        int rotated = 0;
+        for (KeyRepository.PolicyRow row : store.rotationPolicies()) {
+            RotationPolicy policy = policy(row);
+            Optional<Vault> vault = vaults.apply(row.vault());
+            Optional<KeyRow> key = store.inTransaction(c -> store.key(c, row.vault(), row.nameKey(), false));
+            if (vault.isEmpty() || key.isEmpty() || key.get().deletedAt() != null || key.get().managed()) {
+                continue;
+            }
+            VersionRow latest = store.inTransaction(c -> store.version(c, row.vault(), row.nameKey(),
+                    key.get().latestVersion())).orElse(null);
+            if (latest != null && policy.rotationDue(latest.created(), latest.expires(), now)) {
+                rotate(vault.get(), key.get().name());
+                rotated++;
+            }
+        }
+        return rotated;
+    }
+
+    private RotationPolicy policy(KeyRepository.PolicyRow row) {
+        try {
+            List<RotationPolicy.LifetimeAction> actions = json.readValue(row.actions(), ACTIONS);
+            return new RotationPolicy(row.expiryTime(), actions, row.created(), row.updated());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable rotation policy of key " + row.nameKey(), e);
+        }
+    }
+
+    private String writeJson(Object value) {
+        try {
+            return json.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot serialise " + value.getClass().getSimpleName(), e);
+        }
     }
 
     private KeyBundle write(Vault vault, String name, KeyMaterial material, List<KeyOperation> ops, Boolean enabled,

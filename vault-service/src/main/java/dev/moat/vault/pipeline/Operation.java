@@ -39,6 +39,8 @@ public enum Operation {
     KEY_LIST_VERSIONS("KeyListVersions", PermissionCategory.KEYS, "list"),
     KEY_LIST_DELETED("KeyListDeleted", PermissionCategory.KEYS, "list"),
     KEY_GET_DELETED("KeyGetDeleted", PermissionCategory.KEYS, "get"),
+    KEY_ROTATION_POLICY_GET("KeyRotationPolicyGet", PermissionCategory.KEYS, "getrotationpolicy"),
+    KEY_ROTATION_POLICY_SET("KeyRotationPolicySet", PermissionCategory.KEYS, "setrotationpolicy"),
     CERTIFICATE_GET("CertificateGet", PermissionCategory.CERTIFICATES, "get"),
     CERTIFICATE_LIST("CertificateList", PermissionCategory.CERTIFICATES, "list"),
     CERTIFICATE_CREATE("CertificateCreate", PermissionCategory.CERTIFICATES, "create"),

@@ -456,6 +456,49 @@ class KeysApiTest {
         alice(VAULT).when().get("/keys/rotating").then().body("key.kid", equalTo(rotated.getString("key.kid")));
     }
 
+    @Test
+    void a_rotation_policy_is_key_vaults_default_until_set_and_its_expiry_goes_to_new_versions() {
+        create(VAULT, "with-policy", "{\"kty\":\"EC\"}");
+        alice(VAULT).when().get("/keys/with-policy/rotationpolicy").then().statusCode(200)
+                .body("id", equalTo(base(VAULT) + "/keys/with-policy/rotationpolicy"))
+                .body("lifetimeActions[0].trigger.timeBeforeExpiry", equalTo("P30D"))
+                .body("lifetimeActions[0].action.type", equalTo("Notify"));
+
+        alice(VAULT).contentType(ContentType.JSON).body("{\"lifetimeActions\":[{\"trigger\":{\"timeAfterCreate\":"
+                + "\"P90D\"},\"action\":{\"type\":\"rotate\"}},{\"trigger\":{\"timeBeforeExpiry\":\"P30D\"},"
+                + "\"action\":{\"type\":\"Notify\"}}],\"attributes\":{\"expiryTime\":\"P1Y\"}}")
+                .when().put("/keys/with-policy/rotationpolicy").then().statusCode(200)
+                .body("lifetimeActions[0].trigger.timeAfterCreate", equalTo("P90D"))
+                .body("lifetimeActions[0].action.type", equalTo("Rotate"))
+                .body("attributes.expiryTime", equalTo("P1Y"))
+                .body("attributes.created", notNullValue());
+        alice(VAULT).when().get("/keys/with-policy/rotationpolicy").then().statusCode(200)
+                .body("attributes.expiryTime", equalTo("P1Y"));
+
+        long inAYear = java.time.ZonedDateTime.now(java.time.ZoneOffset.UTC).plusYears(1).toEpochSecond();
+        long exp = alice(VAULT).when().post("/keys/with-policy/rotate").then().statusCode(200)
+                .extract().jsonPath().getLong("attributes.exp");
+        assertThat(exp).isBetween(inAYear - 60, inAYear + 60);
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
+            "{\"attributes\":{\"expiryTime\":\"P7D\"}}    | attributes.expiryTime 'P7D' is shorter than 28 days",
+            "{\"attributes\":{\"expiryTime\":\"1 year\"}} | attributes.expiryTime '1 year' is not an ISO-8601 period",
+            "{\"lifetimeActions\":[{\"trigger\":{\"timeAfterCreate\":\"P1D\"},\"action\":{\"type\":\"Rotate\"}}]} | trigger.timeAfterCreate 'P1D' is shorter than 7 days",
+            "{\"lifetimeActions\":[{\"trigger\":{\"timeAfterCreate\":\"P30D\"},\"action\":{\"type\":\"Notify\"}}]} | A Notify action is triggered by timeBeforeExpiry only.",
+            "{\"lifetimeActions\":[{\"trigger\":{},\"action\":{\"type\":\"Rotate\"}}]} | exactly one trigger",
+            "{\"lifetimeActions\":[{\"trigger\":{\"timeAfterCreate\":\"P30D\"},\"action\":{\"type\":\"Delete\"}}]} | action.type 'Delete' is not an action",
+            "{\"lifetimeActions\":[{\"trigger\":{\"timeBeforeExpiry\":\"P60D\"},\"action\":{\"type\":\"Rotate\"}}],\"attributes\":{\"expiryTime\":\"P30D\"}} | is not shorter than attributes.expiryTime",
+            "{\"lifetimeActions\":\"rotate\"}                 | 'lifetimeActions' must be an array.",
+    })
+    void a_bad_rotation_policy_is_a_400_naming_the_value_and_the_rule(String body, String message) {
+        create(VAULT, "bad-policy", "{\"kty\":\"EC\"}");
+        alice(VAULT).contentType(ContentType.JSON).body(body).when().put("/keys/bad-policy/rotationpolicy")
+                .then().statusCode(400).body("error.code", equalTo("BadParameter"))
+                .body("error.message", containsString(message));
+    }
+
     // ---- errors ----
 
     @ParameterizedTest

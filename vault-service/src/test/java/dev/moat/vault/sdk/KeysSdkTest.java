@@ -51,6 +51,9 @@ import com.azure.security.keyvault.keys.models.JsonWebKey;
 import com.azure.security.keyvault.keys.models.KeyCurveName;
 import com.azure.security.keyvault.keys.models.KeyOperation;
 import com.azure.security.keyvault.keys.models.KeyProperties;
+import com.azure.security.keyvault.keys.models.KeyRotationLifetimeAction;
+import com.azure.security.keyvault.keys.models.KeyRotationPolicy;
+import com.azure.security.keyvault.keys.models.KeyRotationPolicyAction;
 import com.azure.security.keyvault.keys.models.KeyType;
 import com.azure.security.keyvault.keys.models.KeyVaultKey;
 
@@ -168,6 +171,13 @@ class KeysSdkTest {
         KeyVaultKey imported = client.importKey(importing);
         assertThat(imported.getKey().hasPrivateKey()).isFalse();
         assertThat(imported.getKeyOperations()).containsExactly(KeyOperation.DECRYPT, KeyOperation.ENCRYPT);
+
+        KeyRotationPolicy rotation = client.updateKeyRotationPolicy("sdk-rsa", new KeyRotationPolicy()
+                .setExpiresIn("P2Y").setLifetimeActions(List.of(new KeyRotationLifetimeAction(KeyRotationPolicyAction.ROTATE)
+                        .setTimeAfterCreate("P90D"))));
+        assertThat(rotation.getExpiresIn()).isEqualTo("P2Y");
+        assertThat(client.getKeyRotationPolicy("sdk-rsa").getLifetimeActions()).singleElement()
+                .satisfies(action -> assertThat(action.getTimeAfterCreate()).isEqualTo("P90D"));
 
         byte[] backup = client.backupKey("sdk-rsa");
 

@@ -20,9 +20,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 
-/** A soft-deleted key is purged for good once its scheduledPurgeDate has passed, and not before. */
+/**
+ * A soft-deleted key is purged for good once its scheduledPurgeDate has passed, and not before; a key whose rotation
+ * policy's Rotate action is due is rotated.
+ */
 @QuarkusTest
-class ScheduledKeyPurgeTest {
+class KeyHousekeepingTest {
 
     private static final String VAULT = "keypurge";
 
@@ -41,6 +44,36 @@ class ScheduledKeyPurgeTest {
         return given().header("Host", Vaults.host(VAULT))
                 .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
                 .queryParam("api-version", "7.5");
+    }
+
+    @Inject
+    KeyRotator rotator;
+
+    @Test
+    void a_key_whose_rotation_policy_is_due_gets_a_new_version_expiring_as_the_policy_says() throws Exception {
+        PolicyServiceDouble.reset();
+        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
+        for (String name : new String[] {"rotates", "waits"}) {
+            alice().contentType(ContentType.JSON).body("{\"kty\":\"EC\"}").when().post("/keys/" + name + "/create")
+                    .then().statusCode(200);
+            alice().contentType(ContentType.JSON).body("{\"lifetimeActions\":[{\"trigger\":{\"timeAfterCreate\":"
+                    + "\"P7D\"},\"action\":{\"type\":\"Rotate\"}}],\"attributes\":{\"expiryTime\":\"P28D\"}}")
+                    .when().put("/keys/" + name + "/rotationpolicy").then().statusCode(200);
+        }
+        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
+            s.executeUpdate("UPDATE vault_key_version SET created = created - 8 * 86400 WHERE vault = '" + VAULT
+                    + "' AND name_key = 'rotates'");
+        }
+
+        assertThat(rotator.rotate()).isEqualTo(1);
+
+        assertThat(alice().when().get("/keys/rotates/versions").then().extract().<java.util.List<String>>path(
+                "value.kid")).hasSize(2);
+        assertThat(alice().when().get("/keys/waits/versions").then().extract().<java.util.List<String>>path(
+                "value.kid")).hasSize(1);
+        long exp = alice().when().get("/keys/rotates").then().extract().jsonPath().getLong("attributes.exp");
+        assertThat(exp - java.time.Instant.now().getEpochSecond()).isBetween(28 * 86_400L - 60, 28 * 86_400L + 60);
+        assertThat(rotator.rotate()).as("the new version is not due yet").isZero();
     }
 
     @Test
