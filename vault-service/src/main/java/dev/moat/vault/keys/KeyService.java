@@ -35,8 +35,9 @@ import dev.moat.vault.vaults.Vault;
 /**
  * The rules of Key Vault keys and the cryptography done with them. Each operation is one transaction. A private key
  * is sealed with the vault's data key (bound to vault, name and version) before it is stored, and opened only inside
- * an operation that needs it (decrypt, unwrap, sign; backup seals it again under the backup key). Operations check the
- * key's {@code key_ops}, {@code enabled}, {@code nbf} and {@code exp} before they touch the key.
+ * an operation that needs it (decrypt, unwrapKey, sign; backup seals it again under the backup key); encrypt, wrapKey
+ * and verify use the public key. Operations check the key's {@code key_ops}, {@code enabled}, {@code nbf} and
+ * {@code exp} before they touch the key.
  */
 @ApplicationScoped
 public class KeyService {
@@ -579,6 +580,11 @@ public class KeyService {
             if (protectsNewData && v.expires() != null && now >= v.expires()) {
                 throw KeysException.forbidden("Operation " + operation.jwkName() + " is not allowed on an expired key "
                         + "(exp " + v.expires() + "); decrypt, unwrapKey and verify still are.", "KeyExpired");
+            }
+            boolean needsPrivate = operation == KeyOperation.DECRYPT || operation == KeyOperation.UNWRAP_KEY
+                    || operation == KeyOperation.SIGN;
+            if (!needsPrivate) {
+                return work.run(KeyMaterial.publicOnly(v.publicKey()), bundle);
             }
             byte[] pkcs8 = openPrivate(dataKey(c, vault.name()), vault.name(), key, v);
             try {
