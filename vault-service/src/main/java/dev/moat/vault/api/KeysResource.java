@@ -20,6 +20,7 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.moat.vault.auth.Identity;
 import dev.moat.vault.keys.KeyBundle;
 import dev.moat.vault.keys.KeyOperation;
 import dev.moat.vault.keys.KeyService;
@@ -223,14 +224,15 @@ public class KeysResource {
                     apiVersion, body);
             case "unwrapkey" -> cipher(http, headers, Operation.KEY_UNWRAP, KeyOperation.UNWRAP_KEY, name, wanted,
                     apiVersion, body);
-            case "sign" -> run(http, headers, Operation.KEY_SIGN, apiVersion, (vault, out) -> {
+            case "sign" -> runAs(http, headers, Operation.KEY_SIGN, apiVersion, (vault, out, caller) -> {
                 KeyJson.Operation request = KeyJson.operation(json, body);
-                return ok(out.result(keys.sign(vault, name, wanted, request.alg(), request.value())));
+                return ok(out.result(keys.sign(vault, name, wanted, request.alg(), request.value(),
+                        caller.describe())));
             });
-            case "verify" -> run(http, headers, Operation.KEY_VERIFY, apiVersion, (vault, out) -> {
+            case "verify" -> runAs(http, headers, Operation.KEY_VERIFY, apiVersion, (vault, out, caller) -> {
                 KeyJson.Verification request = KeyJson.verification(json, body);
                 return ok(Map.of("value", keys.verify(vault, name, wanted, request.alg(), request.digest(),
-                        request.signature())));
+                        request.signature(), caller.describe())));
             });
             // like any path no operation serves: UnrecognisedRequests records it and answers Key Vault's 404
             default -> throw new NotFoundException();
@@ -239,9 +241,10 @@ public class KeysResource {
 
     private Response cipher(HttpServerRequest http, HttpHeaders headers, Operation operation, KeyOperation keyOperation,
             String name, String version, String apiVersion, byte[] body) {
-        return run(http, headers, operation, apiVersion, (vault, out) -> {
+        return runAs(http, headers, operation, apiVersion, (vault, out, caller) -> {
             KeyJson.Operation request = KeyJson.operation(json, body);
-            return ok(out.result(keys.cipher(vault, name, version, keyOperation, request.alg(), request.value())));
+            return ok(out.result(keys.cipher(vault, name, version, keyOperation, request.alg(), request.value(),
+                    caller.describe())));
         });
     }
 
@@ -250,17 +253,34 @@ public class KeysResource {
         return run(pipeline, requests, http, headers, operation, apiVersion, work);
     }
 
+    private Response runAs(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+            Work work) {
+        return run(pipeline, requests, http, headers, operation, apiVersion, work);
+    }
+
+    /** An operation that also needs the caller (the cryptography, whose {@code key_ops} refusal names it). */
+    @FunctionalInterface
+    interface Work {
+        Response apply(Vault vault, KeyJson out, Identity caller);
+    }
+
+    static Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
+            HttpHeaders headers, Operation operation, String apiVersion, BiFunction<Vault, KeyJson, Response> work) {
+        return run(pipeline, requests, http, headers, operation, apiVersion,
+                (vault, out, caller) -> work.apply(vault, out));
+    }
+
     /**
      * Runs a keys operation through the pipeline: inside it (after every check) the api-version is validated and
      * refusals by a rule become Key Vault's error JSON.
      */
     static Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, Operation operation, String apiVersion, BiFunction<Vault, KeyJson, Response> work) {
-        return pipeline.run(requests.of(http, headers), operation, vault -> {
+            HttpHeaders headers, Operation operation, String apiVersion, Work work) {
+        return pipeline.run(requests.of(http, headers), operation, (vault, caller) -> {
             try {
                 KeyJson out = new KeyJson(http.scheme() + "://" + http.host(), ApiVersion.parse(apiVersion),
                         Recovery.of(vault.properties()));
-                return work.apply(vault, out);
+                return work.apply(vault, out, caller);
             } catch (KeysException refused) {
                 return KeyVaultErrors.of(refused);
             } catch (SecretsException refused) {

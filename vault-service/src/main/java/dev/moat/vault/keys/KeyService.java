@@ -436,11 +436,15 @@ public class KeyService {
         }
     }
 
-    /** encrypt, decrypt, wrapKey or unwrapKey with an RSA algorithm. */
+    /**
+     * encrypt, decrypt, wrapKey or unwrapKey with an RSA algorithm.
+     *
+     * @param caller the caller as Key Vault names it ({@code appid=…;oid=…;iss=…}), for the refusal by {@code key_ops}
+     */
     public CryptoResult cipher(Vault vault, String name, String version, KeyOperation operation, String alg,
-            byte[] value) {
+            byte[] value, String caller) {
         EncryptionAlgorithm algorithm = EncryptionAlgorithm.of(alg);
-        return withKey(vault, name, version, operation, (material, bundle) -> {
+        return withKey(vault, name, version, operation, caller, (material, bundle) -> {
             byte[] out = switch (operation) {
                 case ENCRYPT, WRAP_KEY -> KeyCrypto.encrypt(material, algorithm, value);
                 case DECRYPT, UNWRAP_KEY -> KeyCrypto.decrypt(material, algorithm, value);
@@ -451,15 +455,16 @@ public class KeyService {
     }
 
     /** Signs a digest the client computed; ECDSA signatures are raw {@code r||s}. */
-    public CryptoResult sign(Vault vault, String name, String version, String alg, byte[] digest) {
+    public CryptoResult sign(Vault vault, String name, String version, String alg, byte[] digest, String caller) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.of(alg);
-        return withKey(vault, name, version, KeyOperation.SIGN, (material, bundle) -> new CryptoResult(bundle.name(),
+        return withKey(vault, name, version, KeyOperation.SIGN, caller, (material, bundle) -> new CryptoResult(bundle.name(),
                 bundle.version(), KeyCrypto.sign(material, algorithm, digest)));
     }
 
-    public boolean verify(Vault vault, String name, String version, String alg, byte[] digest, byte[] signature) {
+    public boolean verify(Vault vault, String name, String version, String alg, byte[] digest, byte[] signature,
+            String caller) {
         SignatureAlgorithm algorithm = SignatureAlgorithm.of(alg);
-        return withKey(vault, name, version, KeyOperation.VERIFY,
+        return withKey(vault, name, version, KeyOperation.VERIFY, caller,
                 (material, bundle) -> KeyCrypto.verify(material, algorithm, digest, signature));
     }
 
@@ -554,7 +559,8 @@ public class KeyService {
      * Runs an operation with a key version after the checks Key Vault makes: the operation is in its
      * {@code key_ops}, it is enabled, valid ({@code nbf}) and, for operations that protect new data, not expired.
      */
-    private <T> T withKey(Vault vault, String name, String version, KeyOperation operation, KeyWork<T> work) {
+    private <T> T withKey(Vault vault, String name, String version, KeyOperation operation, String caller,
+            KeyWork<T> work) {
         String key = KeyRules.nameKey(name, "key");
         String wanted = version == null ? null : KeyRules.version(version, "key");
         long now = now();
@@ -564,8 +570,9 @@ public class KeyService {
             KeyBundle bundle = bundle(row, v);
             if (!KeyOperation.split(v.keyOps()).contains(operation)) {
                 throw KeysException.forbidden("Operation is not allowed.\r\nOperation: \"" + operation.jwkName()
-                        + "\"\r\nKey: " + row.name() + "/" + v.version() + " (key_ops: " + v.keyOps().replace(",", ", ")
-                        + ")\r\nVault: " + vault.name() + ";location=" + vault.location(), "ForbiddenByPolicy");
+                        + "\"\r\nCaller: " + caller + "\r\nKey: " + row.name() + "/" + v.version() + " (key_ops: "
+                        + v.keyOps().replace(",", ", ") + ")\r\nVault: " + vault.name() + ";location="
+                        + vault.location(), "ForbiddenByPolicy");
             }
             if (!v.enabled()) {
                 throw KeysException.forbidden("Operation " + operation.jwkName() + " is not allowed on a disabled "

@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -86,6 +87,14 @@ public class DataPlanePipeline {
      *        An exception it throws becomes Key Vault's 500 (logged, and in the event); it never escapes.
      */
     public Response run(DataPlaneRequest request, Operation operation, Function<Vault, Response> body) {
+        return run(request, operation, (vault, caller) -> body.apply(vault));
+    }
+
+    /**
+     * The same, for an operation that also needs the authenticated caller (as Key Vault names it in some refusals,
+     * such as a key's "Operation is not allowed").
+     */
+    public Response run(DataPlaneRequest request, Operation operation, BiFunction<Vault, Identity, Response> body) {
         long started = System.nanoTime();
         Instant received = Instant.now();
         var vault = hosts.vaultOf(request.host()).flatMap(vaults::find);
@@ -122,7 +131,7 @@ public class DataPlanePipeline {
     }
 
     private Response decide(DataPlaneRequest request, Operation operation, Vault vault, DecisionEvent.Builder event,
-            Function<Vault, Response> body) {
+            BiFunction<Vault, Identity, Response> body) {
         String name = vault.name();
         // The client address goes into every event, also of requests refused before the firewall.
         OriginResolver.Origin origin;
@@ -184,7 +193,7 @@ public class DataPlanePipeline {
 
         if (operation == Operation.UNRECOGNISED) {
             event.setResult(Result.RESULT_ALLOWED).setLayer(Layer.LAYER_OPERATION);
-            return body.apply(vault);
+            return body.apply(vault, caller);
         }
         if (!AccessPolicies.allows(vault.properties().accessPolicies(), caller, operation.category(),
                 operation.permission())) {
@@ -198,7 +207,7 @@ public class DataPlanePipeline {
 
         event.setResult(Result.RESULT_ALLOWED).setLayer(Layer.LAYER_OPERATION);
         try {
-            return body.apply(vault);
+            return body.apply(vault, caller);
         } catch (RuntimeException e) {
             // the message may name the vault, secret and version, never a value: the store holds only sealed values
             LOG.errorf(e, "%s %s on vault %s failed (correlation id %s)", operation.operationName(), request.path(),

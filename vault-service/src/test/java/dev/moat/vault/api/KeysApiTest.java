@@ -332,7 +332,8 @@ class KeysApiTest {
                 .then().statusCode(403)
                 .body("error.code", equalTo("Forbidden"))
                 .body("error.innererror.code", equalTo("ForbiddenByPolicy"))
-                .body("error.message", containsString("Operation is not allowed.\r\nOperation: \"encrypt\""))
+                .body("error.message", containsString("Operation is not allowed.\r\nOperation: \"encrypt\"\r\nCaller: "
+                        + "appid=" + Tokens.APP + ";oid=" + Tokens.ALICE + ";iss="))
                 .body("error.message", containsString("Vault: " + VAULT + ";location=westeurope"));
 
         // update widens key_ops; then the operation is allowed
