@@ -9,7 +9,6 @@ import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
-import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
@@ -239,15 +238,6 @@ final class X509 {
             return certificate.getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("certificate does not encode", e);
-        }
-    }
-
-    /** Key Vault's {@code x5t}: the SHA-1 thumbprint of the DER. */
-    static byte[] thumbprint(byte[] der) {
-        try {
-            return MessageDigest.getInstance("SHA-1").digest(der);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("SHA-1 is not available", e);
         }
     }
 }
