@@ -133,7 +133,7 @@ class DecisionEventsTest {
         carriesNeither(theOneEventOf(firewall, id, Layer.LAYER_FIREWALL, Result.RESULT_DENIED, 403), value, alice);
 
         PolicyServiceDouble.answer = request -> PolicyServiceDouble.allow();
-        PolicyServiceDouble.delay = Duration.ofSeconds(2);
+        PolicyServiceDouble.delay = Duration.ofSeconds(3);
         Call unavailable = Call.to(VAULT);
         id = unavailable.spec().header("Authorization", "Bearer " + alice).when().get("/secrets/evented")
                 .then().statusCode(503).extract().header(DataPlanePipeline.DECISION_ID_HEADER);

@@ -104,7 +104,7 @@ class DataPlanePipelineTest {
 
     @Test
     void a_slow_policy_service_fails_closed_with_503() {
-        PolicyServiceDouble.delay = Duration.ofSeconds(2);
+        PolicyServiceDouble.delay = Duration.ofSeconds(3);
 
         String id = given().header("Host", Vaults.host(VAULT)).header("Authorization", alice())
                 .when().get("/secrets/db-password?api-version=7.5")
