@@ -22,6 +22,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
 import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.keys.KeyCrypto.EncryptionAlgorithm;
 import dev.moat.vault.keys.KeyCrypto.SignatureAlgorithm;
@@ -68,6 +69,7 @@ public class KeyService {
     private final MasterKey masterKey;
     private final ObjectMapper json;
     private final Clock clock;
+    private final VaultDataKeys dataKeys;
 
     @Inject
     public KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json) {
@@ -75,6 +77,7 @@ public class KeyService {
     }
 
     KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+        this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
         this.masterKey = masterKey;
         this.json = json;
@@ -207,7 +210,7 @@ public class KeyService {
         byte[] pkcs8 = material.pkcs8();
         try {
             return store.inTransaction(c -> {
-                DataKey dataKey = dataKey(c, vault.name());
+                DataKey dataKey = dataKeys.of(c, vault.name());
                 Optional<KeyRow> existing = store.key(c, vault.name(), key, true);
                 if (existing.isEmpty()) {
                     store.lockVault(c, vault.name());
@@ -370,7 +373,7 @@ public class KeyService {
         BackupDocument document = store.inTransaction(c -> {
             KeyRow row = live(c, vault.name(), key, name);
             refuseManaged(row, "back up");
-            DataKey dataKey = dataKey(c, vault.name());
+            DataKey dataKey = dataKeys.of(c, vault.name());
             List<BackupVersion> versions = new ArrayList<>();
             long after = 0;
             for (List<VersionRow> page = store.versions(c, vault.name(), key, after, 100); !page.isEmpty();
@@ -404,7 +407,7 @@ public class KeyService {
         String key = KeyRules.nameKey(document.name(), "key");
         try {
             return store.inTransaction(c -> {
-                DataKey dataKey = dataKey(c, vault.name());
+                DataKey dataKey = dataKeys.of(c, vault.name());
                 store.lockVault(c, vault.name());
                 Optional<KeyRow> existing = store.key(c, vault.name(), key, true);
                 if (existing.isPresent()) {
@@ -479,7 +482,7 @@ public class KeyService {
             boolean enabled, Long notBefore, Long expires, Map<String, String> tags) throws SQLException {
         String key = KeyRules.nameKey(name, "key");
         long now = now();
-        DataKey dataKey = dataKey(c, vault.name());
+        DataKey dataKey = dataKeys.of(c, vault.name());
         store.lockVault(c, vault.name());
         Optional<KeyRow> existing = store.key(c, vault.name(), key, true);
         if (existing.isPresent() && !existing.get().managed()) {
@@ -509,7 +512,7 @@ public class KeyService {
     public KeyMaterial openManaged(Connection c, Vault vault, String name, String version) throws SQLException {
         String key = KeyRules.nameKey(name, "key");
         VersionRow row = store.version(c, vault.name(), key, version).orElseThrow(() -> notFound(name + "/" + version));
-        byte[] pkcs8 = openPrivate(dataKey(c, vault.name()), vault.name(), key, row);
+        byte[] pkcs8 = openPrivate(dataKeys.of(c, vault.name()), vault.name(), key, row);
         try {
             return KeyMaterial.of(pkcs8, row.publicKey());
         } finally {
@@ -593,7 +596,7 @@ public class KeyService {
             if (!needsPrivate) {
                 return work.run(KeyMaterial.publicOnly(v.publicKey()), bundle);
             }
-            byte[] pkcs8 = openPrivate(dataKey(c, vault.name()), vault.name(), key, v);
+            byte[] pkcs8 = openPrivate(dataKeys.of(c, vault.name()), vault.name(), key, v);
             try {
                 return work.run(KeyMaterial.of(pkcs8, v.publicKey()), bundle);
             } finally {
@@ -661,26 +664,6 @@ public class KeyService {
     private static KeysException badBackup(String why) {
         return KeysException.badParameter("Cannot decrypt backup blob: " + why + ". A backup restores only into a "
                 + "vault of the installation that made it (the same master key), unaltered.");
-    }
-
-    /** The vault's data key (shared with its secrets), made and stored wrapped with its first secret or key. */
-    DataKey dataKey(Connection c, String vault) throws SQLException {
-        Optional<byte[]> wrapped = store.wrappedDataKey(c, vault);
-        if (wrapped.isEmpty()) {
-            store.lockVault(c, vault);
-            wrapped = store.wrappedDataKey(c, vault);
-        }
-        if (wrapped.isEmpty()) {
-            DataKey created = DataKey.generate();
-            store.insertDataKey(c, vault, masterKey.id(), masterKey.wrap(created, vault), now());
-            return created;
-        }
-        try {
-            return masterKey.unwrap(wrapped.get(), vault);
-        } catch (SealBrokenException e) {
-            throw new IllegalStateException("the data key of vault " + vault + " does not open under master key "
-                    + masterKey.id() + ": " + e.getMessage());
-        }
     }
 
     private static byte[] openPrivate(DataKey dataKey, String vault, String key, VersionRow row) {

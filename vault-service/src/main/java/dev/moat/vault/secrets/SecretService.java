@@ -25,6 +25,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
 import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.secrets.SecretStore.Listed;
 import dev.moat.vault.secrets.SecretStore.SecretRow;
@@ -62,6 +63,7 @@ public class SecretService {
     private final MasterKey masterKey;
     private final ObjectMapper json;
     private final Clock clock;
+    private final VaultDataKeys dataKeys;
 
     @Inject
     public SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json) {
@@ -69,6 +71,7 @@ public class SecretService {
     }
 
     SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+        this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
         this.masterKey = masterKey;
         this.json = json;
@@ -98,7 +101,7 @@ public class SecretService {
         String tags = tagsJson(write.tags());
         try {
             return store.inTransaction(c -> {
-                DataKey dataKey = dataKey(c, vault.name());
+                DataKey dataKey = dataKeys.of(c, vault.name());
                 Optional<SecretRow> existing = store.secret(c, vault.name(), key, true);
                 if (existing.isEmpty()) {
                     store.lockVault(c, vault.name());
@@ -147,7 +150,7 @@ public class SecretService {
                 throw SecretsException.forbidden("Operation get is not allowed on an expired secret (exp "
                         + row.expires() + ").", "SecretExpired");
             }
-            return new Secret(properties(secret.name(), row), open(dataKey(c, vault.name()), vault.name(), key, row));
+            return new Secret(properties(secret.name(), row), open(dataKeys.of(c, vault.name()), vault.name(), key, row));
         });
     }
 
@@ -276,7 +279,7 @@ public class SecretService {
         String key = SecretRules.nameKey(name);
         BackupDocument document = store.inTransaction(c -> {
             SecretRow secret = live(c, vault.name(), key, name);
-            DataKey dataKey = dataKey(c, vault.name());
+            DataKey dataKey = dataKeys.of(c, vault.name());
             List<BackupVersion> versions = new ArrayList<>();
             long after = 0;
             for (List<VersionRow> page = store.versions(c, vault.name(), key, after, 100); !page.isEmpty();
@@ -307,7 +310,7 @@ public class SecretService {
         BackupDocument document = openBackup(blob);
         String key = SecretRules.nameKey(document.name());
         return store.inTransaction(c -> {
-            DataKey dataKey = dataKey(c, vault.name());
+            DataKey dataKey = dataKeys.of(c, vault.name());
             store.lockVault(c, vault.name());
             Optional<SecretRow> existing = store.secret(c, vault.name(), key, true);
             if (existing.isPresent()) {
@@ -370,26 +373,6 @@ public class SecretService {
     private static SecretsException badBackup(String why) {
         return SecretsException.badParameter("Cannot decrypt backup blob: " + why + ". A backup restores only into a "
                 + "vault of the installation that made it (the same master key), unaltered.");
-    }
-
-    /** The vault's data key, made (and stored wrapped) with its first secret. */
-    private DataKey dataKey(Connection c, String vault) throws SQLException {
-        Optional<byte[]> wrapped = store.wrappedDataKey(c, vault);
-        if (wrapped.isEmpty()) {
-            store.lockVault(c, vault);
-            wrapped = store.wrappedDataKey(c, vault);
-        }
-        if (wrapped.isEmpty()) {
-            DataKey created = DataKey.generate();
-            store.insertDataKey(c, vault, masterKey.id(), masterKey.wrap(created, vault), now());
-            return created;
-        }
-        try {
-            return masterKey.unwrap(wrapped.get(), vault);
-        } catch (SealBrokenException e) {
-            throw new IllegalStateException("the data key of vault " + vault + " does not open under master key "
-                    + masterKey.id() + ": " + e.getMessage());
-        }
     }
 
     private static String open(DataKey dataKey, String vault, String key, VersionRow row) {

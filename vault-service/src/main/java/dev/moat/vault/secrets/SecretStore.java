@@ -81,20 +81,6 @@ public class SecretStore {
         });
     }
 
-    Optional<byte[]> wrappedDataKey(Connection c, String vault) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT wrapped_key FROM vault_data_key WHERE vault = ?")) {
-            s.setString(1, vault);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? Optional.of(rs.getBytes(1)) : Optional.empty();
-            }
-        }
-    }
-
-    void insertDataKey(Connection c, String vault, String masterKeyId, byte[] wrapped, long now) throws SQLException {
-        update(c, "INSERT INTO vault_data_key (vault, master_key_id, wrapped_key, created_at) VALUES (?, ?, ?, ?)",
-                vault, masterKeyId, wrapped, now);
-    }
-
     /**
      * Locks the vault's row until the transaction ends, so that concurrent requests create a vault's data key, or a
      * new secret name, one after the other.
