@@ -25,6 +25,7 @@ import org.jose4j.jwt.consumer.JwtConsumerBuilder;
 import dev.moat.policy.admin.Actor;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc;
+import dev.moat.proto.policy.v1.RuleSetEvaluationGrpc;
 import io.grpc.Context;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
@@ -37,7 +38,7 @@ import io.quarkus.grpc.GlobalInterceptor;
 /**
  * Lets a gRPC call in only with a valid bearer JWT (RS256, issuer, audience, expiry) whose {@code roles} claim holds
  * the role of the service called: {@code Policy.Check} for DecisionService, {@code Policy.Admin} for
- * NetworkPolicyAdmin. Health and reflection stay open. The caller becomes the {@link Actor} of the call.
+ * NetworkPolicyAdmin, {@code Policy.Evaluate} for RuleSetEvaluation. Health and reflection stay open. The caller becomes the {@link Actor} of the call.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -146,6 +147,9 @@ public class CallerAuthInterceptor implements ServerInterceptor {
         }
         if (NetworkPolicyAdminGrpc.SERVICE_NAME.equals(service)) {
             return Role.ADMIN;
+        }
+        if (RuleSetEvaluationGrpc.SERVICE_NAME.equals(service)) {
+            return Role.EVALUATE;
         }
         return null;
     }
