@@ -68,6 +68,12 @@ public class TokenEndpointResource {
             body.put("expires_in", issued.expiresIn());
             body.put("ext_expires_in", issued.expiresIn());
             body.put("access_token", issued.accessToken());
+            if (issued.refreshToken() != null) {
+                body.put("refresh_token", issued.refreshToken());
+            }
+            if (issued.idToken() != null) {
+                body.put("id_token", issued.idToken());
+            }
             return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
         }
         TokenIssuer.Outcome.Refused refused = (TokenIssuer.Outcome.Refused) outcome;
@@ -93,10 +99,12 @@ public class TokenEndpointResource {
         String base = endpoint.bareHostUrl() + "/" + tenant;
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("issuer", endpoint.builtInIssuer(tenant));
+        body.put("authorization_endpoint", base + "/oauth2/v2.0/authorize");
         body.put("token_endpoint", base + "/oauth2/v2.0/token");
         body.put("jwks_uri", base + "/discovery/v2.0/keys");
-        body.put("grant_types_supported", List.of("client_credentials"));
-        body.put("response_types_supported", List.of("token"));
+        body.put("grant_types_supported", List.of("client_credentials", "authorization_code", "refresh_token"));
+        body.put("response_types_supported", List.of("code", "token"));
+        body.put("code_challenge_methods_supported", List.of("S256"));
         body.put("subject_types_supported", List.of("pairwise"));
         body.put("id_token_signing_alg_values_supported", List.of("RS256"));
         body.put("token_endpoint_auth_methods_supported", List.of("client_secret_post"));
