@@ -78,6 +78,12 @@ public class TokenEndpointResource {
             body.put("expires_in", issued.expiresIn());
             body.put("ext_expires_in", issued.expiresIn());
             body.put("access_token", issued.accessToken());
+            if (issued.refreshToken() != null) {
+                body.put("refresh_token", issued.refreshToken());
+            }
+            if (issued.idToken() != null) {
+                body.put("id_token", issued.idToken());
+            }
             return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
         }
         TokenIssuer.Outcome.Refused refused = (TokenIssuer.Outcome.Refused) outcome;
@@ -108,6 +114,9 @@ public class TokenEndpointResource {
                 base + "/oauth2/v2.0/token", base + "/discovery/v2.0/keys");
         body.put("tenant_region_scope", null);
         body.put("cloud_instance_name", "localhost");
+        // the Entra-style authority also signs people in (authorize endpoint, code with PKCE, refresh)
+        body.put("grant_types_supported", List.of("client_credentials", "authorization_code", "refresh_token"));
+        body.put("code_challenge_methods_supported", List.of("S256"));
         return Response.ok(body).build();
     }
 
