@@ -12,6 +12,7 @@ import org.jboss.logging.Logger;
 import dev.moat.policy.admin.Actor;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc;
+import dev.moat.proto.policy.v1.RuleSetEvaluationGrpc;
 import dev.moat.token.Bearer;
 import dev.moat.token.Claims;
 import dev.moat.token.Expectation;
@@ -32,7 +33,7 @@ import io.quarkus.grpc.GlobalInterceptor;
  * Lets a gRPC call in only with a valid bearer JWT (RS256, issuer, audience, expiry: the shared
  * {@link TokenVerifier}, which also remembers verified tokens until they expire) whose {@code roles} claim holds
  * the role of the service called: {@code Policy.Check} for DecisionService, {@code Policy.Admin} for
- * NetworkPolicyAdmin. Health and reflection stay open. The caller becomes the {@link Actor} of the call.
+ * NetworkPolicyAdmin, {@code Policy.Evaluate} for RuleSetEvaluation. Health and reflection stay open. The caller becomes the {@link Actor} of the call.
  */
 @GlobalInterceptor
 @ApplicationScoped
@@ -112,6 +113,9 @@ public class CallerAuthInterceptor implements ServerInterceptor {
         }
         if (NetworkPolicyAdminGrpc.SERVICE_NAME.equals(service)) {
             return Role.ADMIN;
+        }
+        if (RuleSetEvaluationGrpc.SERVICE_NAME.equals(service)) {
+            return Role.EVALUATE;
         }
         return null;
     }
