@@ -2,6 +2,7 @@ package dev.moat.vault.management;
 
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,9 +58,28 @@ public class VirtualNetworkService {
     }
 
     public ObjectNode get(Identity caller, CallContext ctx, String id) {
-        auth.requireAdministrator(caller, READ, id);
+        auth.requireReader(caller, READ, id);
         VirtualNetwork network = call(() -> policy.virtualNetwork(id, ctx)).orElseThrow(() -> notFound(id));
         return write(network, meta(id));
+    }
+
+    /**
+     * The networks of a subscription (group null) or resource group, in ARM's list shape {@code {"value":[...]}}.
+     * Readers and administrators only, as a single network.
+     */
+    public ObjectNode list(Identity caller, CallContext ctx, String subscription, String group) {
+        String scope = "/subscriptions/" + subscription + (group == null ? "" : "/resourceGroups/" + group);
+        auth.requireReader(caller, READ, scope);
+        String prefix = (scope + (group == null ? "/resourceGroups/" : "/providers/Microsoft.Network/virtualNetworks/"))
+                .toLowerCase(Locale.ROOT);
+        ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        ArrayNode values = page.putArray("value");
+        for (VirtualNetwork network : call(() -> policy.virtualNetworks(ctx))) {
+            if (network.getId().toLowerCase(Locale.ROOT).startsWith(prefix)) {
+                values.add(write(network, meta(network.getId())));
+            }
+        }
+        return page;
     }
 
     /** @return the network as stored, and whether it was created */
@@ -83,7 +103,7 @@ public class VirtualNetworkService {
 
     /** One subnet in ARM's shape. */
     public ObjectNode getSubnet(Identity caller, CallContext ctx, String networkId, String subnet) {
-        auth.requireAdministrator(caller, READ, networkId + "/subnets/" + subnet);
+        auth.requireReader(caller, READ, networkId + "/subnets/" + subnet);
         VirtualNetwork network = call(() -> policy.virtualNetwork(networkId, ctx)).orElseThrow(() -> notFound(networkId));
         return subnets(write(network, meta(networkId))).stream()
                 .filter(s -> s.path("name").asText().equalsIgnoreCase(subnet)).findFirst()
