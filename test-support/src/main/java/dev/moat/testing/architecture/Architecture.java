@@ -34,6 +34,26 @@ public final class Architecture {
     private Architecture() {
     }
 
+    /** Fails naming every package cycle among the module's production classes under {@code basePackage}. */
+    public static void assertNoPackageCycles(String basePackage) {
+        List<String> cycles = packageCycles(productionClasses(), basePackage);
+        if (!cycles.isEmpty()) {
+            throw new AssertionError(String.join("\n", cycles));
+        }
+    }
+
+    /**
+     * Fails naming every production source file of the module ({@code src/main/java}) that is too long for no
+     * stated reason (see {@link #longClasses}).
+     */
+    public static void assertNoLongClasses(Map<String, String> allowed) {
+        List<String> found = longClasses(Path.of("src", "main", "java"), allowed);
+        if (!found.isEmpty()) {
+            throw new AssertionError("over " + MAX_LINES + " lines, and the first line of the type's Javadoc does not "
+                    + "say why it is one cohesive thing:\n" + String.join("\n", found));
+        }
+    }
+
     /**
      * The module's own production classes, read from its {@code target/classes}. Classes they use from elsewhere
      * are not imported too: only dependencies between the module's own packages matter here, and resolving the rest
