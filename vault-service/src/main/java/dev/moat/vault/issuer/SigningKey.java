@@ -10,6 +10,7 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -23,8 +24,10 @@ import dev.moat.vault.auth.BuiltInIssuerKey;
 import dev.moat.vault.tls.LocalCertificates;
 
 /**
- * The built-in issuer's RSA key, {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (owner-only), made on first
- * use. Its key id is the JWK thumbprint, so it changes only when the key does.
+ * The built-in issuer's RSA key: the PEM file {@code moat.vault.token-issuer.signing-key-file} when set (replicas
+ * share it, so that a token minted by one is accepted by all; it is never generated then), else
+ * {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (owner-only), made on first use. Its key id is the JWK
+ * thumbprint, so it changes only when the key does.
  */
 @ApplicationScoped
 public class SigningKey implements BuiltInIssuerKey {
@@ -32,10 +35,13 @@ public class SigningKey implements BuiltInIssuerKey {
     private static final Logger LOG = Logger.getLogger(SigningKey.class);
 
     private final Path file;
+    private final boolean generate;
     private volatile RsaJsonWebKey key;
 
-    public SigningKey(@ConfigProperty(name = "moat.data-dir") String dataDir) {
-        this.file = Path.of(dataDir, "vault", "issuer", "signing-key.pem");
+    public SigningKey(@ConfigProperty(name = "moat.data-dir") String dataDir,
+            @ConfigProperty(name = "moat.vault.token-issuer.signing-key-file") Optional<String> configured) {
+        this.file = configured.map(Path::of).orElse(Path.of(dataDir, "vault", "issuer", "signing-key.pem"));
+        this.generate = configured.isEmpty();
     }
 
     /** The key pair as a JWK with {@code kid}, {@code use=sig} and {@code alg=RS256}. */
@@ -71,6 +77,9 @@ public class SigningKey implements BuiltInIssuerKey {
             RSAPrivateCrtKey privateKey;
             if (Files.exists(file)) {
                 privateKey = (RSAPrivateCrtKey) LocalCertificates.readKey(file);
+            } else if (!generate) {
+                throw new IllegalStateException("moat.vault.token-issuer.signing-key-file: " + file + " does not exist "
+                        + "(a configured signing key is shared by every replica and never generated)");
             } else {
                 Files.createDirectories(file.getParent());
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
