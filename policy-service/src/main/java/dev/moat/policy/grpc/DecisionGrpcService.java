@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionService;

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.moat.vault.events.DecisionSpool;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -271,6 +270,25 @@ public interface VaultConfig {
 
         /** The durable spool of decision events under {@code ${moat.data-dir}/vault/spool/}. */
         interface Spool {
+            /** What happens to a request when the spool is full. */
+            enum WhenFull {
+                /** Refuse the request (503) before anything of it runs. */
+                REJECT,
+                /** Serve the request and drop its event (counted and logged at ERROR). */
+                DROP
+            }
+
+            /** When written events are forced to the storage device. */
+            enum Fsync {
+                /** Each write batch is forced before its requests go on: events survive a power loss. */
+                ALWAYS,
+                /**
+                 * The operating system writes back when it likes: events survive a crash of the service, not of the
+                 * host.
+                 */
+                NEVER
+            }
+
             /** Events kept at most while Kafka has not acknowledged them (about 300-600 bytes each on disk). */
             @WithDefault("1000000")
             long capacity();
@@ -280,14 +298,14 @@ public interface VaultConfig {
              * is served without its event), {@code drop} serves them and drops their events (counted, logged at ERROR).
              */
             @WithDefault("reject")
-            DecisionSpool.WhenFull whenFull();
+            WhenFull whenFull();
 
             /**
              * {@code always}: each write batch is forced to disk before its requests go on (events survive a power
              * loss); {@code never}: left to the operating system (they survive a crash of the service only).
              */
             @WithDefault("always")
-            DecisionSpool.Fsync fsync();
+            Fsync fsync();
 
             /** Size of a spool segment file; acknowledged segments are deleted whole. */
             @WithDefault("8M")

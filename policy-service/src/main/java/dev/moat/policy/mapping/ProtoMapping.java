@@ -1,4 +1,4 @@
-package dev.moat.policy.grpc;
+package dev.moat.policy.mapping;
 
 import java.util.List;
 import java.util.Optional;
