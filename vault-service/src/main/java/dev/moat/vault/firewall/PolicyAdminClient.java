@@ -15,6 +15,7 @@ import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.GetVirtualNetworkRequest;
+import dev.moat.proto.policy.v1.ListVirtualNetworksRequest;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc.NetworkPolicyAdminBlockingStub;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
@@ -145,6 +146,12 @@ public class PolicyAdminClient {
             }
             throw e;
         }
+    }
+
+    /** Every network policy-service keeps. */
+    public java.util.List<VirtualNetwork> virtualNetworks(CallContext context) {
+        return call(context, s -> s.listVirtualNetworks(ListVirtualNetworksRequest.getDefaultInstance()))
+                .getNetworksList();
     }
 
     /** @return false when the network did not exist */

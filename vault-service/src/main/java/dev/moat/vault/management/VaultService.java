@@ -61,7 +61,7 @@ public class VaultService {
     public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
             String name) {
         Vault vault = existing(subscription, group, name);
-        auth.requireManage(caller, vault, READ);
+        auth.requireRead(caller, vault, READ);
         return render(vault, ctx, endpoint);
     }
 
@@ -70,7 +70,7 @@ public class VaultService {
         ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         var values = page.putArray("value");
         for (Vault vault : store.list(subscription, group)) {
-            if (auth.mayManage(caller, vault)) {
+            if (auth.mayRead(caller, vault)) {
                 values.add(render(vault, ctx, endpoint));
             }
         }

@@ -549,4 +549,18 @@ class VaultsManagementTest {
         as(Tokens.ALICE).header("Host", "roundtrip.vault.localhost:" + RestAssured.port)
                 .when().get(path("roundtrip")).then().statusCode(404);
     }
+
+    @Test
+    void a_reader_sees_every_vault_and_changes_none() {
+        as(Tokens.ALICE).body(fullBody()).when().put(path("readable")).then().statusCode(201);
+        as(Tokens.READER).when().get(path("readable")).then().statusCode(200).body("name", equalTo("readable"));
+        as(Tokens.READER).when().get("/subscriptions/" + SUB + "/providers/Microsoft.KeyVault/vaults?api-version=2023-02-01")
+                .then().statusCode(200).body("value.name", hasItem("readable"));
+        as(Tokens.READER).body(fullBody()).when().put(path("readable")).then().statusCode(403)
+                .body("error.code", equalTo("AuthorizationFailed"));
+        as(Tokens.READER).body("{\"properties\":{\"networkAcls\":{\"defaultAction\":\"Allow\"}}}")
+                .when().patch(path("readable")).then().statusCode(403);
+        as(Tokens.READER).when().delete(path("readable")).then().statusCode(403);
+        as(Tokens.ALICE).when().get(path("readable")).then().statusCode(200);
+    }
 }

@@ -222,6 +222,17 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         }
 
         @Override
+        public void listVirtualNetworks(dev.moat.proto.policy.v1.ListVirtualNetworksRequest request,
+                StreamObserver<dev.moat.proto.policy.v1.ListVirtualNetworksResponse> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            observer.onNext(dev.moat.proto.policy.v1.ListVirtualNetworksResponse.newBuilder()
+                    .addAllNetworks(networks.values()).build());
+            observer.onCompleted();
+        }
+
+        @Override
         public void putVirtualNetwork(PutVirtualNetworkRequest request, StreamObserver<VirtualNetwork> observer) {
             if (failed(observer)) {
                 return;
