@@ -160,6 +160,17 @@ public interface VaultConfig {
          * authenticated caller may create vaults, and reads and changes the vaults it created (their owner).
          */
         Optional<List<String>> administrators();
+
+        /**
+         * The subscription that {@code GET /subscriptions} lists (what {@code az login} signs in to). Vault and
+         * network paths take any subscription id; this one is the default a client picks.
+         */
+        @WithDefault("00000000-0000-0000-0000-000000000001")
+        String subscriptionId();
+
+        /** The listed subscription's {@code displayName}. */
+        @WithDefault("Moat")
+        String subscriptionName();
     }
 
     interface Firewall {
