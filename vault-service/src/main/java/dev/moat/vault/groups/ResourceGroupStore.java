@@ -12,13 +12,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
-
-import io.agroal.api.AgroalDataSource;
 
 /** vault-service's table of resource groups, keyed by subscription and lower-cased name. */
 @ApplicationScoped
@@ -27,10 +27,10 @@ public class ResourceGroupStore {
     private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
     };
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final ObjectMapper json;
 
-    public ResourceGroupStore(AgroalDataSource dataSource, ObjectMapper json) {
+    public ResourceGroupStore(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
     }
