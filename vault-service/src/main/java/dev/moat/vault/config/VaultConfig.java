@@ -222,6 +222,17 @@ public interface VaultConfig {
          * Object ids of readers (ARM's Reader role): they may read every vault and virtual network, and change none.
          */
         Optional<List<String>> readers();
+
+        /**
+         * The subscription that {@code GET /subscriptions} lists (what {@code az login} signs in to). Vault and
+         * network paths take any subscription id; this one is the default a client picks.
+         */
+        @WithDefault("00000000-0000-0000-0000-000000000001")
+        String subscriptionId();
+
+        /** The listed subscription's {@code displayName}. */
+        @WithDefault("Moat")
+        String subscriptionName();
     }
 
     interface Firewall {

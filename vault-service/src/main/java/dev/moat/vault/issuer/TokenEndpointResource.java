@@ -36,8 +36,8 @@ import io.vertx.core.http.HttpServerRequest;
  * CLI 2.45) sign in.</li>
  * </ul>
  * Both discovery documents are complete per OpenID Connect Discovery 1.0, because MSAL reads
- * {@code authorization_endpoint} even for client credentials; the authorization endpoints they name answer OAuth's
- * {@code unsupported_response_type}, since only client credentials are served. Everything answers 404 while
+ * {@code authorization_endpoint} even for client credentials; the Entra-style one is {@link AuthorizeResource}'s sign-in,
+ * the ADFS-style one answers OAuth's {@code unsupported_response_type}. Everything answers 404 while
  * {@code moat.vault.token-issuer.enabled} is false.
  */
 @Path("/{tenant}")
@@ -159,16 +159,10 @@ public class TokenEndpointResource {
     }
 
     /**
-     * The authorization endpoints the discovery documents must name. Interactive sign-in is not offered, so every
-     * request gets OAuth's error (RFC 6749 section 4.1.2.1) here rather than through a redirect, since no client has
-     * registered a redirect URI.
+     * The ADFS-style authority's authorization endpoint, which its discovery document must name: that authority
+     * serves client credentials only (people sign in through the Entra-style one, {@link AuthorizeResource}), so every
+     * request gets OAuth's error here (RFC 6749 section 4.1.2.1) rather than through a redirect.
      */
-    @GET
-    @Path("/oauth2/v2.0/authorize")
-    public Response authorize(@PathParam("tenant") String tenant) {
-        return interactiveRefused();
-    }
-
     @GET
     @Path("/oauth2/authorize")
     public Response adfsAuthorize(@PathParam("tenant") String tenant, @Context HttpServerRequest request) {
@@ -179,8 +173,8 @@ public class TokenEndpointResource {
         if (!config.tokenIssuer().enabled()) {
             return disabled();
         }
-        return oauthError(400, "unsupported_response_type", 70049, "Moat's built-in issuer offers no interactive "
-                + "sign-in: only the client_credentials grant at the token endpoint.");
+        return oauthError(400, "unsupported_response_type", 70049, "The ADFS-style authority offers no interactive "
+                + "sign-in: only the client_credentials grant at its token endpoint.");
     }
 
     @GET
