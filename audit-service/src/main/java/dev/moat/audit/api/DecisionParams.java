@@ -34,6 +34,8 @@ public class DecisionParams {
     String applicationId;
     @QueryParam("operation")
     String operation;
+    @QueryParam("stagedDiffers")
+    String stagedDiffers;
 
     DecisionFilter toFilter() {
         DecisionFilter filter = DecisionFilter.builder()
@@ -48,6 +50,7 @@ public class DecisionParams {
                 .objectId(QueryParams.text("objectId", objectId, MAX_TEXT))
                 .applicationId(QueryParams.text("applicationId", applicationId, MAX_TEXT))
                 .operation(QueryParams.text("operation", operation, MAX_TEXT))
+                .stagedDiffers(QueryParams.bool("stagedDiffers", stagedDiffers))
                 .build();
         QueryParams.window(filter.from(), filter.to());
         return filter;

@@ -11,6 +11,8 @@ import dev.moat.audit.network.Ipv4;
  * @param to          exclusive upper bound of the event time
  * @param clientRange the caller's IPv4 address must fall in this range (an address or a CIDR block)
  * @param subnetId    full ARM id of the subnet, compared without regard to case as ARM does
+ * @param stagedDiffers when true, only decisions on which the vault's staged (audit-only) rule set answered
+ *                    otherwise than the enforced one (admitted what was refused, or refused what was admitted)
  */
 public record DecisionFilter(
         String vault,
@@ -23,7 +25,8 @@ public record DecisionFilter(
         String subnetId,
         String objectId,
         String applicationId,
-        String operation) {
+        String operation,
+        Boolean stagedDiffers) {
 
     public static Builder builder() {
         return new Builder();
@@ -41,6 +44,7 @@ public record DecisionFilter(
         private String objectId;
         private String applicationId;
         private String operation;
+        private Boolean stagedDiffers;
 
         private Builder() {
         }
@@ -100,9 +104,14 @@ public record DecisionFilter(
             return this;
         }
 
+        public Builder stagedDiffers(Boolean stagedDiffers) {
+            this.stagedDiffers = stagedDiffers;
+            return this;
+        }
+
         public DecisionFilter build() {
             return new DecisionFilter(vault, from, to, outcome, layer, authorizationType, clientRange, subnetId,
-                    objectId, applicationId, operation);
+                    objectId, applicationId, operation, stagedDiffers);
         }
     }
 }

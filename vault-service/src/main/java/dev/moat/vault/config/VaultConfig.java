@@ -51,6 +51,8 @@ public interface VaultConfig {
 
     Secrets secrets();
 
+    Certificates certificates();
+
     interface Crypto {
         /**
          * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable
@@ -71,6 +73,15 @@ public interface VaultConfig {
         /** How often soft-deleted secrets whose {@code scheduledPurgeDate} has passed are purged. */
         @WithDefault("1h")
         Duration purgeInterval();
+    }
+
+    interface Certificates {
+        /**
+         * How often pending certificate creates that no replica is working on (left by a stop, or by a replica that
+         * died) are finished.
+         */
+        @WithDefault("10s")
+        Duration pendingInterval();
     }
 
     interface Tls {
@@ -132,6 +143,12 @@ public interface VaultConfig {
         /** Lifetime of issued tokens. */
         @WithDefault("1h")
         Duration tokenLifetime();
+
+        /**
+         * PEM file of the issuer's RSA signing key (PKCS#8 or PKCS#1), shared by every replica. Empty: generated on
+         * first use in {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (one replica only).
+         */
+        Optional<String> signingKeyFile();
 
         /** Registered clients, by client (application) id. */
         Map<String, Client> clients();

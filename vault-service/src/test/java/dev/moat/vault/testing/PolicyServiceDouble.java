@@ -17,7 +17,10 @@ import java.util.function.Function;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultResponse;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkResponse;
@@ -64,6 +67,8 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     /** The {@code authorization} metadata of each admin call, in order. */
     public static final CopyOnWriteArrayList<String> adminAuthorizations = new CopyOnWriteArrayList<>();
     public static final Map<String, NetworkRuleSet> vaults = new ConcurrentHashMap<>();
+    /** Staged (audit-only) rule sets by vault. */
+    public static final Map<String, NetworkRuleSet> staged = new ConcurrentHashMap<>();
     /** Vaults registered without rules. */
     public static final NetworkRuleSet NO_RULES = NetworkRuleSet.newBuilder().setDefaultAction("(none)").build();
     public static final Map<String, VirtualNetwork> networks = new ConcurrentHashMap<>();
@@ -196,6 +201,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (failed(observer)) {
                 return;
             }
+            staged.remove(request.getVault());
             observer.onNext(DeleteVaultResponse.newBuilder().setDeleted(vaults.remove(request.getVault()) != null)
                     .build());
             observer.onCompleted();
@@ -291,7 +297,64 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (rules != null && rules != NO_RULES) {
                 answer.setNetworkAcls(rules);
             }
+            if (staged.containsKey(vault)) {
+                answer.setStagedNetworkAcls(staged.get(vault));
+            }
             return answer.build();
+        }
+
+        @Override
+        public void setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            NetworkRuleSet rules = normalise(request.getNetworkAcls());
+            List<String> violations = violations(rules);
+            if (!violations.isEmpty()) {
+                observer.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations))
+                        .asRuntimeException());
+                return;
+            }
+            staged.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            staged.remove(request.getVault());
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            NetworkRuleSet rules = staged.remove(request.getVault());
+            if (rules == null) {
+                observer.onError(Status.FAILED_PRECONDITION.withDescription("vault '" + request.getVault()
+                        + "' has no staged rule set to promote").asRuntimeException());
+                return;
+            }
+            vaults.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        private static boolean unknown(String vault, StreamObserver<?> observer) {
+            if (vaults.containsKey(vault)) {
+                return false;
+            }
+            observer.onError(Status.NOT_FOUND.withDescription("vault '" + vault + "' is not known").asRuntimeException());
+            return true;
         }
 
         private static NetworkRuleSet normalise(NetworkRuleSet rules) {
