@@ -65,6 +65,7 @@ public class DataPlanePipeline {
     private final PolicyClient firewall;
     private final DecisionPublisher events;
     private final String instance;
+    private final boolean subnetHeaderBehindNat;
 
     public DataPlanePipeline(VaultConfig config, VaultStore vaults, TokenValidator tokens, Endpoints endpoints,
             Challenges challenges, PolicyClient firewall, DecisionPublisher events) {
@@ -77,6 +78,7 @@ public class DataPlanePipeline {
         this.firewall = firewall;
         this.events = events;
         this.instance = config.instanceId().orElseGet(DataPlanePipeline::hostName);
+        this.subnetHeaderBehindNat = config.firewall().subnetHeaderBehindNat();
     }
 
     /**
@@ -160,6 +162,7 @@ public class DataPlanePipeline {
                 .setOperation(operation.operationName())
                 .setClientAddress(origin.clientAddress())
                 .setSourceSubnetId(origin.sourceSubnet())
+                .setSourceSubnetBehindNat(subnetHeaderBehindNat)
                 .setCaller(Caller.newBuilder()
                         .setTenantId(caller.tenantId())
                         .setObjectId(caller.objectId())
@@ -176,13 +179,14 @@ public class DataPlanePipeline {
                 .setAddressAuthorizationType(authorizationType(decision))
                 .setMatchedRule(decision.getMatchedRule())
                 .setSubnetId(decision.getResolvedSubnetId())
+                .setSubnetLacksKeyVaultEndpoint(decision.getResolvedSubnetLacksKeyVaultEndpoint())
                 .setTrustedService(decision.getTrustedService());
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
             LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
                     name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
             return KeyVaultErrors.forbiddenByFirewall(origin.clientAddress(), decision.getResolvedSubnetId(),
-                    caller.describe(), name);
+                    decision.getResolvedSubnetLacksKeyVaultEndpoint(), caller.describe(), name);
         }
         if (vault.properties().publicNetworkAccessDisabled() && decision.getReason() != Reason.REASON_TRUSTED_SERVICE) {
             event.setIsAddressAuthorized(false)
