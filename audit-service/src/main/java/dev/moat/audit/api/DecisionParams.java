@@ -36,6 +36,8 @@ public class DecisionParams {
     String applicationId;
     @QueryParam("operation")
     String operation;
+    @QueryParam("stagedDiffers")
+    String stagedDiffers;
 
     DecisionFilter toFilter() {
         IPAddress client = QueryParams.clientAddress("clientAddress", clientAddress);
@@ -52,6 +54,7 @@ public class DecisionParams {
                 .objectId(QueryParams.text("objectId", objectId, MAX_TEXT))
                 .applicationId(QueryParams.text("applicationId", applicationId, MAX_TEXT))
                 .operation(QueryParams.text("operation", operation, MAX_TEXT))
+                .stagedDiffers(QueryParams.bool("stagedDiffers", stagedDiffers))
                 .build();
         QueryParams.window(filter.from(), filter.to());
         return filter;

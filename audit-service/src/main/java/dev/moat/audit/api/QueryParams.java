@@ -88,6 +88,17 @@ final class QueryParams {
                 .orElseThrow(() -> bad("cursor", value, "a cursor taken from a nextLink of this API"));
     }
 
+    static Boolean bool(String name, String value) {
+        if (blank(value)) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw bad(name, value, "true or false");
+        };
+    }
+
     /** Free text compared for equality; only its length is checked. */
     static String text(String name, String value, int maxLength) {
         if (blank(value)) {

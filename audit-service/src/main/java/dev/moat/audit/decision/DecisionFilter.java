@@ -12,6 +12,8 @@ import dev.moat.netaddr.Ipv4;
  * @param clientRange the caller's IPv4 address must fall in this range (an address or a CIDR block)
  * @param clientAddress the caller's address must be this one, for a client that is not IPv4 (canonical text)
  * @param subnetId    full ARM id of the subnet, compared without regard to case as ARM does
+ * @param stagedDiffers when true, only decisions on which the vault's staged (audit-only) rule set answered
+ *                    otherwise than the enforced one (admitted what was refused, or refused what was admitted)
  */
 public record DecisionFilter(
         String vault,
@@ -25,7 +27,8 @@ public record DecisionFilter(
         String subnetId,
         String objectId,
         String applicationId,
-        String operation) {
+        String operation,
+        Boolean stagedDiffers) {
 
     public static Builder builder() {
         return new Builder();
@@ -44,6 +47,7 @@ public record DecisionFilter(
         private String objectId;
         private String applicationId;
         private String operation;
+        private Boolean stagedDiffers;
 
         private Builder() {
         }
@@ -108,10 +112,14 @@ public record DecisionFilter(
             return this;
         }
 
+        public Builder stagedDiffers(Boolean stagedDiffers) {
+            this.stagedDiffers = stagedDiffers;
+            return this;
+        }
+
         public DecisionFilter build() {
             return new DecisionFilter(vault, from, to, outcome, layer, authorizationType, clientRange, clientAddress,
-                    subnetId,
-                    objectId, applicationId, operation);
+                    subnetId, objectId, applicationId, operation, stagedDiffers);
         }
     }
 }

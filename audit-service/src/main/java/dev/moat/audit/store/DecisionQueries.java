@@ -116,7 +116,11 @@ public class DecisionQueries {
                 .equalsIgnoringCase("subnet_id", filter.subnetId())
                 .equalsIgnoringCase("object_id", filter.objectId())
                 .equalsIgnoringCase("application_id", filter.applicationId())
-                .equalsIgnoringCase("operation", filter.operation());
+                .equalsIgnoringCase("operation", filter.operation())
+                .when(Boolean.TRUE.equals(filter.stagedDiffers()) ? "" : null,
+                        "staged_is_address_authorized <> is_address_authorized")
+                .when(Boolean.FALSE.equals(filter.stagedDiffers()) ? "" : null,
+                        "staged_is_address_authorized = is_address_authorized");
     }
 
     private static String label(Labelled value) {

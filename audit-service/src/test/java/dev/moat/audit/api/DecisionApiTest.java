@@ -27,7 +27,9 @@ import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Stored;
+import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 import dev.moat.proto.events.v1.Layer;
 
 /** The query API over decisions stored directly (ingest has its own test): filters, order, pages, errors. */
@@ -62,6 +64,35 @@ class DecisionApiTest {
                 .statusCode(200)
                 .body("value.eventId", equalTo(List.of(third.getEventId(), second.getEventId(), first.getEventId())))
                 .body("nextLink", nullValue());
+    }
+
+    @Test
+    void lists_the_decisions_on_which_the_staged_rule_set_differs_from_the_enforced_one() throws Exception {
+        DecisionEvent.Builder wouldBeRefused = Events.ipRuleAllow(vault, "203.0.113.1", T0).setStaged(
+                StagedFirewallDecision.newBuilder().setIsAddressAuthorized(false)
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED));
+        DecisionEvent.Builder wouldBeAdmitted = Events.firewallDenial(vault, "198.51.100.1", T0.plusSeconds(1))
+                .setStaged(StagedFirewallDecision.newBuilder().setIsAddressAuthorized(true).setMatchedRule("198.51.100.1")
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE));
+        DecisionEvent.Builder same = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(2)).setStaged(
+                StagedFirewallDecision.newBuilder().setIsAddressAuthorized(true).setMatchedRule("203.0.113.2")
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE));
+        DecisionEvent.Builder noStagedSet = Events.ipRuleAllow(vault, "203.0.113.3", T0.plusSeconds(3));
+        store(wouldBeRefused, wouldBeAdmitted, same, noStagedSet);
+
+        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "true").get("/api/v1/decisions").then()
+                .statusCode(200)
+                .body("value.eventId", equalTo(List.of(wouldBeAdmitted.getEventId(), wouldBeRefused.getEventId())))
+                .body("value[0].staged.isAddressAuthorized", equalTo(true))
+                .body("value[0].staged.matchedRule", equalTo("198.51.100.1"))
+                .body("value[1].staged.addressAuthorizationType", equalTo("Denied"));
+        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "false").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(same.getEventId())));
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions/" + noStagedSet.getEventId()).then()
+                .statusCode(200).body("staged", nullValue());
+        asAdmin().queryParam("stagedDiffers", "maybe").get("/api/v1/decisions").then()
+                .statusCode(400).body("error.code", equalTo("BadParameter"))
+                .body("error.message", containsString("stagedDiffers"));
     }
 
     @Test

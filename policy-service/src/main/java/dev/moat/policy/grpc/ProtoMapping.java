@@ -19,6 +19,7 @@ import dev.moat.policy.rules.VirtualNetworkRuleInput;
 import dev.moat.policy.trust.TrustedService;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.Reason;
+import dev.moat.proto.policy.v1.RuleSetDecision;
 import dev.moat.proto.policy.v1.VaultNetworkRules;
 
 /**
@@ -109,6 +110,31 @@ public final class ProtoMapping {
                     .setMessage(denied.message());
         }
         return response.build();
+    }
+
+    /** A decision under a staged or proposed rule set: the same fields as {@link #toProto(Decision, String)}. */
+    public static RuleSetDecision toRuleSetDecision(Decision decision) {
+        CheckResponse check = toProto(decision, "");
+        return RuleSetDecision.newBuilder()
+                .setAllowed(check.getAllowed())
+                .setReason(check.getReason())
+                .setMatchedRule(check.getMatchedRule())
+                .setTrustedService(check.getTrustedService())
+                .setResolvedSubnetId(check.getResolvedSubnetId())
+                .setMessage(check.getMessage())
+                .build();
+    }
+
+    /** The enforced and the staged rules of a vault. */
+    public static VaultNetworkRules vault(String vault, Optional<NetworkRuleSet> rules, Optional<NetworkRuleSet> staged) {
+        VaultNetworkRules.Builder message = vault(vault, rules).toBuilder();
+        staged.ifPresent(r -> message.setStagedNetworkAcls(toProto(r)));
+        return message.build();
+    }
+
+    /** The vault's enforced and staged rules as ARM-style JSON, for change events of staged sets. */
+    public static String vaultJson(String vault, Optional<NetworkRuleSet> rules, Optional<NetworkRuleSet> staged) {
+        return json(vault(vault, rules, staged));
     }
 
     /** The vault's rules as ARM-style JSON, for change events. */

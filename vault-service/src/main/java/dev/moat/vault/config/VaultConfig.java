@@ -51,6 +51,8 @@ public interface VaultConfig {
 
     Secrets secrets();
 
+    Certificates certificates();
+
     interface Crypto {
         /**
          * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable
@@ -71,6 +73,15 @@ public interface VaultConfig {
         /** How often soft-deleted secrets whose {@code scheduledPurgeDate} has passed are purged. */
         @WithDefault("1h")
         Duration purgeInterval();
+    }
+
+    interface Certificates {
+        /**
+         * How often pending certificate creates that no replica is working on (left by a stop, or by a replica that
+         * died) are finished.
+         */
+        @WithDefault("10s")
+        Duration pendingInterval();
     }
 
     interface Tls {
@@ -133,6 +144,12 @@ public interface VaultConfig {
         @WithDefault("1h")
         Duration tokenLifetime();
 
+        /**
+         * PEM file of the issuer's RSA signing key (PKCS#8 or PKCS#1), shared by every replica. Empty: generated on
+         * first use in {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (one replica only).
+         */
+        Optional<String> signingKeyFile();
+
         /** Registered clients, by client (application) id. */
         Map<String, Client> clients();
 
@@ -151,6 +168,47 @@ public interface VaultConfig {
             /** The sliding window the failures are counted in. */
             @WithDefault("1m")
             Duration window();
+        }
+
+        /**
+         * People who sign in at {@code /{tenant}/oauth2/v2.0/authorize} (the console's sign-in), by user name. Their
+         * tokens carry the user's {@code oid}, so access policies and the audit trail name the person.
+         */
+        Map<String, User> users();
+
+        /**
+         * Clients that sign people in with the authorization code grant and PKCE (S256), by client id. They are
+         * public clients (no secret): the code is bound to the client's {@code code_verifier} and redirect URI.
+         */
+        Map<String, SignInClient> signInClients();
+
+        /** Lifetime of the refresh tokens issued with the authorization code grant. */
+        @WithDefault("8h")
+        Duration refreshTokenLifetime();
+
+        interface User {
+            /**
+             * The password's hash, {@code pbkdf2-sha256:<iterations>:<salt, base64>:<hash, base64>} only (the
+             * {@code sha256:} form of machine clients is refused for passwords people choose).
+             */
+            String passwordHash();
+
+            /** Object id of the user (the token's {@code oid} and {@code sub}). */
+            String objectId();
+
+            /** Display name (the ID token's {@code name}). */
+            Optional<String> displayName();
+
+            /** Tenant of the user; defaults to {@code moat.vault.auth.tenant-id}. */
+            Optional<String> tenantId();
+        }
+
+        interface SignInClient {
+            /** Where the authorization code may be sent, compared exactly (scheme, host, port and path). */
+            List<String> redirectUris();
+
+            /** Display name, shown on the sign-in page. */
+            Optional<String> displayName();
         }
 
         interface Client {
@@ -177,6 +235,11 @@ public interface VaultConfig {
          * authenticated caller may create vaults, and reads and changes the vaults it created (their owner).
          */
         Optional<List<String>> administrators();
+
+        /**
+         * Object ids of readers (ARM's Reader role): they may read every vault and virtual network, and change none.
+         */
+        Optional<List<String>> readers();
     }
 
     interface Firewall {

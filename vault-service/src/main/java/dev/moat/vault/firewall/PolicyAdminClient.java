@@ -8,10 +8,14 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.GetVirtualNetworkRequest;
+import dev.moat.proto.policy.v1.ListVirtualNetworksRequest;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc.NetworkPolicyAdminBlockingStub;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
@@ -93,6 +97,24 @@ public class PolicyAdminClient {
         return call(context, s -> s.registerVault(request.build()));
     }
 
+    /** Stages an audit-only rule set beside the enforced one, replacing any; validated as an update. */
+    public VaultNetworkRules stage(String vault, NetworkRuleSet rules, CallContext context) {
+        return call(context, s -> s.setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).setNetworkAcls(rules).build()));
+    }
+
+    /** Removes the vault's staged rule set, if any. */
+    public VaultNetworkRules clearStaged(String vault, CallContext context) {
+        return call(context, s -> s.clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).build()));
+    }
+
+    /** Makes the staged rule set the enforced one; CONFLICT when there is none. */
+    public VaultNetworkRules promoteStaged(String vault, CallContext context) {
+        return call(context, s -> s.promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).build()));
+    }
+
     public void deleteVault(String vault, CallContext context) {
         call(context, s -> s.deleteVault(DeleteVaultRequest.newBuilder().setVault(vault).build()));
     }
@@ -124,6 +146,12 @@ public class PolicyAdminClient {
             }
             throw e;
         }
+    }
+
+    /** Every network policy-service keeps. */
+    public java.util.List<VirtualNetwork> virtualNetworks(CallContext context) {
+        return call(context, s -> s.listVirtualNetworks(ListVirtualNetworksRequest.getDefaultInstance()))
+                .getNetworksList();
     }
 
     /** @return false when the network did not exist */

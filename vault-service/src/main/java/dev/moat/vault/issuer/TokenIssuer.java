@@ -27,11 +27,21 @@ import dev.moat.vault.config.VaultConfig;
 @ApplicationScoped
 public class TokenIssuer {
 
+    /** The tenant segment of the ADFS-style authority, which issues for each client's own tenant. */
+    public static final String ADFS = "adfs";
+
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 
     /** A token, or Entra's error. */
     public sealed interface Outcome {
-        record Issued(String accessToken, long expiresIn) implements Outcome {
+        /**
+         * @param idToken the OpenID Connect ID token of a signed-in person, or null
+         * @param refreshToken a refresh token of a signed-in person, or null
+         */
+        record Issued(String accessToken, long expiresIn, String idToken, String refreshToken) implements Outcome {
+            public Issued(String accessToken, long expiresIn) {
+                this(accessToken, expiresIn, null, null);
+            }
         }
 
         /**
@@ -45,10 +55,14 @@ public class TokenIssuer {
 
     private final VaultConfig config;
     private final SigningKey key;
+    private final SignInTokenRequests signIns;
+    private final SignInGrants grants;
 
-    public TokenIssuer(VaultConfig config, SigningKey key) {
+    public TokenIssuer(VaultConfig config, SigningKey key, SignInTokenRequests signIns, SignInGrants grants) {
         this.config = config;
         this.key = key;
+        this.signIns = signIns;
+        this.grants = grants;
         config.tokenIssuer().clients().forEach((id, client) -> {
             try {
                 SecretHash.validate(client.secretHash());
@@ -59,16 +73,23 @@ public class TokenIssuer {
         });
     }
 
+    /** @param tenant the tenant of the authority asked, or {@code adfs} for the client's own tenant */
     public Outcome issue(String tenant, Map<String, String> form, Endpoint endpoint) {
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isBlank()) {
             return refused(400, "invalid_request", 900144,
                     "The request body must contain the following parameter: 'grant_type'.");
         }
+        if (grantType.equals("authorization_code")) {
+            return forUser(tenant, signIns.authorizationCode(tenant, form), endpoint);
+        }
+        if (grantType.equals("refresh_token")) {
+            return forUser(tenant, signIns.refreshToken(tenant, form), endpoint);
+        }
         if (!grantType.equals("client_credentials")) {
             return refused(400, "unsupported_grant_type", 70003,
-                    "The app requested an unsupported grant type '" + grantType + "'. Only client_credentials is "
-                            + "supported here.");
+                    "The app requested an unsupported grant type '" + grantType + "'. Only client_credentials, "
+                            + "authorization_code and refresh_token are supported here.");
         }
         String clientId = form.get("client_id");
         if (clientId == null || clientId.isBlank()) {
@@ -84,7 +105,8 @@ public class TokenIssuer {
         }
         VaultConfig.TokenIssuer.Client client = entry.get().getValue();
         String clientTenant = client.tenantId().orElse(config.auth().tenantId());
-        if (!clientTenant.equalsIgnoreCase(tenant)) {
+        // the ADFS-style authority serves one directory: each client's own
+        if (!tenant.equalsIgnoreCase(ADFS) && !clientTenant.equalsIgnoreCase(tenant)) {
             return refused(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant + "'.");
         }
@@ -111,26 +133,73 @@ public class TokenIssuer {
                     + " was not found in the tenant named " + tenant + ". Moat issues tokens for "
                     + endpoint.dataPlaneResource() + " and " + config.auth().managementAudience() + ".");
         }
-        return sign(clientTenant, client.objectId(), entry.get().getKey(), resource, endpoint);
+        return new Outcome.Issued(sign(accessToken(clientTenant, client.objectId(), entry.get().getKey(), resource,
+                endpoint, "app")), lifetime());
     }
 
-    private Outcome sign(String tenant, String objectId, String appId, String audience, Endpoint endpoint) {
-        long lifetime = config.tokenIssuer().tokenLifetime().toSeconds();
+    /**
+     * A signed-in person's tokens: the access token for the scope's resource (carrying the person's {@code oid}, so
+     * access policies and the audit trail name them, and the sign-in client as {@code appid}), a refresh token for
+     * the other resource, and an ID token when {@code openid} was asked for at sign-in.
+     */
+    private Outcome forUser(String tenant, SignInTokenRequests.Checked checked, Endpoint endpoint) {
+        if (checked instanceof SignInTokenRequests.Checked.Refused refused) {
+            return refused.refusal();
+        }
+        var accepted = (SignInTokenRequests.Checked.Accepted) checked;
+        String resource = resourceOf(accepted.scope());
+        if (resource == null || !isMoatAudience(resource, endpoint)) {
+            return refused(400, "invalid_scope", 70011, "The provided value for scope '" + accepted.scope()
+                    + "' is not valid: name one resource as '<resource>/.default', " + endpoint.dataPlaneResource()
+                    + "/.default or " + stripSlash(config.auth().managementAudience()) + "/.default.");
+        }
+        LocalUsers.User user = accepted.user();
+        JwtClaims access = accessToken(user.tenantId(), user.objectId(), accepted.clientId(), resource, endpoint,
+                "user");
+        access.setClaim("name", user.displayName());
+        access.setClaim("preferred_username", user.name());
+        String idToken = null;
+        if (accepted.idToken()) {
+            JwtClaims id = accessToken(user.tenantId(), user.objectId(), accepted.clientId(), accepted.clientId(),
+                    endpoint, "user");
+            id.unsetClaim("appid");
+            id.setClaim("name", user.displayName());
+            id.setClaim("preferred_username", user.name());
+            if (accepted.nonce() != null) {
+                id.setClaim("nonce", accepted.nonce());
+            }
+            idToken = sign(id);
+        }
+        String refresh = grants.refresh(new SignInGrants.Refresh(tenant, accepted.clientId(), user.name()),
+                config.tokenIssuer().refreshTokenLifetime());
+        return new Outcome.Issued(sign(access), lifetime(), idToken, refresh);
+    }
+
+    private long lifetime() {
+        return config.tokenIssuer().tokenLifetime().toSeconds();
+    }
+
+    private JwtClaims accessToken(String tenant, String objectId, String appId, String audience, Endpoint endpoint,
+            String identityType) {
         Instant now = Instant.now();
         JwtClaims claims = new JwtClaims();
         claims.setIssuer(endpoint.builtInIssuer(tenant));
         claims.setAudience(audience);
         claims.setIssuedAt(NumericDate.fromSeconds(now.getEpochSecond()));
         claims.setNotBefore(NumericDate.fromSeconds(now.getEpochSecond()));
-        claims.setExpirationTime(NumericDate.fromSeconds(now.getEpochSecond() + lifetime));
+        claims.setExpirationTime(NumericDate.fromSeconds(now.getEpochSecond() + lifetime()));
         claims.setSubject(objectId);
         claims.setClaim("tid", tenant);
         claims.setClaim("oid", objectId);
         claims.setClaim("appid", appId);
         claims.setClaim("azp", appId);
-        claims.setClaim("idtyp", "app");
+        claims.setClaim("idtyp", identityType);
         claims.setClaim("ver", "2.0");
         claims.setJwtId(UUID.randomUUID().toString());
+        return claims;
+    }
+
+    private String sign(JwtClaims claims) {
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(claims.toJson());
         jws.setKey(key.jwk().getPrivateKey());
@@ -138,7 +207,7 @@ public class TokenIssuer {
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         jws.setHeader("typ", "JWT");
         try {
-            return new Outcome.Issued(jws.getCompactSerialization(), lifetime);
+            return jws.getCompactSerialization();
         } catch (JoseException e) {
             throw new IllegalStateException("cannot sign a token", e);
         }

@@ -18,8 +18,9 @@ import dev.moat.vault.vaults.Vault;
  * Authentication and authorisation of management calls. Tokens must carry the management audience
  * ({@code moat.vault.auth.management-audience}); a data-plane token is refused here as the management token is on the
  * data plane. Administrators ({@code moat.vault.management.administrators}, by object id) may do everything; any other
- * authenticated caller may create a vault and then owns it: only its owner and the administrators may read, change or
- * delete it. Virtual networks are shared infrastructure: administrators only.
+ * authenticated caller may create a vault and then owns it: only its owner and the administrators may change or
+ * delete it, and they and the readers ({@code moat.vault.management.readers}) may read it. Virtual networks are shared
+ * infrastructure: administrators change them, readers read them.
  */
 @ApplicationScoped
 public class ManagementAuth {
@@ -28,6 +29,7 @@ public class ManagementAuth {
     private final Challenges challenges;
     private final Set<String> audiences;
     private final List<String> administrators;
+    private final List<String> readers;
 
     public ManagementAuth(TokenValidator tokens, Challenges challenges, VaultConfig config) {
         this.tokens = tokens;
@@ -36,6 +38,7 @@ public class ManagementAuth {
         String bare = audience.endsWith("/") ? audience.substring(0, audience.length() - 1) : audience;
         this.audiences = Set.of(bare, bare + "/");
         this.administrators = config.management().administrators().orElse(List.of());
+        this.readers = config.management().readers().orElse(List.of());
     }
 
     /** The caller, or a 401 in ARM's words with a {@code WWW-Authenticate} challenge. */
@@ -74,6 +77,29 @@ public class ManagementAuth {
         return administrators.stream().anyMatch(a -> a.equalsIgnoreCase(caller.objectId()));
     }
 
+    /** Readers ({@code moat.vault.management.readers}) see every vault and network but change none. */
+    public boolean isReader(Identity caller) {
+        return isAdministrator(caller) || readers.stream().anyMatch(r -> r.equalsIgnoreCase(caller.objectId()));
+    }
+
+    public boolean mayRead(Identity caller, Vault vault) {
+        return mayManage(caller, vault) || isReader(caller);
+    }
+
+    /** 403 {@code AuthorizationFailed} unless the caller may read the vault. */
+    public void requireRead(Identity caller, Vault vault, String action) {
+        if (!mayRead(caller, vault)) {
+            throw forbidden(caller, action, vault.id());
+        }
+    }
+
+    /** 403 {@code AuthorizationFailed} unless the caller is a reader or an administrator. */
+    public void requireReader(Identity caller, String action, String scope) {
+        if (!isReader(caller)) {
+            throw forbidden(caller, action, scope);
+        }
+    }
+
     public boolean mayManage(Identity caller, Vault vault) {
         return isAdministrator(caller) || (vault.owner().objectId().equalsIgnoreCase(caller.objectId())
                 && vault.owner().tenantId().equalsIgnoreCase(caller.tenantId()));
@@ -96,6 +122,6 @@ public class ManagementAuth {
         return new ArmException(403, "AuthorizationFailed", "The client '" + caller.objectId() + "' with object id '"
                 + caller.objectId() + "' does not have authorization to perform action '" + action + "' over scope '"
                 + scope + "' or the scope is invalid. Only the vault's owner and Moat administrators may manage a "
-                + "vault; only administrators may manage virtual networks.");
+                + "vault; only administrators may manage virtual networks; readers may only read.");
     }
 }

@@ -4,6 +4,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -80,6 +81,18 @@ public class VaultsResource {
         names(subscription, group, name);
         return Response.status(vaults.delete(call.caller(), call.context(), call.endpoint(), subscription, group, name) ? 200 : 204)
                 .build();
+    }
+
+    /** Moat's action: the staged (audit-only) network rules become the enforced ones. */
+    @POST
+    @Path(VAULT + "/promoteStagedNetworkAcls")
+    public Response promoteStaged(@PathParam("subscription") String subscription, @PathParam("group") String group,
+            @PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            @Context HttpServerRequest request, @Context HttpHeaders headers) {
+        var call = requests.begin(request, headers, apiVersion);
+        names(subscription, group, name);
+        return Response.ok(vaults.promoteStaged(call.caller(), call.context(), call.endpoint(), subscription, group,
+                name)).build();
     }
 
     @GET

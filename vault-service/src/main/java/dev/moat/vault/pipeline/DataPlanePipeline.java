@@ -19,6 +19,7 @@ import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 import dev.moat.proto.policy.v1.Caller;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
@@ -176,11 +177,19 @@ public class DataPlanePipeline {
         CheckResponse decision = ((FirewallAnswer.Decided) answer).response();
         event.setEventId(decision.getDecisionId())
                 .setIsAddressAuthorized(decision.getAllowed())
-                .setAddressAuthorizationType(authorizationType(decision))
+                .setAddressAuthorizationType(authorizationType(decision.getReason()))
                 .setMatchedRule(decision.getMatchedRule())
                 .setSubnetId(decision.getResolvedSubnetId())
                 .setSubnetLacksKeyVaultEndpoint(decision.getResolvedSubnetLacksKeyVaultEndpoint())
                 .setTrustedService(decision.getTrustedService());
+        if (decision.hasStaged()) {
+            // the vault's audit-only rules: recorded beside the enforced answer, never enforced
+            event.setStaged(StagedFirewallDecision.newBuilder()
+                    .setIsAddressAuthorized(decision.getStaged().getAllowed())
+                    .setAddressAuthorizationType(authorizationType(decision.getStaged().getReason()))
+                    .setMatchedRule(decision.getStaged().getMatchedRule())
+                    .setTrustedService(decision.getStaged().getTrustedService()));
+        }
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
             LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
@@ -235,8 +244,8 @@ public class DataPlanePipeline {
         event.setResult(Result.RESULT_DENIED).setLayer(layer).setReason(reason == null ? "" : reason);
     }
 
-    private static AddressAuthorizationType authorizationType(CheckResponse decision) {
-        return switch (decision.getReason()) {
+    private static AddressAuthorizationType authorizationType(Reason reason) {
+        return switch (reason) {
             case REASON_DEFAULT_ALLOW -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DEFAULT_ALLOW;
             case REASON_TRUSTED_SERVICE -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_TRUSTED_SERVICE;
             case REASON_VIRTUAL_NETWORK_RULE -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_VIRTUAL_NETWORK_RULE;

@@ -211,6 +211,61 @@ class TokenEndpointTest {
                 .body("keys[0].d", org.hamcrest.Matchers.nullValue());
     }
 
+    /** OpenID Connect Discovery 1.0 section 3: the members MSAL (Python, Node, the Azure CLI) reads. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"entra", "adfs"})
+    void both_discovery_documents_are_complete(String style) {
+        String bare = "https://localhost:" + RestAssured.port;
+        boolean adfs = style.equals("adfs");
+        String base = bare + (adfs ? "/adfs" : "/" + Tokens.TENANT);
+        given().when().get(adfs ? "/adfs/.well-known/openid-configuration"
+                : "/" + Tokens.TENANT + "/v2.0/.well-known/openid-configuration")
+                .then().statusCode(200)
+                .body("issuer", equalTo(bare + "/" + Tokens.TENANT + "/v2.0"))
+                .body("authorization_endpoint", equalTo(base + (adfs ? "/oauth2/authorize" : "/oauth2/v2.0/authorize")))
+                .body("token_endpoint", equalTo(base + (adfs ? "/oauth2/token" : "/oauth2/v2.0/token")))
+                .body("jwks_uri", equalTo(base + (adfs ? "/discovery/keys" : "/discovery/v2.0/keys")))
+                .body("response_types_supported", notNullValue())
+                .body("subject_types_supported", hasItem("pairwise"))
+                .body("id_token_signing_alg_values_supported", hasItem("RS256"))
+                .body("grant_types_supported", hasItem("client_credentials"));
+        given().when().get(adfs ? "/adfs/discovery/keys" : "/" + Tokens.TENANT + "/discovery/v2.0/keys")
+                .then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+    }
+
+    @Test
+    void the_adfs_authority_issues_the_same_token_through_the_same_grant() {
+        String resource = "https://management.localhost";
+        String token = given().contentType(ContentType.URLENC).formParams(msalForm(resource + "/.default"))
+                .when().post("/adfs/oauth2/token")
+                .then().statusCode(200).body("token_type", equalTo("Bearer")).extract().path("access_token");
+        String claims = decode(token.split("\\.")[1]);
+        assertThat(claims).contains("\"aud\":\"" + resource + "\"", "\"tid\":\"" + Tokens.TENANT + "\"",
+                "\"iss\":\"https://localhost:" + RestAssured.port + "/" + Tokens.TENANT + "/v2.0\"");
+        given().header("Authorization", "Bearer " + token).when().get("/subscriptions?api-version=2022-12-01")
+                .then().statusCode(200);
+        given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "client_credentials", "client_id",
+                CLIENT, "client_secret", "wrong", "scope", resource + "/.default"))
+                .when().post("/adfs/oauth2/token")
+                .then().statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"/adfs/oauth2/authorize",
+            "/" + Tokens.TENANT + "/oauth2/v2.0/authorize"})
+    void the_authorization_endpoints_refuse_interactive_sign_in_with_an_oauth_error(String path) {
+        given().when().get(path + "?response_type=code&client_id=" + CLIENT)
+                .then().statusCode(400).body("error", equalTo("unsupported_response_type"))
+                .body("error_description", containsString("client_credentials"));
+    }
+
+    @Test
+    void adfs_paths_exist_only_under_adfs() {
+        given().when().get("/" + Tokens.TENANT + "/.well-known/openid-configuration").then().statusCode(404);
+        given().contentType(ContentType.URLENC).formParams(msalForm("https://management.localhost/.default"))
+                .when().post("/" + Tokens.TENANT + "/oauth2/token").then().statusCode(404);
+    }
+
     private static String decode(String part) {
         return new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8);
     }

@@ -395,6 +395,51 @@ class VaultsManagementTest {
     }
 
     @Test
+    void a_staged_rule_set_rides_in_moat_staged_network_acls_survives_a_put_without_it_and_is_promoted_by_one_post()
+            throws Exception {
+        String staged = "\"moatStagedNetworkAcls\":{\"defaultAction\":\"Deny\",\"bypass\":\"None\","
+                + "\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}";
+        as(Tokens.ALICE).body(fullBody().replace("\"enableSoftDelete\"", staged + ",\"enableSoftDelete\""))
+                .when().put(path("stagedvault")).then().statusCode(201)
+                .body("properties.networkAcls.ipRules.value", hasItem("198.51.100.7"))
+                .body("properties.moatStagedNetworkAcls.ipRules.value", equalTo(List.of("203.0.113.0/24")));
+
+        // an Azure client knows nothing of the property: its GET-then-PUT must not clear the staged set
+        JsonNode read = get("stagedvault", Tokens.ALICE);
+        ((com.fasterxml.jackson.databind.node.ObjectNode) read.get("properties")).remove("moatStagedNetworkAcls");
+        as(Tokens.ALICE).body(read.toString()).when().put(path("stagedvault")).then().statusCode(200)
+                .body("properties.moatStagedNetworkAcls.defaultAction", equalTo("Deny"));
+
+        String promote = path("stagedvault").replace("?", "/promoteStagedNetworkAcls?");
+        as(Tokens.ALICE).when().post(promote).then().statusCode(200)
+                .body("properties.networkAcls.ipRules.value", equalTo(List.of("203.0.113.0/24")))
+                .body("properties", not(org.hamcrest.Matchers.hasKey("moatStagedNetworkAcls")));
+        assertThat(PolicyServiceDouble.vaults.get("stagedvault").getIpRulesCount()).isEqualTo(1);
+        as(Tokens.ALICE).when().post(promote).then().statusCode(409);
+        as(Tokens.BOB).when().post(promote).then().statusCode(403);
+    }
+
+    @Test
+    void an_invalid_staged_rule_set_is_a_400_and_leaves_the_enforced_rules_as_they_were() {
+        as(Tokens.ALICE).body(fullBody()).when().put(path("badstaged")).then().statusCode(201);
+
+        PolicyServiceDouble.stagedFailure = Status.INVALID_ARGUMENT.withDescription(
+                "ipRules[0].value: '10.0.0.0/8' overlaps 10.0.0.0/8 (private network, RFC 1918)");
+        try {
+            as(Tokens.ALICE).body("{\"properties\":{\"networkAcls\":{\"defaultAction\":\"Allow\"},"
+                    + "\"moatStagedNetworkAcls\":{\"defaultAction\":\"Deny\",\"ipRules\":[{\"value\":\"10.0.0.0/8\"}]}}}")
+                    .when().patch(path("badstaged")).then().statusCode(400)
+                    .body("error.code", equalTo("BadRequest"))
+                    .body("error.message", containsString("10.0.0.0/8"));
+        } finally {
+            PolicyServiceDouble.stagedFailure = null;
+        }
+
+        assertThat(PolicyServiceDouble.vaults.get("badstaged").getDefaultAction()).isEqualTo("Deny");
+        assertThat(PolicyServiceDouble.staged).doesNotContainKey("badstaged");
+    }
+
+    @Test
     void when_policy_service_is_down_nothing_is_stored_and_the_answer_is_503() {
         PolicyServiceDouble.adminFailure = Status.UNAVAILABLE.withDescription("connection refused");
         as(Tokens.ALICE).body(fullBody()).when().put(path("policydown"))
@@ -464,5 +509,19 @@ class VaultsManagementTest {
     void the_management_plane_is_not_served_on_a_vault_host() {
         as(Tokens.ALICE).header("Host", "roundtrip.vault.localhost:" + RestAssured.port)
                 .when().get(path("roundtrip")).then().statusCode(404);
+    }
+
+    @Test
+    void a_reader_sees_every_vault_and_changes_none() {
+        as(Tokens.ALICE).body(fullBody()).when().put(path("readable")).then().statusCode(201);
+        as(Tokens.READER).when().get(path("readable")).then().statusCode(200).body("name", equalTo("readable"));
+        as(Tokens.READER).when().get("/subscriptions/" + SUB + "/providers/Microsoft.KeyVault/vaults?api-version=2023-02-01")
+                .then().statusCode(200).body("value.name", hasItem("readable"));
+        as(Tokens.READER).body(fullBody()).when().put(path("readable")).then().statusCode(403)
+                .body("error.code", equalTo("AuthorizationFailed"));
+        as(Tokens.READER).body("{\"properties\":{\"networkAcls\":{\"defaultAction\":\"Allow\"}}}")
+                .when().patch(path("readable")).then().statusCode(403);
+        as(Tokens.READER).when().delete(path("readable")).then().statusCode(403);
+        as(Tokens.ALICE).when().get(path("readable")).then().statusCode(200);
     }
 }

@@ -143,4 +143,27 @@ class VirtualNetworksTest {
         assertThat(PolicyServiceDouble.networks).doesNotContainKey((NETWORK + "vnet4").toLowerCase());
         given().when().get(NETWORK + "vnet4" + API).then().statusCode(401);
     }
+
+    @Test
+    void networks_are_listed_per_subscription_and_resource_group_to_readers_and_administrators() {
+        as(Tokens.ADMIN).body(network("{\"service\":\"Microsoft.KeyVault\"}")).when().put(NETWORK + "listed" + API)
+                .then().statusCode(201);
+        for (String reader : new String[] {Tokens.ADMIN, Tokens.READER}) {
+            as(reader).when().get("/subscriptions/sub-net/providers/Microsoft.Network/virtualNetworks" + API)
+                    .then().statusCode(200).body("value.id", org.hamcrest.Matchers.hasItem(NETWORK + "listed"))
+                    .body("value.find { it.name == 'listed' }.properties.subnets[0].properties.serviceEndpoints[0]"
+                            + ".service", equalTo("Microsoft.KeyVault"));
+            as(reader).when().get("/subscriptions/sub-net/resourceGroups/rg-net/providers/Microsoft.Network/"
+                    + "virtualNetworks" + API).then().statusCode(200)
+                    .body("value.id", org.hamcrest.Matchers.hasItem(NETWORK + "listed"));
+        }
+        as(Tokens.ADMIN).when().get("/subscriptions/other/providers/Microsoft.Network/virtualNetworks" + API)
+                .then().statusCode(200).body("value.id", org.hamcrest.Matchers.not(
+                        org.hamcrest.Matchers.hasItem(NETWORK + "listed")));
+        as(Tokens.ALICE).when().get("/subscriptions/sub-net/providers/Microsoft.Network/virtualNetworks" + API)
+                .then().statusCode(403);
+        // a reader reads a network but does not change it
+        as(Tokens.READER).when().get(NETWORK + "listed" + API).then().statusCode(200);
+        as(Tokens.READER).body(network("")).when().put(NETWORK + "listed" + API).then().statusCode(403);
+    }
 }

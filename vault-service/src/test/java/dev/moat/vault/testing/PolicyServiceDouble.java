@@ -16,7 +16,10 @@ import java.util.function.Function;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultResponse;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkResponse;
@@ -52,12 +55,16 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     public static volatile Duration delay = Duration.ZERO;
     /** When set, every admin call fails with this status (to show that nothing is half-applied). */
     public static volatile Status adminFailure;
+    /** When set, only setting a staged rule set fails with this status (policy-service refusing the staged rules). */
+    public static volatile Status stagedFailure;
     public static final CopyOnWriteArrayList<CheckRequest> received = new CopyOnWriteArrayList<>();
     /** The {@code authorization} metadata of each Check call, in order. */
     public static final CopyOnWriteArrayList<String> checkAuthorizations = new CopyOnWriteArrayList<>();
     /** The {@code authorization} metadata of each admin call, in order. */
     public static final CopyOnWriteArrayList<String> adminAuthorizations = new CopyOnWriteArrayList<>();
     public static final Map<String, NetworkRuleSet> vaults = new ConcurrentHashMap<>();
+    /** Staged (audit-only) rule sets by vault. */
+    public static final Map<String, NetworkRuleSet> staged = new ConcurrentHashMap<>();
     /** Vaults registered without rules. */
     public static final NetworkRuleSet NO_RULES = NetworkRuleSet.newBuilder().setDefaultAction("(none)").build();
     public static final Map<String, VirtualNetwork> networks = new ConcurrentHashMap<>();
@@ -82,6 +89,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     public static void reset() {
         delay = Duration.ZERO;
         adminFailure = null;
+        stagedFailure = null;
         answer = request -> allow();
         received.clear();
         adminAuthorizations.clear();
@@ -181,6 +189,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (failed(observer)) {
                 return;
             }
+            staged.remove(request.getVault());
             observer.onNext(DeleteVaultResponse.newBuilder().setDeleted(vaults.remove(request.getVault()) != null)
                     .build());
             observer.onCompleted();
@@ -197,6 +206,17 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void listVirtualNetworks(dev.moat.proto.policy.v1.ListVirtualNetworksRequest request,
+                StreamObserver<dev.moat.proto.policy.v1.ListVirtualNetworksResponse> observer) {
+            if (failed(observer)) {
+                return;
+            }
+            observer.onNext(dev.moat.proto.policy.v1.ListVirtualNetworksResponse.newBuilder()
+                    .addAllNetworks(networks.values()).build());
             observer.onCompleted();
         }
 
@@ -247,7 +267,62 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (rules != null && rules != NO_RULES) {
                 answer.setNetworkAcls(rules);
             }
+            if (staged.containsKey(vault)) {
+                answer.setStagedNetworkAcls(staged.get(vault));
+            }
             return answer.build();
+        }
+
+        @Override
+        public void setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            if (stagedFailure != null) {
+                observer.onError(stagedFailure.asRuntimeException());
+                return;
+            }
+            NetworkRuleSet rules = normalise(request.getNetworkAcls());
+            staged.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            staged.remove(request.getVault());
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            NetworkRuleSet rules = staged.remove(request.getVault());
+            if (rules == null) {
+                observer.onError(Status.FAILED_PRECONDITION.withDescription("vault '" + request.getVault()
+                        + "' has no staged rule set to promote").asRuntimeException());
+                return;
+            }
+            vaults.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        private static boolean unknown(String vault, StreamObserver<?> observer) {
+            if (vaults.containsKey(vault)) {
+                return false;
+            }
+            observer.onError(Status.NOT_FOUND.withDescription("vault '" + vault + "' is not known").asRuntimeException());
+            return true;
         }
 
         private static NetworkRuleSet normalise(NetworkRuleSet rules) {

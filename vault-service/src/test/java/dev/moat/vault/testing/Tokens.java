@@ -21,6 +21,8 @@ public final class Tokens {
     public static final String ADMIN = "a0000000-0000-0000-0000-000000000001";
     public static final String ALICE = "a1100000-0000-0000-0000-000000000002";
     public static final String BOB = "b0b00000-0000-0000-0000-000000000003";
+    /** Listed in moat.vault.management.readers: reads every vault and network, changes none. */
+    public static final String READER = "4ead0000-0000-0000-0000-000000000004";
     public static final String APP = "11111111-2222-3333-4444-555555555555";
 
     private String audience;

@@ -1,4 +1,4 @@
-package dev.moat.audit.auth;
+package dev.moat.token;
 
 import java.io.IOException;
 import java.io.InputStream;

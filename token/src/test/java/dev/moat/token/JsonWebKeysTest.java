@@ -1,25 +1,16 @@
-package dev.moat.audit.auth;
+package dev.moat.token;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
-import dev.moat.audit.support.Tokens;
-import dev.moat.testing.tokens.SigningKey;
 
 /** The issuer's keys: fetched on first use, again for an unknown kid at most once per 30 s (1 s after a failure). */
 class JsonWebKeysTest {
@@ -29,11 +20,11 @@ class JsonWebKeysTest {
     private static String firstAndSecond;
 
     @BeforeAll
-    static void keys(@TempDir Path dir) {
-        RsaJsonWebKey k1 = Tokens.jwk(SigningKey.generate(dir.resolve("1")), "k1");
-        RsaJsonWebKey k2 = Tokens.jwk(SigningKey.generate(dir.resolve("2")), "k2");
-        first = new JsonWebKeySet(k1).toJson();
-        firstAndSecond = new JsonWebKeySet(k1, k2).toJson();
+    static void keys() {
+        TestKey k1 = TestKey.generate("k1");
+        TestKey k2 = TestKey.generate("k2");
+        first = TestKey.jwks(k1);
+        firstAndSecond = TestKey.jwks(k1, k2);
     }
 
     /** A JWKS source that counts its fetches, serving what the test sets (an exception: the issuer is down). */
@@ -51,31 +42,12 @@ class JsonWebKeysTest {
         }
     }
 
-    private static final class MutableClock extends Clock {
-        Instant now = T0;
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
-
     private final Issuer issuer = new Issuer();
-    private final MutableClock clock = new MutableClock();
+    private final TestClock clock = new TestClock(T0);
     private final JsonWebKeys keys = new JsonWebKeys(issuer, Duration.ofSeconds(30), clock);
 
-    private static List<String> kids(List<RsaJsonWebKey> keys) {
-        return keys.stream().map(RsaJsonWebKey::getKeyId).toList();
+    private static List<String> kids(List<PublicJsonWebKey> keys) {
+        return keys.stream().map(PublicJsonWebKey::getKeyId).toList();
     }
 
     @Test
@@ -117,9 +89,9 @@ class JsonWebKeysTest {
 
     @Test
     void an_issuer_that_is_not_up_yet_is_asked_again_a_second_later() throws Exception {
-        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(JsonWebKeys.UnavailableException.class);
+        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(KeysUnavailableException.class);
         clock.now = T0.plusMillis(999);
-        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(JsonWebKeys.UnavailableException.class);
+        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(KeysUnavailableException.class);
         assertThat(issuer.fetches).isEqualTo(1);
 
         issuer.document = first;
@@ -132,7 +104,7 @@ class JsonWebKeysTest {
     void a_document_that_is_not_a_jwks_is_a_failed_fetch() {
         issuer.document = "<html>login</html>";
 
-        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(JsonWebKeys.UnavailableException.class)
+        assertThatThrownBy(() -> keys.candidates("k1")).isInstanceOf(KeysUnavailableException.class)
                 .hasMessageContaining("could not be fetched");
     }
 }
