@@ -26,10 +26,12 @@ final class LocalStack implements AutoCloseable {
     final int vaultPort;
     final int auditPort;
     private final int kafkaControllerPort;
+    private final List<String> options;
 
-    private LocalStack(Path repo, Path dataDir) throws IOException {
+    private LocalStack(Path repo, Path dataDir, List<String> options) throws IOException {
         this.repo = repo;
         this.dataDir = dataDir;
+        this.options = options;
         this.kafkaPort = freePort();
         this.kafkaControllerPort = freePort();
         this.policyHttpPort = freePort();
@@ -38,13 +40,17 @@ final class LocalStack implements AutoCloseable {
         this.auditPort = freePort();
     }
 
-    /** Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar). */
-    static LocalStack up(String name) throws Exception {
+    /**
+     * Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar) and the given
+     * further options of {@code deploy/moat}, for example {@code --trust-loopback-proxy} for tests that play
+     * clients at other addresses through {@code X-Forwarded-For}.
+     */
+    static LocalStack up(String name, String... options) throws Exception {
         Path deployDir = Path.of("").toAbsolutePath();
         Path repo = deployDir.getParent();
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
-        LocalStack stack = new LocalStack(repo, dataDir);
+        LocalStack stack = new LocalStack(repo, dataDir, List.of(options));
         Result up = stack.moat("up");
         if (up.exitCode() != 0) {
             stack.moat("down");
@@ -63,6 +69,7 @@ final class LocalStack implements AutoCloseable {
                 "--policy-grpc-port", String.valueOf(policyGrpcPort),
                 "--vault-port", String.valueOf(vaultPort),
                 "--audit-port", String.valueOf(auditPort)));
+        cmd.addAll(options);
         Path log = Files.createTempFile(dataDir.getParent(), "moat-" + command, ".out");
         Process process = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();

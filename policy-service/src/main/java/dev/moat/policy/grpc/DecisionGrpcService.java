@@ -35,7 +35,8 @@ public class DecisionGrpcService implements DecisionService {
     public Uni<CheckResponse> check(CheckRequest request) {
         try {
             CheckInput input = CheckInput.of(request.getVault(), request.getClientAddress(),
-                    request.getSourceSubnetId(), request.getCaller().getApplicationId());
+                    request.getSourceSubnetId(), request.getSourceSubnetBehindNat(),
+                    request.getCaller().getApplicationId());
             Decision decision = state.snapshot().decide(input);
             CheckResponse response = ProtoMapping.toProto(decision, UUID.randomUUID().toString());
             Optional<Decision> staged = state.stagedDecision(input);

@@ -28,7 +28,8 @@ public class KeyVaultRefusals implements RefusalAnswers {
             return KeyVaultErrors.firewallUnavailable();
         }
         if (refusal instanceof Refusal.ForbiddenByFirewall r) {
-            return KeyVaultErrors.forbiddenByFirewall(r.clientAddress(), r.subnet(), r.caller(), r.vault());
+            return KeyVaultErrors.forbiddenByFirewall(r.clientAddress(), r.subnet(), r.subnetLacksEndpoint(), r.caller(),
+                    r.vault());
         }
         if (refusal instanceof Refusal.PublicNetworkAccessDisabled r) {
             return KeyVaultErrors.publicNetworkAccessDisabled(r.clientAddress(), r.caller(), r.vault());

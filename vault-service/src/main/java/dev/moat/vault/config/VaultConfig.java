@@ -152,6 +152,23 @@ public interface VaultConfig {
         /** Registered clients, by client (application) id. */
         Map<String, Client> clients();
 
+        Throttle throttle();
+
+        /** Failed client authentications at the token endpoints ({@code issuer.ClientAuthenticationThrottle}). */
+        interface Throttle {
+            /** Failures of one client id from one source address within {@link #window()} before 429. */
+            @WithDefault("20")
+            int maxFailuresPerClientAndAddress();
+
+            /** Failures from one source address (any client id) within {@link #window()} before 429. */
+            @WithDefault("100")
+            int maxFailuresPerAddress();
+
+            /** The sliding window the failures are counted in. */
+            @WithDefault("1m")
+            Duration window();
+        }
+
         /**
          * People who sign in at {@code /{tenant}/oauth2/v2.0/authorize} (the console's sign-in), by user name. Their
          * tokens carry the user's {@code oid}, so access policies and the audit trail name the person.
@@ -252,9 +269,20 @@ public interface VaultConfig {
 
         /**
          * Header in which a trusted proxy names the full ARM id of the subnet a request came through. Empty: no
-         * source subnet is ever taken from a request. From an untrusted peer the header is ignored.
+         * source subnet is ever taken from a request. From an untrusted peer the header is ignored, and from a
+         * trusted proxy it counts only when the client address lies in that subnet (see
+         * {@link #subnetHeaderBehindNat()}). The proxy must set this header (and {@code X-Forwarded-For}) itself,
+         * overwriting whatever the client sent, never pass a client's value through.
          */
         Optional<String> subnetHeader();
+
+        /**
+         * The trusted proxies translate client addresses (NAT), so that a client's address need not lie in the subnet
+         * the subnet header names: believe the header as it is. Off: the named subnet counts only when it contains the
+         * client address, and is ignored otherwise.
+         */
+        @WithDefault("false")
+        boolean subnetHeaderBehindNat();
     }
 
     interface Events {

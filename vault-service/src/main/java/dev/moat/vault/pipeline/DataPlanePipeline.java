@@ -66,6 +66,7 @@ public class DataPlanePipeline {
     private final DecisionPublisher events;
     private final String instance;
     private final RefusalAnswers answers;
+    private final boolean subnetHeaderBehindNat;
 
     public DataPlanePipeline(VaultConfig config, VaultStore vaults, TokenValidator tokens, Endpoints endpoints,
             Challenges challenges, PolicyClient firewall, DecisionPublisher events, RefusalAnswers answers) {
@@ -79,6 +80,7 @@ public class DataPlanePipeline {
         this.events = events;
         this.instance = config.instanceId().orElseGet(DataPlanePipeline::hostName);
         this.answers = answers;
+        this.subnetHeaderBehindNat = config.firewall().subnetHeaderBehindNat();
     }
 
     /**
@@ -163,6 +165,7 @@ public class DataPlanePipeline {
                 .setOperation(operation.operationName())
                 .setClientAddress(origin.clientAddress())
                 .setSourceSubnetId(origin.sourceSubnet())
+                .setSourceSubnetBehindNat(subnetHeaderBehindNat)
                 .setCaller(Caller.newBuilder()
                         .setTenantId(caller.tenantId())
                         .setObjectId(caller.objectId())
@@ -179,6 +182,7 @@ public class DataPlanePipeline {
                 .setAddressAuthorizationType(authorizationType(decision.getReason()))
                 .setMatchedRule(decision.getMatchedRule())
                 .setSubnetId(decision.getResolvedSubnetId())
+                .setSubnetLacksKeyVaultEndpoint(decision.getResolvedSubnetLacksKeyVaultEndpoint())
                 .setTrustedService(decision.getTrustedService());
         if (decision.hasStaged()) {
             // the vault's audit-only rules: recorded beside the enforced answer, never enforced
@@ -193,7 +197,8 @@ public class DataPlanePipeline {
             LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
                     name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
             return answers.answer(new Refusal.ForbiddenByFirewall(origin.clientAddress(),
-                    decision.getResolvedSubnetId(), caller.describe(), name));
+                    decision.getResolvedSubnetId(), decision.getResolvedSubnetLacksKeyVaultEndpoint(),
+                    caller.describe(), name));
         }
         if (vault.properties().publicNetworkAccessDisabled() && decision.getReason() != Reason.REASON_TRUSTED_SERVICE) {
             event.setIsAddressAuthorized(false)

@@ -31,8 +31,12 @@ public sealed interface Refusal {
     record FirewallUnavailable() implements Refusal {
     }
 
-    /** The firewall denied the request. {@code subnet} is empty when the request came through none. */
-    record ForbiddenByFirewall(String clientAddress, String subnet, String caller, String vault) implements Refusal {
+    /**
+     * The firewall denied the request. {@code subnet} is empty when the request came through none;
+     * {@code subnetLacksEndpoint} says that the subnet it came through has no {@code Microsoft.KeyVault} endpoint.
+     */
+    record ForbiddenByFirewall(String clientAddress, String subnet, boolean subnetLacksEndpoint, String caller,
+            String vault) implements Refusal {
     }
 
     /** Public network access is disabled on the vault and the caller is not a trusted service. */
