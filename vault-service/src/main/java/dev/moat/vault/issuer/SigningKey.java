@@ -16,10 +16,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.lang.JoseException;
 
+import dev.moat.vault.auth.BuiltInIssuerKey;
 import dev.moat.vault.tls.LocalCertificates;
 
 /**
@@ -29,7 +30,7 @@ import dev.moat.vault.tls.LocalCertificates;
  * thumbprint, so it changes only when the key does.
  */
 @ApplicationScoped
-public class SigningKey {
+public class SigningKey implements BuiltInIssuerKey {
 
     private static final Logger LOG = Logger.getLogger(SigningKey.class);
 
@@ -58,9 +59,10 @@ public class SigningKey {
     }
 
     /** The public half, for verification and the JWKS endpoint. */
-    public JsonWebKey publicJwk() {
+    @Override
+    public PublicJsonWebKey publicJwk() {
         try {
-            JsonWebKey pub = JsonWebKey.Factory.newJwk(jwk().getPublicKey());
+            PublicJsonWebKey pub = PublicJsonWebKey.Factory.newPublicJwk(jwk().getPublicKey());
             pub.setKeyId(jwk().getKeyId());
             pub.setUse("sig");
             pub.setAlgorithm("RS256");
