@@ -4,7 +4,7 @@
 # Reads MOAT_URL (the bare host, https://localhost:PORT), MOAT_TENANT_ID, MOAT_ADMIN_CLIENT_ID,
 # MOAT_ADMIN_CLIENT_SECRET, MOAT_ADMIN_OBJECT_ID, MOAT_VAULT (a new vault's name), MOAT_CA (the stack's CA) and
 # AZURE_CONFIG_DIR (an empty directory: the CLI's own state). Each data-plane probe is a curl with a token from
-# `az account get-access-token`; the stack trusts loopback as a proxy, so X-Forwarded-For plays the client's address.
+# `az account get-access-token`; the stack, started with --trust-loopback-proxy, trusts loopback as a proxy, so X-Forwarded-For plays the client's address.
 # Prints one line "STEP ok <name>" per step that passed; exits 1 at the first that fails.
 set -uo pipefail
 

@@ -2,7 +2,7 @@
 //
 // Reads MOAT_URL (the bare host, https://localhost:PORT), MOAT_VAULT_URL, MOAT_TENANT_ID, MOAT_CLIENT_ID,
 // MOAT_CLIENT_SECRET, MOAT_ALLOWED_IP and MOAT_DENIED_IP from the environment; NODE_EXTRA_CA_CERTS trusts the local
-// CA. The stack trusts loopback as a proxy, so X-Forwarded-For (a per-call pipeline policy, the SDK's own option)
+// CA. The stack, started with --trust-loopback-proxy, trusts loopback as a proxy, so X-Forwarded-For (a per-call pipeline policy, the SDK's own option)
 // plays the origin. Prints one line "STEP ok <name>" per step that passed; exits 1 at the first that fails.
 import { createHash, randomBytes } from "node:crypto";
 import { ClientSecretCredential } from "@azure/identity";

@@ -2,7 +2,7 @@
 
 Reads MOAT_URL (the bare host, https://localhost:PORT), MOAT_VAULT_URL, MOAT_TENANT_ID, MOAT_CLIENT_ID,
 MOAT_CLIENT_SECRET, MOAT_ALLOWED_IP and MOAT_DENIED_IP from the environment; REQUESTS_CA_BUNDLE trusts the local CA.
-The stack trusts loopback as a proxy, so X-Forwarded-For (the SDK's per-client `headers` option) plays the origin.
+The stack, started with --trust-loopback-proxy, trusts loopback as a proxy, so X-Forwarded-For (the SDK's per-client `headers` option) plays the origin.
 Prints one line "STEP ok <name>" per step that passed; stops with exit code 1 at the first that fails.
 """
 import hashlib
