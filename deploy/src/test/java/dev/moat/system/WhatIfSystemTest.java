@@ -46,7 +46,7 @@ class WhatIfSystemTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("what-if-stack");
+        stack = LocalStack.up("what-if-stack", "--trust-loopback-proxy");
         client = new StackClient(stack);
         client.armPut(VNET, """
                 {"location":"local","properties":{"addressSpace":{"addressPrefixes":["10.60.0.0/16"]},
