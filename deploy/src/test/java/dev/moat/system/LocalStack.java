@@ -30,10 +30,12 @@ final class LocalStack implements AutoCloseable {
     final int internalPortBase;
     /** What {@code up} printed. */
     Result upResult;
+    private final List<String> options;
 
-    private LocalStack(Path repo, Path dataDir, boolean ha) throws IOException {
+    private LocalStack(Path repo, Path dataDir, boolean ha, List<String> options) throws IOException {
         this.repo = repo;
         this.dataDir = dataDir;
+        this.options = options;
         this.kafkaPort = freePort();
         this.kafkaControllerPort = freePort();
         this.policyHttpPort = freePort();
@@ -43,22 +45,26 @@ final class LocalStack implements AutoCloseable {
         this.internalPortBase = ha ? freePortRange(HA_INTERNAL_PORTS) : 0;
     }
 
-    /** Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar). */
-    static LocalStack up(String name) throws Exception {
-        return up(name, false);
+    /**
+     * Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar) and the given
+     * further options of {@code deploy/moat}, for example {@code --trust-loopback-proxy} for tests that play
+     * clients at other addresses through {@code X-Forwarded-For}.
+     */
+    static LocalStack up(String name, String... options) throws Exception {
+        return up(name, false, options);
     }
 
-    /** Starts the production topology, {@code deploy/moat up --topology ha --no-build}. */
-    static LocalStack upHa(String name) throws Exception {
-        return up(name, true);
+    /** Starts the production topology, {@code deploy/moat up --topology ha --no-build}, with further options. */
+    static LocalStack upHa(String name, String... options) throws Exception {
+        return up(name, true, options);
     }
 
-    private static LocalStack up(String name, boolean ha) throws Exception {
+    private static LocalStack up(String name, boolean ha, String... options) throws Exception {
         Path deployDir = Path.of("").toAbsolutePath();
         Path repo = deployDir.getParent();
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
-        LocalStack stack = new LocalStack(repo, dataDir, ha);
+        LocalStack stack = new LocalStack(repo, dataDir, ha, List.of(options));
         Result up = stack.moat("up");
         if (up.exitCode() != 0) {
             stack.moat("down");
@@ -106,6 +112,7 @@ final class LocalStack implements AutoCloseable {
         if (internalPortBase != 0) {
             cmd.addAll(List.of("--topology", "ha", "--internal-port-base", String.valueOf(internalPortBase)));
         }
+        cmd.addAll(options);
         Path log = Files.createTempFile(dataDir.getParent(), "moat-" + command, ".out");
         Process process = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
                 .redirectOutput(log.toFile()).start();
