@@ -31,7 +31,7 @@ import io.restassured.path.json.JsonPath;
  * brokers, two replicas of each service and HAProxy in front, all real processes. One stack serves every test here
  * (it is the slowest thing in the build to start); the last test stops it and checks by pid that nothing is left.
  * Client addresses are played with {@code X-Forwarded-For}: the balancer passes the TCP peer with PROXY protocol,
- * and the stack, like the one-process stack, trusts loopback as a proxy.
+ * and this stack is started with {@code --trust-loopback-proxy}, so that loopback may present other addresses.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HaSystemTest {
@@ -48,7 +48,7 @@ class HaSystemTest {
     @BeforeAll
     static void startStack() throws Exception {
         long t0 = System.nanoTime();
-        stack = LocalStack.upHa("ha-stack");
+        stack = LocalStack.upHa("ha-stack", "--trust-loopback-proxy");
         System.out.printf("[ha] deploy/moat up --topology ha: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
         client = new StackClient(stack);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
