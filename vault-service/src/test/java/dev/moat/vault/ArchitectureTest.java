@@ -22,6 +22,8 @@ class ArchitectureTest {
             "carries its own copy of the versioned-object lifecycle; shrinks when secrets use the shared one",
             "dev/moat/vault/api/KeyJson.java",
             "reads key bodies field by field from JSON trees; shrinks when they are records bound by Jackson",
+            "dev/moat/vault/management/VaultJson.java",
+            "reads vault bodies field by field from JSON trees; shrinks when they are records bound by Jackson",
             "dev/moat/vault/events/DecisionSpool.java",
             "file format, replay and back-pressure of the decision-event spool in one class; to be split by concern");
 
