@@ -15,7 +15,7 @@ import dev.moat.audit.decision.Decision;
 import dev.moat.audit.decision.Layer;
 import dev.moat.audit.decision.Outcome;
 import dev.moat.audit.decision.StagedDecision;
-import dev.moat.audit.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.proto.events.v1.DecisionEvent;

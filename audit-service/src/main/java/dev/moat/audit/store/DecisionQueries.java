@@ -112,6 +112,7 @@ public class DecisionQueries {
                 .when(label(filter.authorizationType()), "address_authorization_type = ?")
                 .when(filter.clientRange() == null ? null : filter.clientRange().first(), "caller_ip_number >= ?")
                 .when(filter.clientRange() == null ? null : filter.clientRange().last(), "caller_ip_number <= ?")
+                .when(filter.clientAddress(), "caller_ip = ?")
                 .equalsIgnoringCase("subnet_id", filter.subnetId())
                 .equalsIgnoringCase("object_id", filter.objectId())
                 .equalsIgnoringCase("application_id", filter.applicationId())

@@ -141,6 +141,19 @@ class DecisionApiTest {
     }
 
     @Test
+    void filters_by_an_ipv6_client_address_which_the_ipv4_ranges_never_match() throws Exception {
+        DecisionEvent.Builder ipv6 = Events.firewallDenial(vault, "2001:db8::1", T0);
+        DecisionEvent.Builder ipv4 = Events.firewallDenial(vault, "0.0.0.1", T0.plusSeconds(1));
+        store(ipv6, ipv4);
+
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "2001:DB8:0::1").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(ipv6.getEventId())))
+                .body("value[0].callerIp", equalTo("2001:db8::1"));
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "0.0.0.0/0").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(ipv4.getEventId())));
+    }
+
+    @Test
     void filters_by_subnet_caller_and_operation() throws Exception {
         String subnet = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/app";
         DecisionEvent.Builder viaSubnet = Events.firewallDenial(vault, "10.0.0.4", T0).setSubnetId(subnet);
@@ -207,7 +220,9 @@ class DecisionApiTest {
             "layer, Kernel",
             "authorizationType, Magic",
             "clientAddress, 300.1.2.3",
-            "clientAddress, 2001:db8::1",
+            "clientAddress, 203.0.113.7/24",
+            "clientAddress, 203.000.113.7",
+            "clientAddress, 2001:db8::/32",
             "cursor, not-a-cursor",
     })
     void a_bad_query_value_is_400_naming_the_value(String name, String value) {

@@ -19,7 +19,7 @@ import dev.moat.outbox.ChangeOutbox;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
 import dev.moat.policy.decision.PolicySnapshot;
-import dev.moat.policy.grpc.ProtoMapping;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.policy.network.SubnetId;
 import dev.moat.policy.network.VirtualNetwork;
 import dev.moat.policy.network.VirtualNetworkId;

@@ -7,6 +7,7 @@ import dev.moat.policy.admin.Actor;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.auth.CallerAuthInterceptor;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.policy.rules.NetworkRuleSet;
 import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;

@@ -8,6 +8,7 @@ import org.jboss.logging.Logger;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionService;
@@ -34,7 +35,8 @@ public class DecisionGrpcService implements DecisionService {
     public Uni<CheckResponse> check(CheckRequest request) {
         try {
             CheckInput input = CheckInput.of(request.getVault(), request.getClientAddress(),
-                    request.getSourceSubnetId(), request.getCaller().getApplicationId());
+                    request.getSourceSubnetId(), request.getSourceSubnetBehindNat(),
+                    request.getCaller().getApplicationId());
             Decision decision = state.snapshot().decide(input);
             CheckResponse response = ProtoMapping.toProto(decision, UUID.randomUUID().toString());
             Optional<Decision> staged = state.stagedDecision(input);

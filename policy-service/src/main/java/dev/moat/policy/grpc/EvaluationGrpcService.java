@@ -7,6 +7,7 @@ import dev.moat.policy.admin.BadRequestException;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.proto.policy.v1.EvaluateProposedRequest;
 import dev.moat.proto.policy.v1.EvaluateProposedResponse;
 import dev.moat.proto.policy.v1.RequestOrigin;

@@ -13,9 +13,6 @@ import javax.sql.DataSource;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import dev.moat.vault.store.JobLeases;
-import dev.moat.vault.store.JobRunner;
-import dev.moat.vault.store.Lease;
 import dev.moat.vault.store.VaultObjectTables;
 
 /**
@@ -224,14 +221,9 @@ public class CertificateRepository {
         return TABLES.purgeDue(dataSource, clock);
     }
 
-    /** A runner of leased jobs on this store's database. */
-    JobRunner jobs(Clock clock) {
-        return JobRunner.on(dataSource, clock);
-    }
-
-    /** Applies a leased item's effect in the transaction that ends its lease (see {@link JobLeases#applyOnce}). */
-    boolean applyOnce(Lease lease, JobLeases.Effect effect) {
-        return JobLeases.applyOnce(dataSource, lease, effect);
+    /** The database, for the leased jobs over this store's objects. */
+    DataSource dataSource() {
+        return dataSource;
     }
 
     private static CertRow certRow(ResultSet rs) throws SQLException {

@@ -47,6 +47,8 @@ import dev.moat.vault.secrets.SecretWrite;
 import dev.moat.vault.secrets.SecretsException;
 import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultStore;
+import dev.moat.vault.store.JobLeases;
+import dev.moat.vault.store.JobRunner;
 import dev.moat.vault.store.Lease;
 import dev.moat.vault.store.LeasedJob;
 import dev.moat.vault.store.VaultObjectTables;
@@ -143,12 +145,12 @@ public class CertificateService {
 
     /** Finishes a pending create now, unless another runner holds it (then that runner finishes it). */
     void complete(String vaultName, String key) {
-        store.jobs(clock).runItem(pendingJob, VaultObjectTables.item(vaultName, key));
+        JobRunner.on(store.dataSource(), clock).runItem(pendingJob, VaultObjectTables.item(vaultName, key));
     }
 
     /** Finishes every pending create that no runner holds (those a stop or a dead replica left). @return how many */
     public int finishPending() {
-        return store.jobs(clock).run(pendingJob);
+        return JobRunner.on(store.dataSource(), clock).run(pendingJob);
     }
 
     /** Why a pending create failed: Key Vault's {@code error} of the operation. */
@@ -200,7 +202,7 @@ public class CertificateService {
             KeyMaterial made = material;
             X509Certificate made509 = certificate;
             Failure failed = failure;
-            return store.applyOnce(lease, c -> {
+            return JobLeases.applyOnce(store.dataSource(), lease, c -> {
                 Optional<OperationRow> current = store.operation(c, vaultName, key, true);
                 if (current.isEmpty() || !IN_PROGRESS.equals(current.get().status())
                         || !current.get().requestId().equals(seen.get().requestId())) {

@@ -1,11 +1,13 @@
 package dev.moat.vault.issuer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.ws.rs.Consumes;
@@ -22,6 +24,7 @@ import jakarta.ws.rs.core.Response;
 import dev.moat.vault.auth.Endpoint;
 import dev.moat.vault.auth.Endpoints;
 import dev.moat.vault.config.VaultConfig;
+import dev.moat.vault.origin.OriginResolver;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -36,8 +39,8 @@ import io.vertx.core.http.HttpServerRequest;
  * CLI 2.45) sign in.</li>
  * </ul>
  * Both discovery documents are complete per OpenID Connect Discovery 1.0, because MSAL reads
- * {@code authorization_endpoint} even for client credentials; the authorization endpoints they name answer OAuth's
- * {@code unsupported_response_type}, since only client credentials are served. Everything answers 404 while
+ * {@code authorization_endpoint} even for client credentials; the Entra-style one is {@link AuthorizeResource}'s sign-in,
+ * the ADFS-style one answers OAuth's {@code unsupported_response_type}. Everything answers 404 while
  * {@code moat.vault.token-issuer.enabled} is false.
  */
 @Path("/{tenant}")
@@ -49,12 +52,17 @@ public class TokenEndpointResource {
     private final TokenIssuer issuer;
     private final SigningKey key;
     private final Endpoints endpoints;
+    private final ClientAuthenticationThrottle throttle;
+    private final OriginResolver origins;
 
-    public TokenEndpointResource(VaultConfig config, TokenIssuer issuer, SigningKey key, Endpoints endpoints) {
+    public TokenEndpointResource(VaultConfig config, TokenIssuer issuer, SigningKey key, Endpoints endpoints,
+            ClientAuthenticationThrottle throttle) {
         this.config = config;
         this.issuer = issuer;
         this.key = key;
         this.endpoints = endpoints;
+        this.throttle = throttle;
+        this.origins = new OriginResolver(config.firewall().trustedProxies().orElse(List.of()));
     }
 
     /** The one place tokens are issued, for both authorities. */
@@ -71,6 +79,14 @@ public class TokenEndpointResource {
             form.forEach((k, v) -> fields.put(k, v.isEmpty() ? null : v.get(0)));
         }
         Endpoint endpoint = endpoints.of(request.localAddress().port());
+        String clientId = fields.get("client_id");
+        String address = sourceAddress(request);
+        Optional<Duration> wait = throttle.retryAfter(clientId, address);
+        if (wait.isPresent()) {
+            return Response.fromResponse(oauthError(429, "temporarily_unavailable", 50196,
+                    "Too many failed client authentications for this client from this address; retry later."))
+                    .header("Retry-After", String.valueOf(Math.max(1, (wait.get().toMillis() + 999) / 1000))).build();
+        }
         TokenIssuer.Outcome outcome = issuer.issue(tenant, fields, endpoint);
         if (outcome instanceof TokenIssuer.Outcome.Issued issued) {
             Map<String, Object> body = new LinkedHashMap<>();
@@ -87,7 +103,20 @@ public class TokenEndpointResource {
             return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
         }
         TokenIssuer.Outcome.Refused refused = (TokenIssuer.Outcome.Refused) outcome;
+        if (refused.error().equals("invalid_client")) {
+            throttle.failed(clientId, address);
+        }
         return oauthError(refused.status(), refused.error(), refused.code(), refused.description());
+    }
+
+    /** The client's address as the data plane resolves it (trusted proxies only); the TCP peer when unparseable. */
+    private String sourceAddress(HttpServerRequest request) {
+        String peer = request.remoteAddress().host();
+        try {
+            return origins.clientAddress(peer, request.headers().getAll("X-Forwarded-For"));
+        } catch (OriginResolver.InvalidOriginException e) {
+            return peer;
+        }
     }
 
     /** The ADFS-style token endpoint: the same grant, for the client's own tenant. */
@@ -159,16 +188,10 @@ public class TokenEndpointResource {
     }
 
     /**
-     * The authorization endpoints the discovery documents must name. Interactive sign-in is not offered, so every
-     * request gets OAuth's error (RFC 6749 section 4.1.2.1) here rather than through a redirect, since no client has
-     * registered a redirect URI.
+     * The ADFS-style authority's authorization endpoint, which its discovery document must name: that authority
+     * serves client credentials only (people sign in through the Entra-style one, {@link AuthorizeResource}), so every
+     * request gets OAuth's error here (RFC 6749 section 4.1.2.1) rather than through a redirect.
      */
-    @GET
-    @Path("/oauth2/v2.0/authorize")
-    public Response authorize(@PathParam("tenant") String tenant) {
-        return interactiveRefused();
-    }
-
     @GET
     @Path("/oauth2/authorize")
     public Response adfsAuthorize(@PathParam("tenant") String tenant, @Context HttpServerRequest request) {
@@ -179,8 +202,8 @@ public class TokenEndpointResource {
         if (!config.tokenIssuer().enabled()) {
             return disabled();
         }
-        return oauthError(400, "unsupported_response_type", 70049, "Moat's built-in issuer offers no interactive "
-                + "sign-in: only the client_credentials grant at the token endpoint.");
+        return oauthError(400, "unsupported_response_type", 70049, "The ADFS-style authority offers no interactive "
+                + "sign-in: only the client_credentials grant at its token endpoint.");
     }
 
     @GET

@@ -32,6 +32,8 @@ import dev.moat.vault.keys.KeyRepository.Listed;
 import dev.moat.vault.keys.KeyRepository.VersionRow;
 import dev.moat.vault.secrets.Page;
 import dev.moat.vault.secrets.Recovery;
+import dev.moat.vault.store.JobLeases;
+import dev.moat.vault.store.JobRunner;
 import dev.moat.vault.store.Lease;
 import dev.moat.vault.store.LeasedJob;
 import dev.moat.vault.store.VaultObjectTables;
@@ -168,7 +170,7 @@ public class KeyService {
      * expiry) and that no other replica holds. @return how many keys this replica rotated
      */
     public int rotateDue(Function<String, Optional<Vault>> vaults) {
-        return store.jobs(clock).run(rotationJob(vaults));
+        return JobRunner.on(store.dataSource(), clock).run(rotationJob(vaults));
     }
 
     /**
@@ -215,7 +217,7 @@ public class KeyService {
         KeyMaterial current = KeyMaterial.publicOnly(seen.get().publicKey());
         KeyMaterial material = current.isRsa() ? KeyMaterial.generateRsa(current.rsaBits())
                 : KeyMaterial.generateEc(current.curve());
-        return store.applyOnce(lease, c -> {
+        return JobLeases.applyOnce(store.dataSource(), lease, c -> {
             Optional<VersionRow> latest = dueVersion(c, key[0], key[1], now, true);
             if (latest.isEmpty() || !latest.get().version().equals(seen.get().version())) {
                 return false;

@@ -32,10 +32,12 @@ public class VaultsResource {
 
     private final ManagementRequest requests;
     private final VaultService vaults;
+    private final ResourceGroupService groups;
 
-    public VaultsResource(ManagementRequest requests, VaultService vaults) {
+    public VaultsResource(ManagementRequest requests, VaultService vaults, ResourceGroupService groups) {
         this.requests = requests;
         this.vaults = vaults;
+        this.groups = groups;
     }
 
     @GET
@@ -57,7 +59,7 @@ public class VaultsResource {
         var call = requests.begin(request, headers, apiVersion);
         names(subscription, group, name);
         var result = vaults.put(call.caller(), call.context(), call.endpoint(), subscription, group, name,
-                requests.body(body));
+                groups.withDefaultLocation(subscription, group, requests.body(body)));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 

@@ -142,6 +142,45 @@ class TokenEndpointTest {
     }
 
     @Test
+    void the_twenty_first_wrong_secret_in_a_minute_is_429_while_the_right_secret_from_another_address_gets_a_token()
+            throws Exception {
+        // The attack comes from 127.0.0.3 and the real client from 127.0.0.2 (rest-assured's 127.0.0.1 is left alone,
+        // so that the other tests are never throttled).
+        String scope = "&scope=https%3A%2F%2Fmanagement.localhost%2F.default";
+        String wrong = "grant_type=client_credentials&client_id=" + CLIENT + "&client_secret=guess" + scope;
+        String right = "grant_type=client_credentials&client_id=" + CLIENT + "&client_secret=" + SECRET + scope;
+        for (int i = 0; i < 20; i++) {
+            assertThat(postFrom("127.0.0.3", tokenPath(), wrong)).as("attempt %d", i + 1)
+                    .startsWith("HTTP/1.1 401").contains("invalid_client");
+        }
+
+        String throttled = postFrom("127.0.0.3", tokenPath(), wrong);
+        assertThat(throttled).startsWith("HTTP/1.1 429").containsPattern("(?i)retry-after: [1-9][0-9]*\r\n")
+                .contains("temporarily_unavailable");
+        // the right secret from the attacking address is throttled too: the throttle answers before the secret is read
+        assertThat(postFrom("127.0.0.3", tokenPath(), right)).startsWith("HTTP/1.1 429");
+        // the real client, from another address, still gets its token
+        assertThat(postFrom("127.0.0.2", tokenPath(), right)).startsWith("HTTP/1.1 200").contains("access_token");
+    }
+
+    /** A raw HTTP/1.1 POST over TLS from a given local address (rest-assured cannot choose its source address). */
+    private static String postFrom(String localAddress, String path, String form) throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(
+                java.net.InetAddress.getByName("127.0.0.1"), RestAssured.port,
+                java.net.InetAddress.getByName(localAddress), 0)) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + RestAssured.port
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                    + "\r\nConnection: close\r\n\r\n" + form).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void a_tenant_the_client_is_not_in_is_refused() {
         given().contentType(ContentType.URLENC).formParams(msalForm("https://management.localhost/.default"))
                 .when().post("/99999999-9999-9999-9999-999999999999/oauth2/v2.0/token")
@@ -211,11 +250,9 @@ class TokenEndpointTest {
                 .then().statusCode(401).body("error", equalTo("invalid_client"));
     }
 
-    @ParameterizedTest
-    @org.junit.jupiter.params.provider.ValueSource(strings = {"/adfs/oauth2/authorize",
-            "/" + Tokens.TENANT + "/oauth2/v2.0/authorize"})
-    void the_authorization_endpoints_refuse_interactive_sign_in_with_an_oauth_error(String path) {
-        given().when().get(path + "?response_type=code&client_id=" + CLIENT)
+    @Test
+    void the_adfs_authorization_endpoint_refuses_interactive_sign_in_with_an_oauth_error() {
+        given().when().get("/adfs/oauth2/authorize?response_type=code&client_id=" + CLIENT)
                 .then().statusCode(400).body("error", equalTo("unsupported_response_type"))
                 .body("error_description", containsString("client_credentials"));
     }

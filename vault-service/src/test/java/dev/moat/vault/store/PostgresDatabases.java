@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import javax.sql.DataSource;
@@ -47,7 +46,7 @@ final class PostgresDatabases {
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }
-        DataSource dataSource = server.getDatabase("postgres", name, Map.of());
+        DataSource dataSource = TestPools.pool(server.getJdbcUrl("postgres", name), "postgres", "");
         VaultStoreContract.migrate(dataSource, "classpath:db/migration", "classpath:db/postgresql");
         return dataSource;
     }

@@ -1,4 +1,4 @@
-package dev.moat.policy.grpc;
+package dev.moat.policy.mapping;
 
 import java.util.List;
 import java.util.Optional;
@@ -94,18 +94,19 @@ public final class ProtoMapping {
     }
 
     public static CheckResponse toProto(Decision decision, String decisionId) {
-        CheckResponse.Builder response = CheckResponse.newBuilder().setDecisionId(decisionId);
+        CheckResponse.Builder response = CheckResponse.newBuilder().setDecisionId(decisionId)
+                .setResolvedSubnetId(nullToEmpty(decision.resolvedSubnetId()))
+                .setResolvedSubnetLacksKeyVaultEndpoint(decision.sourceSubnet() != null
+                        && !decision.sourceSubnet().keyVaultEndpoint());
         if (decision instanceof Decision.Allowed allowed) {
             response.setAllowed(true)
                     .setReason(reason(allowed.reason()))
                     .setMatchedRule(nullToEmpty(allowed.matchedRule()))
                     .setTrustedService(allowed.trustedService() == null ? "" : allowed.trustedService().name())
-                    .setResolvedSubnetId(nullToEmpty(allowed.resolvedSubnetId()))
                     .setMessage(allowed.message());
         } else if (decision instanceof Decision.Denied denied) {
             response.setAllowed(false)
                     .setReason(reason(denied.reason()))
-                    .setResolvedSubnetId(nullToEmpty(denied.resolvedSubnetId()))
                     .setMessage(denied.message());
         }
         return response.build();

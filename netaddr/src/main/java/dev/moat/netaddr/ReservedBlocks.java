@@ -1,13 +1,13 @@
-package dev.moat.policy.network;
+package dev.moat.netaddr;
 
 import inet.ipaddr.IPAddress;
 import java.util.List;
 import java.util.stream.Collectors;
 
 /**
- * IPv4 blocks that are not publicly routable. IP rules may not touch them (a range that contains or
- * overlaps one is refused too), and an address inside them never matches an IP rule: such clients can only
- * come in through a virtual network rule.
+ * IPv4 blocks that are not publicly routable. IP rules may not touch them (a range that contains or overlaps one
+ * is refused too), an address inside them never matches an IP rule (such clients can only come in through a
+ * virtual network rule), and the audit diagnosis never proposes an IP rule for one.
  */
 public final class ReservedBlocks {
 
@@ -30,6 +30,7 @@ public final class ReservedBlocks {
             block("169.254.0.0/16", "link-local, RFC 3927"),
             block("172.16.0.0/12", "private network, RFC 1918"),
             block("192.168.0.0/16", "private network, RFC 1918"),
+            block("198.18.0.0/15", "network benchmark tests, RFC 2544"),
             block("224.0.0.0/4", "multicast, RFC 5771"),
             block("240.0.0.0/4", "reserved for future use and broadcast, RFC 1112"));
 
@@ -53,6 +54,11 @@ public final class ReservedBlocks {
             }
         }
         return true;
+    }
+
+    /** Whether the text is a single IPv4 address outside every reserved block (false for IPv6 and ranges). */
+    public static boolean isPublic(String address) {
+        return Ipv4.number(address).map(ReservedBlocks::isPublic).orElse(false);
     }
 
     private static Block block(String cidr, String description) {
