@@ -212,10 +212,22 @@ final class ManifestChecks {
     }
 
     /**
-     * policy-service's gRPC port admits vault-service's pods and nobody else: every ingress rule that opens it (a rule
-     * without ports opens all) names only vault-service's pods as peers.
+     * policy-service's gRPC port admits the pods of its callers and nobody else: every ingress rule that opens it (a
+     * rule without ports opens all) names only pods of a service whose configuration names policy-service as its gRPC
+     * client's host (vault-service; audit-service for what-if evaluations).
      */
     static void onlyVaultServiceReachesPolicyGrpc(Rendered rendered, ServiceFacts policy) {
+        Set<String> callers = new TreeSet<>();
+        for (String service : StackSettings.SERVICES) {
+            rendered.podTemplate(service).ifPresent(p -> {
+                Container c = Rendered.container(p, service);
+                if ("policy-service".equals(rendered.mountedProperties(p, c, CONFIG_DIR)
+                        .getProperty("quarkus.grpc.clients.policy.host"))) {
+                    callers.add(service);
+                }
+            });
+        }
+        assertThat(callers).contains("vault-service");
         int grpc = policy.config().ports().stream().filter(p -> p.name().equals("grpc")).findFirst().orElseThrow().number();
         PodTemplateSpec pod = rendered.podTemplate("policy-service").orElseThrow();
         Container c = Rendered.container(pod, "policy-service");
@@ -237,9 +249,11 @@ final class ManifestChecks {
                 for (NetworkPolicyPeer peer : rule.getFrom()) {
                     assertThat(peer.getIpBlock()).as("no address block reaches gRPC").isNull();
                     assertThat(peer.getNamespaceSelector()).as("no other namespace reaches gRPC").isNull();
-                    assertThat(peer.getPodSelector().getMatchLabels()).as("only vault-service reaches gRPC")
-                            .containsEntry(NAME_LABEL, "vault-service");
-                    vaultAdmitted = true;
+                    assertThat(peer.getPodSelector().getMatchLabels()).as("only vault-service reaches gRPC (and callers %s)", callers)
+                            .containsKey(NAME_LABEL);
+                    assertThat(callers).as("only vault-service reaches gRPC (and callers %s)", callers)
+                            .contains(peer.getPodSelector().getMatchLabels().get(NAME_LABEL));
+                    vaultAdmitted |= "vault-service".equals(peer.getPodSelector().getMatchLabels().get(NAME_LABEL));
                 }
             }
         }

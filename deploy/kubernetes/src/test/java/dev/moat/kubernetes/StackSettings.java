@@ -24,7 +24,7 @@ final class StackSettings {
     static final List<String> SERVICES = List.of("policy-service", "vault-service", "audit-service");
     private static final Pattern FUNCTION = Pattern.compile("^([A-Za-z_]+)\\(\\)\\s*\\{");
     private static final Pattern CASE_BRANCH = Pattern.compile("^\\s*(policy|vault|audit)(-service)?(\\|[\\w-]+)*\\)");
-    private static final Pattern KEY = Pattern.compile("(?:(?<=\\s)-D|^)((?:quarkus|moat|kafka)\\.[A-Za-z0-9_.\"-]+)=");
+    private static final Pattern KEY = Pattern.compile("(?:(?<![^\\s\"])-D|^)((?:quarkus|moat|kafka)\\.[A-Za-z0-9_.-]+)=");
 
     private StackSettings() {
     }
@@ -55,7 +55,12 @@ final class StackSettings {
             }
             for (Matcher k = KEY.matcher(line.stripLeading()); k.find(); ) {
                 String key = k.group(1);
-                service.ifPresentOrElse(s -> keys.get(s).add(key), () -> SERVICES.forEach(s -> keys.get(s).add(key)));
+                // moat.<service>.* is that service's, wherever the script builds it
+                Optional<String> owner = SERVICES.stream()
+                        .filter(s -> key.startsWith("moat." + s.substring(0, s.indexOf('-')) + ".")).findFirst();
+                Optional<String> context = service;
+                owner.or(() -> context).ifPresentOrElse(s -> keys.get(s).add(key),
+                        () -> SERVICES.forEach(s -> keys.get(s).add(key)));
             }
         }
         return keys;
