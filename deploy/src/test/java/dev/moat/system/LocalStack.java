@@ -25,7 +25,10 @@ final class LocalStack implements AutoCloseable {
     final int policyGrpcPort;
     final int vaultPort;
     final int auditPort;
+    final int consolePort;
     private final int kafkaControllerPort;
+    /** Environment variables of the {@code deploy/moat} runs (e.g. MOAT_CONSOLE_TRUSTED_PROXIES). */
+    private final Map<String, String> environment = new HashMap<>();
 
     private LocalStack(Path repo, Path dataDir) throws IOException {
         this.repo = repo;
@@ -36,15 +39,22 @@ final class LocalStack implements AutoCloseable {
         this.policyGrpcPort = freePort();
         this.vaultPort = freePort();
         this.auditPort = freePort();
+        this.consolePort = freePort();
     }
 
     /** Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar). */
     static LocalStack up(String name) throws Exception {
+        return up(name, Map.of());
+    }
+
+    /** As {@link #up(String)}, with environment variables for {@code deploy/moat}. */
+    static LocalStack up(String name, Map<String, String> environment) throws Exception {
         Path deployDir = Path.of("").toAbsolutePath();
         Path repo = deployDir.getParent();
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
         LocalStack stack = new LocalStack(repo, dataDir);
+        stack.environment.putAll(environment);
         Result up = stack.moat("up");
         if (up.exitCode() != 0) {
             stack.moat("down");
@@ -62,10 +72,13 @@ final class LocalStack implements AutoCloseable {
                 "--policy-http-port", String.valueOf(policyHttpPort),
                 "--policy-grpc-port", String.valueOf(policyGrpcPort),
                 "--vault-port", String.valueOf(vaultPort),
-                "--audit-port", String.valueOf(auditPort)));
+                "--audit-port", String.valueOf(auditPort),
+                "--console-port", String.valueOf(consolePort)));
         Path log = Files.createTempFile(dataDir.getParent(), "moat-" + command, ".out");
-        Process process = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        ProcessBuilder builder = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile());
+        builder.environment().putAll(environment);
+        Process process = builder.start();
         if (!process.waitFor(5, TimeUnit.MINUTES)) {
             process.destroyForcibly();
             throw new IllegalStateException("deploy/moat " + command + " did not finish in 5 minutes");
@@ -171,6 +184,11 @@ final class LocalStack implements AutoCloseable {
         jws.setKey(key);
         jws.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.RSA_USING_SHA256);
         return jws.getCompactSerialization();
+    }
+
+    /** The web console. */
+    String consoleUrl() {
+        return "https://localhost:" + consolePort;
     }
 
     String auditUrl() {
