@@ -45,8 +45,11 @@ public class LocalClients {
         clients.add(client("ADMIN", UUID.randomUUID().toString(), "Moat local administrator"));
         clients.add(client("APP", UUID.randomUUID().toString(), "Moat local application"));
         for (TrustedService service : TrustedServiceCatalog.defaults().services()) {
-            String variable = "TRUSTED_" + service.name().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_")
+            String name = "TRUSTED_" + service.name().toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]+", "_")
                     .replaceAll("^_|_$", "");
+            // A service with two application ids (Exchange and SharePoint Online) gets a second, suffixed client.
+            String variable = clients.stream().anyMatch(c -> c.variable().equals(name))
+                    ? name + "_" + service.applicationId().toString().substring(0, 8) : name;
             clients.add(client(variable, service.applicationId().toString(), service.name()));
         }
 

@@ -52,7 +52,7 @@ class AzureSdkSystemTest {
     static void startStack() throws Exception {
         stack = LocalStack.up("sdk-stack");
         client = new StackClient(stack);
-        // the stack trusts loopback as a proxy and the SDK sends no X-Forwarded-For: its address is 127.0.0.1,
+        // started without --trust-loopback-proxy, and the SDK sends no X-Forwarded-For: its address is 127.0.0.1,
         // which no IP rule may name (not public), so this vault's firewall allows by default
         String allSecretsAndKeys = "\"get\",\"list\",\"set\",\"delete\",\"recover\",\"backup\",\"restore\",\"purge\"";
         client.putVault(VAULT, "{\"defaultAction\":\"Allow\"}", Map.of("APP", allSecretsAndKeys)).statusCode(201);
@@ -93,6 +93,20 @@ class AzureSdkSystemTest {
 
     private static String vaultUrl() {
         return "https://" + VAULT + ".vault.localhost:" + stack.vaultPort;
+    }
+
+    @Test
+    void without_trust_loopback_proxy_an_x_forwarded_for_from_loopback_is_not_believed() {
+        String allowOnlyTestNet3 = "{\"defaultAction\":\"Deny\",\"bypass\":\"None\","
+                + "\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}";
+        client.putVault("loopbackvault", allowOnlyTestNet3, Map.of("APP", "\"get\"")).statusCode(201);
+
+        // A local process claims an allowed address; deploy/moat up without the option trusts no proxy.
+        var refused = client.secretGet("loopbackvault", "203.0.113.9", client.dataToken("APP"));
+
+        refused.then().statusCode(403).body("error.innererror.code", org.hamcrest.Matchers.equalTo("ForbiddenByFirewall"))
+                .body("error.message", org.hamcrest.Matchers.containsString("Client address: 127.0.0.1"));
+        client.auditEvent(refused.header("x-moat-decision-id")).body("callerIp", org.hamcrest.Matchers.equalTo("127.0.0.1"));
     }
 
     @Test

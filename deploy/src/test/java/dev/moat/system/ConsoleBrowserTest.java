@@ -45,7 +45,7 @@ import io.restassured.path.json.JsonPath;
  * the real stack ({@code deploy/moat up}, which starts the console as its fifth process). The browser talks to the
  * console only; what the console did is then checked through Moat's own APIs, as a user with curl would.
  *
- * <p>The console believes {@code X-Forwarded-For} from loopback here ({@code MOAT_CONSOLE_TRUSTED_PROXIES}), as if a
+ * <p>The console believes {@code X-Forwarded-For} from loopback here ({@code --console-trusted-proxies}), as if a
  * proxy stood in front of it, so that the browser can come from a public address (Chromium adds the header through
  * the DevTools protocol): loopback itself is an address no IP rule may name.
  */
@@ -61,7 +61,7 @@ class ConsoleBrowserTest {
 
     @BeforeAll
     static void start() throws Exception {
-        stack = LocalStack.up("console-browser-test", Map.of("MOAT_CONSOLE_TRUSTED_PROXIES", "127.0.0.1"));
+        stack = LocalStack.up("console-browser-test", "--trust-loopback-proxy", "--console-trusted-proxies", "127.0.0.1");
         client = new StackClient(stack);
         profile = Files.createTempDirectory(stack.dataDir.getParent(), "chromium-profile");
         ChromeOptions options = new ChromeOptions();

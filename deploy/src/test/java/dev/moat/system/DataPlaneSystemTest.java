@@ -19,7 +19,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 /**
  * The source document's scenarios against the real processes of the local stack: IP rules, a subnet with the
  * Key Vault service endpoint, trusted services with and without bypass, and what happens when policy-service or
- * Kafka stops. Client addresses come through {@code X-Forwarded-For}, which the local stack trusts from loopback.
+ * Kafka stops. Client addresses come through {@code X-Forwarded-For}, which the stack believes from loopback only because it is
+ * started with {@code --trust-loopback-proxy}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DataPlaneSystemTest {
@@ -34,7 +35,7 @@ class DataPlaneSystemTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("data-plane-stack");
+        stack = LocalStack.up("data-plane-stack", "--trust-loopback-proxy");
         client = new StackClient(stack);
     }
 

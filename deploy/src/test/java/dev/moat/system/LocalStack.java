@@ -27,12 +27,16 @@ final class LocalStack implements AutoCloseable {
     final int auditPort;
     final int consolePort;
     private final int kafkaControllerPort;
-    /** Environment variables of the {@code deploy/moat} runs (e.g. MOAT_CONSOLE_TRUSTED_PROXIES). */
-    private final Map<String, String> environment = new HashMap<>();
+    /** {@code --topology ha}: the first of the replicas' own ports (see {@code ha_port_table} in deploy/moat), else 0. */
+    final int internalPortBase;
+    /** What {@code up} printed. */
+    Result upResult;
+    private final List<String> options;
 
-    private LocalStack(Path repo, Path dataDir) throws IOException {
+    private LocalStack(Path repo, Path dataDir, boolean ha, List<String> options) throws IOException {
         this.repo = repo;
         this.dataDir = dataDir;
+        this.options = options;
         this.kafkaPort = freePort();
         this.kafkaControllerPort = freePort();
         this.policyHttpPort = freePort();
@@ -40,27 +44,61 @@ final class LocalStack implements AutoCloseable {
         this.vaultPort = freePort();
         this.auditPort = freePort();
         this.consolePort = freePort();
+        this.internalPortBase = ha ? freePortRange(HA_INTERNAL_PORTS) : 0;
     }
 
-    /** Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar). */
-    static LocalStack up(String name) throws Exception {
-        return up(name, Map.of());
+    /**
+     * Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar) and the given
+     * further options of {@code deploy/moat}, for example {@code --trust-loopback-proxy} for tests that play
+     * clients at other addresses through {@code X-Forwarded-For}.
+     */
+    static LocalStack up(String name, String... options) throws Exception {
+        return up(name, false, options);
     }
 
-    /** As {@link #up(String)}, with environment variables for {@code deploy/moat}. */
-    static LocalStack up(String name, Map<String, String> environment) throws Exception {
+    /** Starts the production topology, {@code deploy/moat up --topology ha --no-build}, with further options. */
+    static LocalStack upHa(String name, String... options) throws Exception {
+        return up(name, true, options);
+    }
+
+    private static LocalStack up(String name, boolean ha, String... options) throws Exception {
         Path deployDir = Path.of("").toAbsolutePath();
         Path repo = deployDir.getParent();
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
-        LocalStack stack = new LocalStack(repo, dataDir);
-        stack.environment.putAll(environment);
+        LocalStack stack = new LocalStack(repo, dataDir, ha, List.of(options));
         Result up = stack.moat("up");
         if (up.exitCode() != 0) {
             stack.moat("down");
             throw new IllegalStateException("deploy/moat up failed (" + up.exitCode() + "):\n" + up.output());
         }
+        stack.upResult = up;
         return stack;
+    }
+
+    private static final int HA_INTERNAL_PORTS = 15;
+
+    /** The HTTPS port on which the balancer reaches vault-service replica {@code n} (1 or 2) alone. */
+    int vaultReplicaPort(int n) {
+        return internalPortBase + 12 + n;
+    }
+
+    /** The health port of policy-service replica {@code n}. */
+    int policyReplicaHttpPort(int n) {
+        return internalPortBase + 3 + 2 * n;
+    }
+
+    /** The port of audit-service replica {@code n}. */
+    int auditReplicaPort(int n) {
+        return internalPortBase + 10 + n;
+    }
+
+    /** Kafka's bootstrap servers: the one broker, or the three of the ha topology. */
+    String kafkaBootstrap() {
+        if (internalPortBase == 0) {
+            return "127.0.0.1:" + kafkaPort;
+        }
+        return "127.0.0.1:" + kafkaPort + ",127.0.0.1:" + internalPortBase + ",127.0.0.1:" + (internalPortBase + 2);
     }
 
     Result moat(String command) throws Exception {
@@ -74,14 +112,16 @@ final class LocalStack implements AutoCloseable {
                 "--vault-port", String.valueOf(vaultPort),
                 "--audit-port", String.valueOf(auditPort),
                 "--console-port", String.valueOf(consolePort)));
+        if (internalPortBase != 0) {
+            cmd.addAll(List.of("--topology", "ha", "--internal-port-base", String.valueOf(internalPortBase)));
+        }
+        cmd.addAll(options);
         Path log = Files.createTempFile(dataDir.getParent(), "moat-" + command, ".out");
-        ProcessBuilder builder = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile());
-        builder.environment().putAll(environment);
-        Process process = builder.start();
-        if (!process.waitFor(5, TimeUnit.MINUTES)) {
+        Process process = new ProcessBuilder(cmd).directory(repo.toFile()).redirectErrorStream(true)
+                .redirectOutput(log.toFile()).start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
             process.destroyForcibly();
-            throw new IllegalStateException("deploy/moat " + command + " did not finish in 5 minutes");
+            throw new IllegalStateException("deploy/moat " + command + " did not finish in 10 minutes");
         }
         return new Result(process.exitValue(), Files.readString(log, StandardCharsets.UTF_8));
     }
@@ -131,7 +171,7 @@ final class LocalStack implements AutoCloseable {
     void start(Launch launch) throws IOException {
         Process process = new ProcessBuilder(launch.command()).directory(dataDir.toFile()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("logs/" + launch.name()
-                        + (launch.name().equals("kafka") ? ".out" : ".log")).toFile()))
+                        + (launch.name().startsWith("kafka") ? ".out" : ".log")).toFile()))
                 .start();
         Files.writeString(dataDir.resolve("run/" + launch.name() + ".pid"), String.valueOf(process.pid()));
     }
@@ -201,6 +241,26 @@ final class LocalStack implements AutoCloseable {
     }
 
     record Result(int exitCode, String output) {
+    }
+
+    /** The first of {@code count} consecutive ports that are all free now. */
+    private static int freePortRange(int count) throws IOException {
+        var random = new java.util.Random();
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int base = 20000 + random.nextInt(30000);
+            boolean free = true;
+            for (int port = base; port < base + count && free; port++) {
+                try (ServerSocket socket = new ServerSocket(port, 0, InetAddress.getLoopbackAddress())) {
+                    free = socket.getLocalPort() == port;
+                } catch (IOException taken) {
+                    free = false;
+                }
+            }
+            if (free) {
+                return base;
+            }
+        }
+        throw new IOException("no " + count + " consecutive free ports found");
     }
 
     private static int freePort() throws IOException {

@@ -20,8 +20,8 @@ import io.restassured.specification.RequestSpecification;
 
 /**
  * What a user of the local stack does, over its real endpoints: tokens from the built-in issuer, ARM calls on the
- * management plane, Key Vault calls on a vault host (with the client's address in {@code X-Forwarded-For}, which the
- * local stack trusts from loopback), and queries of the audit trail as the stack's administrator.
+ * management plane, Key Vault calls on a vault host (with the client's address in {@code X-Forwarded-For}, which a
+ * stack started with {@code --trust-loopback-proxy} believes from loopback), and queries of the audit trail as the stack's administrator.
  */
 final class StackClient {
 
@@ -63,6 +63,14 @@ final class StackClient {
     ValidatableResponse armPut(String path, String body) {
         return given().auth().oauth2(managementToken("ADMIN")).contentType("application/json").body(body)
                 .put(stack.managementUrl() + "/subscriptions/s1/resourceGroups/rg/providers/" + path
+                        + "?api-version=2023-02-01")
+                .then();
+    }
+
+    /** An ARM GET on the management plane as the stack's administrator. */
+    ValidatableResponse armGet(String path) {
+        return given().auth().oauth2(managementToken("ADMIN"))
+                .get(stack.managementUrl() + "/subscriptions/s1/resourceGroups/rg/providers/" + path
                         + "?api-version=2023-02-01")
                 .then();
     }

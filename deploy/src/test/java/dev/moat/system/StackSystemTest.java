@@ -50,7 +50,7 @@ class StackSystemTest {
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("system-stack");
+        stack = LocalStack.up("system-stack", "--trust-loopback-proxy");
         client = new StackClient(stack);
         channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.policyGrpcPort).usePlaintext().build();
     }

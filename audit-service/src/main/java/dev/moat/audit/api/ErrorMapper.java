@@ -9,6 +9,8 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
+import dev.moat.audit.client.PolicyEvaluationClient;
+
 /**
  * The one place where failures become HTTP answers, all in the {@link ApiError} shape. Internal details (SQL,
  * stack traces) are logged, never returned.
@@ -25,6 +27,22 @@ public class ErrorMapper {
     @ServerExceptionMapper
     public Response notFound(EventNotFoundException e) {
         return error(Response.Status.NOT_FOUND, "NotFound", e.getMessage());
+    }
+
+    /** The management plane's answer to an invalid rule update, so that the what-if refuses what it would. */
+    @ServerExceptionMapper
+    public Response invalidRules(InvalidRuleSetException e) {
+        return error(Response.Status.BAD_REQUEST, "BadRequest", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response policy(PolicyEvaluationClient.Failure e) {
+        return switch (e.kind()) {
+            case INVALID -> error(Response.Status.BAD_REQUEST, "BadRequest", e.getMessage());
+            case NOT_FOUND -> error(Response.Status.NOT_FOUND, "NotFound", e.getMessage());
+            case UNAVAILABLE -> error(Response.Status.SERVICE_UNAVAILABLE, "ServiceUnavailable", "policy-service, "
+                    + "which decides the proposed rules, could not be asked; retry later.");
+        };
     }
 
     @ServerExceptionMapper

@@ -6,7 +6,8 @@ import java.time.format.DateTimeParseException;
 
 import dev.moat.audit.common.Labelled;
 import dev.moat.audit.common.PageCursor;
-import dev.moat.audit.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
+import inet.ipaddr.IPAddress;
 
 /**
  * Parses query parameters, each failure a {@link BadParameterException} naming the parameter and its value.
@@ -60,12 +61,23 @@ final class QueryParams {
                 .orElseThrow(() -> bad(name, value, "one of " + Labelled.labels(type)));
     }
 
-    static Ipv4.Range clientAddress(String name, String value) {
+    /**
+     * An IPv4 address or CIDR block (host bits clear, as policy-service takes IP rules), or one IPv6 address: clients
+     * need not be IPv4 even though network rules are.
+     */
+    static IPAddress clientAddress(String name, String value) {
         if (blank(value)) {
             return null;
         }
-        return Ipv4.range(value.trim())
-                .orElseThrow(() -> bad(name, value, "an IPv4 address or CIDR range such as 203.0.113.7 or 203.0.113.0/24"));
+        String expected = "an IPv4 address or CIDR range such as 203.0.113.7 or 203.0.113.0/24, or one IPv6 address";
+        IPAddress address = Ipv4.parse(value).orElseThrow(() -> bad(name, value, expected));
+        if (address.isIPv6()) {
+            return Ipv4.parseClient(value).orElseThrow(() -> bad(name, value, expected));
+        }
+        if (address.isPrefixed() && !Ipv4.isNetworkRange(address)) {
+            throw bad(name, value, "a CIDR range without host bits set (did you mean " + Ipv4.networkOf(address) + "?)");
+        }
+        return address;
     }
 
     static PageCursor cursor(String value) {
@@ -74,6 +86,17 @@ final class QueryParams {
         }
         return PageCursor.decode(value.trim())
                 .orElseThrow(() -> bad("cursor", value, "a cursor taken from a nextLink of this API"));
+    }
+
+    static Boolean bool(String name, String value) {
+        if (blank(value)) {
+            return null;
+        }
+        return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> Boolean.TRUE;
+            case "false" -> Boolean.FALSE;
+            default -> throw bad(name, value, "true or false");
+        };
     }
 
     /** Free text compared for equality; only its length is checked. */

@@ -15,6 +15,14 @@ import org.jboss.logging.Logger;
 import io.quarkus.runtime.Startup;
 
 import dev.moat.audit.config.AuditConfig;
+import dev.moat.token.Bearer;
+import dev.moat.token.Claims;
+import dev.moat.token.Expectation;
+import dev.moat.token.JsonWebKeys;
+import dev.moat.token.JwksSource;
+import dev.moat.token.TokenVerifier;
+import dev.moat.token.TrustedIssuer;
+import dev.moat.token.Verification;
 
 /**
  * The rule of the query API: only administrators ({@code moat.audit.auth.administrators}, by object id) with a valid
@@ -27,11 +35,12 @@ import dev.moat.audit.config.AuditConfig;
 public class AuditAccess {
 
     private static final Logger LOG = Logger.getLogger(AuditAccess.class);
-    private static final String BEARER = "Bearer ";
     private static final Access GRANTED = new Access.Granted();
+    private static final String INVALID = "InvalidAuthenticationToken";
 
     /** Null while access control is off. */
     private final TokenVerifier verifier;
+    private final Expectation expected;
     private final Set<String> administrators;
 
     @Inject
@@ -46,6 +55,7 @@ public class AuditAccess {
                 .map(a -> a.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
         if (!config.enabled()) {
             this.verifier = null;
+            this.expected = null;
             LOG.warn("moat.audit.auth.enabled=false: the query API (/api/v1) is open to anyone who reaches this "
                     + "service. For test benches only.");
             return;
@@ -64,8 +74,10 @@ public class AuditAccess {
         } catch (IllegalArgumentException e) {
             throw refuse("moat.audit.auth.jwks: " + e.getMessage() + ".");
         }
-        this.verifier = new TokenVerifier(issuer, config.audience(), (int) config.clockSkew().toSeconds(),
-                new JsonWebKeys(source, config.jwksMinRefreshInterval(), clock));
+        this.verifier = new TokenVerifier(config.clockSkew(), TokenVerifier.DEFAULT_CACHE_SIZE, clock);
+        this.expected = new Expectation(List.of(new TrustedIssuer("audit", issuer,
+                new JsonWebKeys(source, config.jwksMinRefreshInterval(), clock))),
+                Expectation.withAndWithoutSlash(config.audience()));
         LOG.infof("The query API is for administrators only: tokens of %s for %s, keys from %s (fetched on first use), "
                 + "%d administrator(s).", issuer, config.audience(), source, administrators.size());
         if (administrators.isEmpty()) {
@@ -87,20 +99,24 @@ public class AuditAccess {
             return new Access.Unauthenticated("AuthenticationFailed",
                     "Authentication failed. The 'Authorization' header is missing.", false);
         }
-        if (!authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())
-                || authorization.substring(BEARER.length()).isBlank()) {
+        String token = Bearer.token(authorization);
+        if (token == null) {
             return new Access.Unauthenticated("AuthenticationFailed",
                     "Authentication failed. The 'Authorization' header is not a Bearer token.", false);
         }
-        TokenVerifier.Verification verification = verifier.verify(authorization.substring(BEARER.length()).trim());
-        if (verification instanceof TokenVerifier.Verification.Rejected rejected) {
-            LOG.debugf("Query API request refused (401 %s): %s", rejected.code(), rejected.message());
-            return new Access.Unauthenticated(rejected.code(), rejected.message(), true);
-        }
-        if (verification instanceof TokenVerifier.Verification.KeysUnavailable unavailable) {
+        Verification verification = verifier.verify(token, expected);
+        if (verification instanceof Verification.KeysUnavailable unavailable) {
             return new Access.Unavailable(unavailable.message());
         }
-        Caller caller = ((TokenVerifier.Verification.Verified) verification).caller();
+        if (verification instanceof Verification.Refused refused) {
+            return unauthenticated(refused);
+        }
+        Claims claims = ((Verification.Verified) verification).claims();
+        if (claims.objectId() == null) {
+            return new Access.Unauthenticated(INVALID, "The access token names no caller: it has neither 'oid' nor "
+                    + "'sub'.", true);
+        }
+        Caller caller = new Caller(claims.tenantId(), claims.objectId(), claims.applicationId());
         if (administrators.contains(caller.objectId().toLowerCase(Locale.ROOT))) {
             return GRANTED;
         }
@@ -109,5 +125,19 @@ public class AuditAccess {
         return new Access.Forbidden(caller, "The client '" + caller.objectId() + "' with object id '"
                 + caller.objectId() + "' does not have authorization to read the audit trail: only Moat "
                 + "administrators may.");
+    }
+
+    /** ARM's 401 codes. */
+    private Access.Unauthenticated unauthenticated(Verification.Refused refused) {
+        Access.Unauthenticated answer = switch (refused.reason()) {
+            case EXPIRED -> new Access.Unauthenticated("ExpiredAuthenticationToken",
+                    "The access token has expired. Get a new token and retry.", true);
+            case WRONG_AUDIENCE -> new Access.Unauthenticated("InvalidAuthenticationTokenAudience",
+                    "The access token has been obtained for the wrong audience or resource '" + refused.found()
+                            + "'. It should exactly match '" + expected.audiences().iterator().next() + "'.", true);
+            default -> new Access.Unauthenticated(INVALID, refused.message(), true);
+        };
+        LOG.debugf("Query API request refused (401 %s): %s", answer.code(), answer.message());
+        return answer;
     }
 }

@@ -29,6 +29,12 @@ public interface AuditConfig {
     /** How long events are kept. */
     Retention retention();
 
+    /** The what-if of a rule change. */
+    WhatIf whatIf();
+
+    /** How audit-service calls policy-service (the what-if). */
+    Policy policy();
+
     interface Auth {
         /** Whether {@code /api/v1} needs an administrator's token. Off only on test benches: the API is then open. */
         @WithDefault("true")
@@ -133,6 +139,42 @@ public interface AuditConfig {
         /** Most (client address, subnet) combinations grouped; the answer says when there were more. */
         @WithDefault("500")
         int maxGroups();
+    }
+
+    interface WhatIf {
+        /** The window of traffic replayed when the request names no {@code from}: this long before {@code to}. */
+        @WithDefault("7d")
+        Duration defaultWindow();
+
+        /** Origins per call to policy-service (policy-service takes at most 1000). */
+        @WithDefault("1000")
+        int batchSize();
+    }
+
+    interface Policy {
+        /**
+         * PEM (PKCS#8) RSA private key that signs audit-service's tokens for policy-service (role
+         * {@code Policy.Evaluate}); policy-service trusts the matching public key. The local stack shares
+         * vault-service's internal key. Absent: calls carry no token, which a policy-service with authentication on
+         * refuses (the what-if then answers 503).
+         */
+        Optional<String> signingKeyLocation();
+
+        /** {@code iss} of those tokens; policy-service's {@code moat.policy.auth.issuer}. */
+        @WithDefault("moat")
+        String issuer();
+
+        /** {@code aud} of those tokens; policy-service's {@code moat.policy.auth.audience}. */
+        @WithDefault("moat-policy")
+        String audience();
+
+        /** Lifetime of a token; a new one is minted when less than half of it is left. */
+        @WithDefault("10m")
+        Duration tokenLifetime();
+
+        /** Deadline of one call. */
+        @WithDefault("10s")
+        Duration deadline();
     }
 
     interface Retention {

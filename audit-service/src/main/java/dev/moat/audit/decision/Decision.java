@@ -10,6 +10,7 @@ import java.util.Objects;
  * @param authorizationType {@code null} when the firewall was not consulted
  * @param callerIpNumber    the IPv4 client address as an unsigned 32-bit number, {@code null} when the caller
  *                          address is absent or not IPv4; what address and CIDR filters compare
+ * @param staged            what the vault's staged (audit-only) rule set answered; {@code null} when it had none
  */
 public record Decision(
         String eventId,
@@ -35,7 +36,8 @@ public record Decision(
         String reason,
         String requestPath,
         String httpMethod,
-        String source) {
+        String source,
+        StagedDecision staged) {
 
     public Decision {
         Objects.requireNonNull(eventId, "eventId");

@@ -2,7 +2,7 @@ package dev.moat.audit.decision;
 
 import java.time.Instant;
 
-import dev.moat.audit.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 
 /**
  * Which decisions a query wants; every criterion is optional ({@code null}) and they all must hold.
@@ -10,7 +10,10 @@ import dev.moat.audit.network.Ipv4;
  * @param from        inclusive lower bound of the event time
  * @param to          exclusive upper bound of the event time
  * @param clientRange the caller's IPv4 address must fall in this range (an address or a CIDR block)
+ * @param clientAddress the caller's address must be this one, for a client that is not IPv4 (canonical text)
  * @param subnetId    full ARM id of the subnet, compared without regard to case as ARM does
+ * @param stagedDiffers when true, only decisions on which the vault's staged (audit-only) rule set answered
+ *                    otherwise than the enforced one (admitted what was refused, or refused what was admitted)
  */
 public record DecisionFilter(
         String vault,
@@ -20,10 +23,12 @@ public record DecisionFilter(
         Layer layer,
         AuthorizationType authorizationType,
         Ipv4.Range clientRange,
+        String clientAddress,
         String subnetId,
         String objectId,
         String applicationId,
-        String operation) {
+        String operation,
+        Boolean stagedDiffers) {
 
     public static Builder builder() {
         return new Builder();
@@ -37,10 +42,12 @@ public record DecisionFilter(
         private Layer layer;
         private AuthorizationType authorizationType;
         private Ipv4.Range clientRange;
+        private String clientAddress;
         private String subnetId;
         private String objectId;
         private String applicationId;
         private String operation;
+        private Boolean stagedDiffers;
 
         private Builder() {
         }
@@ -80,6 +87,11 @@ public record DecisionFilter(
             return this;
         }
 
+        public Builder clientAddress(String clientAddress) {
+            this.clientAddress = clientAddress;
+            return this;
+        }
+
         public Builder subnetId(String subnetId) {
             this.subnetId = subnetId;
             return this;
@@ -100,9 +112,14 @@ public record DecisionFilter(
             return this;
         }
 
+        public Builder stagedDiffers(Boolean stagedDiffers) {
+            this.stagedDiffers = stagedDiffers;
+            return this;
+        }
+
         public DecisionFilter build() {
-            return new DecisionFilter(vault, from, to, outcome, layer, authorizationType, clientRange, subnetId,
-                    objectId, applicationId, operation);
+            return new DecisionFilter(vault, from, to, outcome, layer, authorizationType, clientRange, clientAddress,
+                    subnetId, objectId, applicationId, operation, stagedDiffers);
         }
     }
 }

@@ -9,7 +9,8 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 
-import dev.moat.audit.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
+import dev.moat.netaddr.ReservedBlocks;
 
 /**
  * Turns counted firewall denials into a diagnosis: grouped by client and by subnet, each with the rule that would
@@ -39,7 +40,9 @@ public final class Diagnoser {
                 remedy = Remedy.virtualNetworkRule(viaSubnets.get(0).subnetId());
             } else if (address == null) {
                 remedy = Remedy.unknownClient();
-            } else if (Ipv4.isPublic(address)) {
+            } else if (Ipv4.number(address).isEmpty()) {
+                remedy = Remedy.useIpv4(address);
+            } else if (ReservedBlocks.isPublic(address)) {
                 remedy = Remedy.ipRule(address);
             } else {
                 remedy = Remedy.virtualNetwork(address);

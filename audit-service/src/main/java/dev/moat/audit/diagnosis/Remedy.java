@@ -19,6 +19,8 @@ public record Remedy(Kind kind, String rule, String description) {
         ADD_VIRTUAL_NETWORK_RULE("AddVirtualNetworkRule"),
         /** A private address with no known subnet: only a subnet with the endpoint and a rule can admit it. */
         USE_VIRTUAL_NETWORK("UseVirtualNetwork"),
+        /** The client is not IPv4 (network rules are IPv4-only): no IP or virtual network rule can admit it. */
+        USE_IPV4("UseIpv4"),
         /** The client address is unknown: nothing to name. */
         UNKNOWN_CLIENT("UnknownClient");
 
@@ -49,6 +51,12 @@ public record Remedy(Kind kind, String rule, String description) {
         return new Remedy(Kind.USE_VIRTUAL_NETWORK, null, address + " is a private address, which an IP rule cannot"
                 + " admit: send its requests through a subnet with the Microsoft.KeyVault service endpoint enabled and"
                 + " add a virtual network rule for that subnet.");
+    }
+
+    static Remedy useIpv4(String address) {
+        return new Remedy(Kind.USE_IPV4, null, address + " is not an IPv4 address and network rules are IPv4-only:"
+                + " reach the vault over IPv4, call it as a trusted service (bypass: AzureServices), or admit every"
+                + " network with defaultAction: Allow.");
     }
 
     static Remedy unknownClient() {

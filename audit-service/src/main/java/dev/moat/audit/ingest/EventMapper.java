@@ -14,10 +14,13 @@ import dev.moat.audit.decision.AuthorizationType;
 import dev.moat.audit.decision.Decision;
 import dev.moat.audit.decision.Layer;
 import dev.moat.audit.decision.Outcome;
-import dev.moat.audit.network.Ipv4;
+import dev.moat.audit.decision.StagedDecision;
+import dev.moat.netaddr.Ipv4;
+import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Identity;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 
 /**
  * Turns event messages into what the store keeps, refusing what it could not keep faithfully: a missing id or
@@ -65,7 +68,23 @@ public final class EventMapper {
                 optional(event.getReason(), "reason", REASON),
                 optional(event.getRequestPath(), "request_path", PATH),
                 optional(event.getHttpMethod(), "http_method", SHORT),
-                optional(event.getSource(), "source", LONG));
+                optional(event.getSource(), "source", LONG),
+                staged(event));
+    }
+
+    private static StagedDecision staged(DecisionEvent event) throws InvalidEventException {
+        if (!event.hasStaged()) {
+            return null;
+        }
+        StagedFirewallDecision staged = event.getStaged();
+        AuthorizationType type = authorizationType(staged.getAddressAuthorizationType(),
+                staged.getAddressAuthorizationTypeValue(), "staged.address_authorization_type");
+        if (type == null) {
+            throw new InvalidEventException("staged.address_authorization_type is unset");
+        }
+        return new StagedDecision(staged.getIsAddressAuthorized(), type,
+                optional(staged.getMatchedRule(), "staged.matched_rule", ARM_ID),
+                optional(staged.getTrustedService(), "staged.trusted_service", LONG));
     }
 
     public static Change toChange(ChangeEvent event) throws InvalidEventException {
@@ -106,7 +125,13 @@ public final class EventMapper {
     }
 
     private static AuthorizationType authorizationType(DecisionEvent event) throws InvalidEventException {
-        return switch (event.getAddressAuthorizationType()) {
+        return authorizationType(event.getAddressAuthorizationType(), event.getAddressAuthorizationTypeValue(),
+                "address_authorization_type");
+    }
+
+    private static AuthorizationType authorizationType(AddressAuthorizationType type, int value, String field)
+            throws InvalidEventException {
+        return switch (type) {
             case ADDRESS_AUTHORIZATION_TYPE_UNSPECIFIED -> null;
             case ADDRESS_AUTHORIZATION_TYPE_DEFAULT_ALLOW -> AuthorizationType.DEFAULT_ALLOW;
             case ADDRESS_AUTHORIZATION_TYPE_TRUSTED_SERVICE -> AuthorizationType.TRUSTED_SERVICE;
@@ -114,7 +139,7 @@ public final class EventMapper {
             case ADDRESS_AUTHORIZATION_TYPE_IP_RULE -> AuthorizationType.IP_RULE;
             case ADDRESS_AUTHORIZATION_TYPE_DENIED -> AuthorizationType.DENIED;
             case ADDRESS_AUTHORIZATION_TYPE_UNKNOWN_VAULT -> AuthorizationType.UNKNOWN_VAULT;
-            default -> throw unknown("address_authorization_type", event.getAddressAuthorizationTypeValue());
+            default -> throw unknown(field, value);
         };
     }
 

@@ -112,10 +112,15 @@ public class DecisionQueries {
                 .when(label(filter.authorizationType()), "address_authorization_type = ?")
                 .when(filter.clientRange() == null ? null : filter.clientRange().first(), "caller_ip_number >= ?")
                 .when(filter.clientRange() == null ? null : filter.clientRange().last(), "caller_ip_number <= ?")
+                .when(filter.clientAddress(), "caller_ip = ?")
                 .equalsIgnoringCase("subnet_id", filter.subnetId())
                 .equalsIgnoringCase("object_id", filter.objectId())
                 .equalsIgnoringCase("application_id", filter.applicationId())
-                .equalsIgnoringCase("operation", filter.operation());
+                .equalsIgnoringCase("operation", filter.operation())
+                .when(Boolean.TRUE.equals(filter.stagedDiffers()) ? "" : null,
+                        "staged_is_address_authorized <> is_address_authorized")
+                .when(Boolean.FALSE.equals(filter.stagedDiffers()) ? "" : null,
+                        "staged_is_address_authorized = is_address_authorized");
     }
 
     private static String label(Labelled value) {

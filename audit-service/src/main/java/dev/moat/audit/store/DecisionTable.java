@@ -3,12 +3,14 @@ package dev.moat.audit.store;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Types;
 import java.time.Instant;
 
 import dev.moat.audit.decision.AuthorizationType;
 import dev.moat.audit.decision.Decision;
 import dev.moat.audit.decision.Layer;
 import dev.moat.audit.decision.Outcome;
+import dev.moat.audit.decision.StagedDecision;
 
 /** The {@code decision_event} table: its columns, how a decision is written to them and read back. */
 final class DecisionTable {
@@ -16,10 +18,11 @@ final class DecisionTable {
     static final String COLUMNS = "event_id, event_time, vault, operation, result, layer, http_status, caller_ip, "
             + "caller_ip_number, tenant_id, object_id, application_id, is_address_authorized, "
             + "address_authorization_type, matched_rule, subnet_id, trusted_service, is_access_policy_match, "
-            + "duration_ms, correlation_id, reason, request_path, http_method, source";
+            + "duration_ms, correlation_id, reason, request_path, http_method, source, staged_is_address_authorized, "
+            + "staged_address_authorization_type, staged_matched_rule, staged_trusted_service";
 
     static final String INSERT = "INSERT INTO decision_event (" + COLUMNS + ", stored_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
 
     private DecisionTable() {
     }
@@ -50,6 +53,15 @@ final class DecisionTable {
         Rows.setText(insert, ++i, d.requestPath());
         Rows.setText(insert, ++i, d.httpMethod());
         Rows.setText(insert, ++i, d.source());
+        StagedDecision staged = d.staged();
+        if (staged == null) {
+            insert.setNull(++i, Types.BOOLEAN);
+        } else {
+            insert.setBoolean(++i, staged.addressAuthorized());
+        }
+        Rows.setLabel(insert, ++i, staged == null ? null : staged.authorizationType());
+        Rows.setText(insert, ++i, staged == null ? null : staged.matchedRule());
+        Rows.setText(insert, ++i, staged == null ? null : staged.trustedService());
         Rows.setTime(insert, ++i, storedAt);
     }
 
@@ -78,6 +90,13 @@ final class DecisionTable {
                 rows.getString("reason"),
                 rows.getString("request_path"),
                 rows.getString("http_method"),
-                rows.getString("source"));
+                rows.getString("source"),
+                staged(rows));
+    }
+
+    private static StagedDecision staged(ResultSet rows) throws SQLException {
+        AuthorizationType type = Rows.getLabel(rows, "staged_address_authorization_type", AuthorizationType.class);
+        return type == null ? null : new StagedDecision(rows.getBoolean("staged_is_address_authorized"), type,
+                rows.getString("staged_matched_rule"), rows.getString("staged_trusted_service"));
     }
 }

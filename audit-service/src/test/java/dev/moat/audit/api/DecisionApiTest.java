@@ -27,7 +27,9 @@ import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Stored;
+import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 import dev.moat.proto.events.v1.Layer;
 
 /** The query API over decisions stored directly (ingest has its own test): filters, order, pages, errors. */
@@ -62,6 +64,35 @@ class DecisionApiTest {
                 .statusCode(200)
                 .body("value.eventId", equalTo(List.of(third.getEventId(), second.getEventId(), first.getEventId())))
                 .body("nextLink", nullValue());
+    }
+
+    @Test
+    void lists_the_decisions_on_which_the_staged_rule_set_differs_from_the_enforced_one() throws Exception {
+        DecisionEvent.Builder wouldBeRefused = Events.ipRuleAllow(vault, "203.0.113.1", T0).setStaged(
+                StagedFirewallDecision.newBuilder().setIsAddressAuthorized(false)
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED));
+        DecisionEvent.Builder wouldBeAdmitted = Events.firewallDenial(vault, "198.51.100.1", T0.plusSeconds(1))
+                .setStaged(StagedFirewallDecision.newBuilder().setIsAddressAuthorized(true).setMatchedRule("198.51.100.1")
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE));
+        DecisionEvent.Builder same = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(2)).setStaged(
+                StagedFirewallDecision.newBuilder().setIsAddressAuthorized(true).setMatchedRule("203.0.113.2")
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE));
+        DecisionEvent.Builder noStagedSet = Events.ipRuleAllow(vault, "203.0.113.3", T0.plusSeconds(3));
+        store(wouldBeRefused, wouldBeAdmitted, same, noStagedSet);
+
+        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "true").get("/api/v1/decisions").then()
+                .statusCode(200)
+                .body("value.eventId", equalTo(List.of(wouldBeAdmitted.getEventId(), wouldBeRefused.getEventId())))
+                .body("value[0].staged.isAddressAuthorized", equalTo(true))
+                .body("value[0].staged.matchedRule", equalTo("198.51.100.1"))
+                .body("value[1].staged.addressAuthorizationType", equalTo("Denied"));
+        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "false").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(same.getEventId())));
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions/" + noStagedSet.getEventId()).then()
+                .statusCode(200).body("staged", nullValue());
+        asAdmin().queryParam("stagedDiffers", "maybe").get("/api/v1/decisions").then()
+                .statusCode(400).body("error.code", equalTo("BadParameter"))
+                .body("error.message", containsString("stagedDiffers"));
     }
 
     @Test
@@ -107,6 +138,19 @@ class DecisionApiTest {
                 .statusCode(200).body("value.eventId", equalTo(List.of(inside.getEventId())));
         asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.114.1").get("/api/v1/decisions").then()
                 .statusCode(200).body("value.eventId", equalTo(List.of(outside.getEventId())));
+    }
+
+    @Test
+    void filters_by_an_ipv6_client_address_which_the_ipv4_ranges_never_match() throws Exception {
+        DecisionEvent.Builder ipv6 = Events.firewallDenial(vault, "2001:db8::1", T0);
+        DecisionEvent.Builder ipv4 = Events.firewallDenial(vault, "0.0.0.1", T0.plusSeconds(1));
+        store(ipv6, ipv4);
+
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "2001:DB8:0::1").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(ipv6.getEventId())))
+                .body("value[0].callerIp", equalTo("2001:db8::1"));
+        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "0.0.0.0/0").get("/api/v1/decisions").then()
+                .statusCode(200).body("value.eventId", equalTo(List.of(ipv4.getEventId())));
     }
 
     @Test
@@ -176,7 +220,9 @@ class DecisionApiTest {
             "layer, Kernel",
             "authorizationType, Magic",
             "clientAddress, 300.1.2.3",
-            "clientAddress, 2001:db8::1",
+            "clientAddress, 203.0.113.7/24",
+            "clientAddress, 203.000.113.7",
+            "clientAddress, 2001:db8::/32",
             "cursor, not-a-cursor",
     })
     void a_bad_query_value_is_400_naming_the_value(String name, String value) {

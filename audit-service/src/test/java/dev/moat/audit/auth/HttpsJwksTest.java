@@ -24,6 +24,7 @@ import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 
 import dev.moat.audit.support.Tokens;
+import dev.moat.token.JwksSource;
 
 /**
  * Keys fetched over HTTPS from a server whose certificate a private CA signed, as vault-service's built-in issuer

@@ -61,6 +61,22 @@ class DiagnoserTest {
     }
 
     @Test
+    void an_ipv6_client_is_told_that_network_rules_are_ipv4_only() {
+        Diagnosis diagnosis = diagnose(group("2001:db8::1", null, 2, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z", "SecretGet"));
+
+        Remedy remedy = diagnosis.clients().get(0).remedy();
+        assertThat(remedy.kind()).isEqualTo(Remedy.Kind.USE_IPV4);
+        assertThat(remedy.rule()).isNull();
+        assertThat(remedy.description()).contains("2001:db8::1 is not an IPv4 address", "IPv4-only");
+    }
+
+    @Test
+    void a_benchmarking_address_is_not_public() {
+        assertThat(diagnose(group("198.18.0.9", null, 1, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z"))
+                .clients().get(0).remedy().kind()).isEqualTo(Remedy.Kind.USE_VIRTUAL_NETWORK);
+    }
+
+    @Test
     void an_unknown_client_address_names_no_rule() {
         Diagnosis diagnosis = diagnose(group(null, null, 1, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z"));
 

@@ -23,7 +23,7 @@ public class EmbeddedPostgresResource implements QuarkusTestResourceLifecycleMan
             throw new UncheckedIOException("PostgreSQL did not start", e);
         }
         return Map.of(
-                "quarkus.datasource.active", "false",
+                "quarkus.datasource.h2.active", "false",
                 "quarkus.datasource.postgresql.active", "true",
                 "quarkus.datasource.postgresql.jdbc.url", postgres.getJdbcUrl("postgres", "postgres"),
                 "quarkus.datasource.postgresql.username", "postgres",

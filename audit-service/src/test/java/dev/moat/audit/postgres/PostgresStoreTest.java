@@ -33,7 +33,10 @@ import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Publisher;
 import dev.moat.audit.support.Stored;
+import dev.moat.audit.store.WhatIfQueries;
+import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 
 /** The same SQL on PostgreSQL, the production store: ingest from Kafka, every query, the purge. */
 @QuarkusTest
@@ -63,6 +66,27 @@ class PostgresStoreTest {
 
     private static String newVault() {
         return "pg-" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    @Inject
+    WhatIfQueries whatIf;
+
+    @Test
+    void the_what_if_origins_and_the_staged_decisions_use_the_same_sql_on_postgresql() throws Exception {
+        String vault = newVault();
+        Stored.decisions(store,
+                Events.ipRuleAllow(vault, "203.0.113.7", T0),
+                Events.ipRuleAllow(vault, "203.0.113.7", T0.plusSeconds(1)).setOperation("SecretList"),
+                Events.ipRuleAllow(vault, "203.0.113.8", T0.plusSeconds(2)).setStaged(StagedFirewallDecision.newBuilder()
+                        .setIsAddressAuthorized(false)
+                        .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED)));
+
+        var origins = whatIf.seenOrigins(vault, T0, T0.plusSeconds(60));
+        assertThat(origins).hasSize(2);
+        assertThat(origins.stream().filter(o -> o.origin().clientAddress().equals("203.0.113.7")).findFirst()
+                .orElseThrow().operations()).containsExactly("SecretGet", "SecretList");
+        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "true").get("/api/v1/decisions").then()
+                .statusCode(200).body("value", hasSize(1)).body("value[0].callerIp", equalTo("203.0.113.8"));
     }
 
     @Test

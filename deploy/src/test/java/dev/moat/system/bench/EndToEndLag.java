@@ -144,7 +144,7 @@ public final class EndToEndLag {
         return String.format("%.1f ms", micros / 1000.0);
     }
 
-    private static String token(HttpClient https, String base, String tenant, Map<String, String> env, String client,
+    static String token(HttpClient https, String base, String tenant, Map<String, String> env, String client,
             String scope) throws Exception {
         String form = "grant_type=client_credentials&client_id=" + env.get("MOAT_" + client + "_CLIENT_ID")
                 + "&client_secret=" + env.get("MOAT_" + client + "_CLIENT_SECRET") + "&scope="
@@ -159,7 +159,7 @@ public final class EndToEndLag {
         return m.group(1);
     }
 
-    private static Map<String, String> credentials(Path file) throws Exception {
+    static Map<String, String> credentials(Path file) throws Exception {
         Map<String, String> values = new HashMap<>();
         for (String line : Files.readAllLines(file)) {
             int eq = line.indexOf('=');
@@ -170,7 +170,7 @@ public final class EndToEndLag {
         return values;
     }
 
-    private static SSLContext trusting(Path caPem) throws Exception {
+    static SSLContext trusting(Path caPem) throws Exception {
         KeyStore store = KeyStore.getInstance("PKCS12");
         store.load(null, null);
         try (InputStream in = Files.newInputStream(caPem)) {

@@ -3,6 +3,8 @@ package dev.moat.policy.admin;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Pattern;
@@ -14,7 +16,10 @@ import com.google.protobuf.Timestamp;
 
 import dev.moat.policy.config.PolicyConfig;
 import dev.moat.outbox.ChangeOutbox;
-import dev.moat.policy.grpc.ProtoMapping;
+import dev.moat.policy.decision.CheckInput;
+import dev.moat.policy.decision.Decision;
+import dev.moat.policy.decision.PolicySnapshot;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.policy.network.SubnetId;
 import dev.moat.policy.network.VirtualNetwork;
 import dev.moat.policy.network.VirtualNetworkId;
@@ -86,6 +91,7 @@ public class PolicyAdmin {
             if (before.isEmpty()) {
                 return false;
             }
+            store.saveStaged(connection, name, Optional.empty());
             store.deleteVault(connection, name);
             enqueueVaultChange(connection, actor, name, "DeleteVault", ChangeAction.CHANGE_ACTION_DELETED,
                     before.get(), null);
@@ -101,6 +107,94 @@ public class PolicyAdmin {
             Optional<NetworkRuleSet> after = validate(input, store.networks(connection));
             return save(connection, actor, name, "ReplaceNetworkRuleSet", before, after);
         });
+    }
+
+    /** The vault's staged (audit-only) rule set; empty when it has none. */
+    public Optional<NetworkRuleSet> stagedRules(String vault) {
+        String name = vaultName(vault);
+        return read(connection -> {
+            existing(connection, name);
+            return store.staged(connection, name);
+        });
+    }
+
+    /**
+     * Stages a rule set beside the enforced one: validated exactly as {@link #replaceRules}, stored, announced, and
+     * from then on evaluated (never enforced) for every request.
+     */
+    public NetworkRuleSet stageRules(Actor actor, String vault, NetworkRuleSetInput input) {
+        String name = vaultName(vault);
+        if (input == null) {
+            throw new BadRequestException("a staged rule set is required (networkAcls); clear the staged set to remove it");
+        }
+        return change(connection -> {
+            Optional<NetworkRuleSet> enforced = existing(connection, name);
+            Optional<NetworkRuleSet> before = store.staged(connection, name);
+            NetworkRuleSet after = validate(input, store.networks(connection)).orElseThrow();
+            if (!before.equals(Optional.of(after))) {
+                store.saveStaged(connection, name, Optional.of(after));
+                enqueueStagedChange(connection, actor, name, "SetStagedNetworkRuleSet", enforced, before, enforced,
+                        Optional.of(after));
+            }
+            return after;
+        });
+    }
+
+    /** Removes the staged rule set; removing none changes nothing. */
+    public void clearStagedRules(Actor actor, String vault) {
+        String name = vaultName(vault);
+        change(connection -> {
+            Optional<NetworkRuleSet> enforced = existing(connection, name);
+            Optional<NetworkRuleSet> before = store.staged(connection, name);
+            if (before.isPresent()) {
+                store.saveStaged(connection, name, Optional.empty());
+                enqueueStagedChange(connection, actor, name, "ClearStagedNetworkRuleSet", enforced, before, enforced,
+                        Optional.empty());
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Makes the staged rule set the enforced one, in one transaction with one change event. It is validated again,
+     * as an update would be, because virtual networks may have changed since it was staged.
+     */
+    public NetworkRuleSet promoteStagedRules(Actor actor, String vault) {
+        String name = vaultName(vault);
+        return change(connection -> {
+            Optional<NetworkRuleSet> enforced = existing(connection, name);
+            NetworkRuleSet staged = store.staged(connection, name).orElseThrow(() -> new PreconditionException(
+                    "vault '" + name + "' has no staged rule set to promote"));
+            NetworkRuleSet promoted = validate(ProtoMapping.input(ProtoMapping.toProto(staged)),
+                    store.networks(connection)).orElseThrow();
+            store.saveVault(connection, name, Optional.of(promoted));
+            store.saveStaged(connection, name, Optional.empty());
+            enqueueStagedChange(connection, actor, name, "PromoteStagedNetworkRuleSet", enforced, Optional.of(staged),
+                    Optional.of(promoted), Optional.empty());
+            return promoted;
+        });
+    }
+
+    /**
+     * Decides each request under a proposed rule set without storing anything: the proposal is validated exactly as
+     * {@link #replaceRules} validates an update (same validator, same networks, same violations), then compiled by
+     * the same evaluator as the enforced rules, against the current virtual networks and trusted services.
+     *
+     * @param input the proposed rules; null for "no network rules"
+     * @throws NotFoundException when the vault is not registered
+     */
+    public List<Decision> evaluateProposed(String vault, NetworkRuleSetInput input, List<CheckInput> requests) {
+        String name = vaultName(vault);
+        Optional<NetworkRuleSet> proposed = read(connection -> {
+            existing(connection, name);
+            return validate(input, store.networks(connection));
+        });
+        PolicySnapshot snapshot = state.snapshot().withVault(name, proposed);
+        List<Decision> decisions = new ArrayList<>(requests.size());
+        for (CheckInput request : requests) {
+            decisions.add(snapshot.decide(request));
+        }
+        return decisions;
     }
 
     public Optional<NetworkRuleSet> addIpRule(Actor actor, String vault, String value) {
@@ -233,6 +327,18 @@ public class PolicyAdmin {
                 .setVault(vault)
                 .setBeforeJson(before == null ? "" : ProtoMapping.vaultJson(vault, before))
                 .setAfterJson(after == null ? "" : ProtoMapping.vaultJson(vault, after));
+        ChangeOutbox.enqueue(connection, event.build());
+    }
+
+    private void enqueueStagedChange(Connection connection, Actor actor, String vault, String operation,
+            Optional<NetworkRuleSet> enforcedBefore, Optional<NetworkRuleSet> stagedBefore,
+            Optional<NetworkRuleSet> enforcedAfter, Optional<NetworkRuleSet> stagedAfter) throws SQLException {
+        ChangeEvent.Builder event = changeEvent(actor, operation, ChangeAction.CHANGE_ACTION_UPDATED)
+                .setKind(ResourceKind.RESOURCE_KIND_NETWORK_RULE_SET)
+                .setResourceId(vault)
+                .setVault(vault)
+                .setBeforeJson(ProtoMapping.vaultJson(vault, enforcedBefore, stagedBefore))
+                .setAfterJson(ProtoMapping.vaultJson(vault, enforcedAfter, stagedAfter));
         ChangeOutbox.enqueue(connection, event.build());
     }
 

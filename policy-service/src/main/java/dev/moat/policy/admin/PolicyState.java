@@ -1,6 +1,9 @@
 package dev.moat.policy.admin;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +16,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 
 import dev.moat.policy.config.PolicyConfig;
+import dev.moat.policy.decision.CheckInput;
+import dev.moat.policy.decision.Decision;
 import dev.moat.policy.decision.PolicySnapshot;
+import dev.moat.policy.rules.NetworkRuleSet;
 import dev.moat.policy.store.PolicyStore;
 import dev.moat.policy.trust.TrustedService;
 import dev.moat.policy.trust.TrustedServiceCatalog;
@@ -36,7 +42,8 @@ public class PolicyState {
     private final AtomicReference<Loaded> current = new AtomicReference<>();
     private ScheduledExecutorService poller;
 
-    private record Loaded(long revision, PolicySnapshot snapshot) {
+    /** The enforced rules, and beside them the staged (audit-only) ones compiled by the same evaluator. */
+    private record Loaded(long revision, PolicySnapshot snapshot, PolicySnapshot staged) {
     }
 
     @Inject
@@ -75,11 +82,25 @@ public class PolicyState {
     }
 
     public PolicySnapshot snapshot() {
+        return loaded().snapshot();
+    }
+
+    private Loaded loaded() {
         Loaded loaded = current.get();
         if (loaded == null) {
             throw new IllegalStateException("policy not loaded yet");
         }
-        return loaded.snapshot();
+        return loaded;
+    }
+
+    /**
+     * What the vault's staged (audit-only) rule set answers for this request: empty when the vault has none. The
+     * staged sets are compiled into a snapshot of their own, against the same networks and catalog, so the answer
+     * comes from the very evaluator that decides the enforced one.
+     */
+    public Optional<Decision> stagedDecision(CheckInput input) {
+        PolicySnapshot staged = loaded().staged();
+        return staged.knows(input.vault()) ? Optional.of(staged.decide(input)) : Optional.empty();
     }
 
     public TrustedServiceCatalog catalog() {
@@ -93,7 +114,10 @@ public class PolicyState {
         if (loaded != null && loaded.revision() > state.revision()) {
             return;
         }
-        current.set(new Loaded(state.revision(), PolicySnapshot.build(state.vaults(), state.networks(), catalog)));
+        Map<String, Optional<NetworkRuleSet>> staged = new HashMap<>();
+        state.staged().forEach((vault, rules) -> staged.put(vault, Optional.of(rules)));
+        current.set(new Loaded(state.revision(), PolicySnapshot.build(state.vaults(), state.networks(), catalog),
+                PolicySnapshot.build(staged, state.networks(), catalog)));
     }
 
     private void reloadIfChanged() {

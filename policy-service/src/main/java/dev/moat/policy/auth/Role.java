@@ -5,7 +5,9 @@ public enum Role {
     /** Ask {@code DecisionService/Check}: the vault-service identity. */
     CHECK("Policy.Check"),
     /** Call {@code NetworkPolicyAdmin}: administrators, and vault-service acting for its management plane. */
-    ADMIN("Policy.Admin");
+    ADMIN("Policy.Admin"),
+    /** Call {@code RuleSetEvaluation} (what-if of a rule change; changes nothing): audit-service. */
+    EVALUATE("Policy.Evaluate");
 
     private final String claim;
 

@@ -12,8 +12,13 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
 
     Reason reason();
 
-    /** Full id of the subnet the request was attributed to (named by the caller or resolved); null when none. */
-    String resolvedSubnetId();
+    /** The subnet the request was attributed to (named by a trusted edge or resolved); null when none. */
+    SourceSubnet sourceSubnet();
+
+    /** Full id of {@link #sourceSubnet()}; null when none. */
+    default String resolvedSubnetId() {
+        return sourceSubnet() == null ? null : sourceSubnet().id();
+    }
 
     /** One sentence for humans and logs. */
     String message();
@@ -28,9 +33,9 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
      * @param reason           one of the allowing reasons
      * @param matchedRule      the IP rule's value or the virtual network rule's subnet id; null when no rule was needed
      * @param trustedService   the trusted service let through, for {@link Reason#TRUSTED_SERVICE}; otherwise null
-     * @param resolvedSubnetId see {@link Decision#resolvedSubnetId()}
+     * @param sourceSubnet     see {@link Decision#sourceSubnet()}
      */
-    record Allowed(Reason reason, String matchedRule, TrustedService trustedService, String resolvedSubnetId)
+    record Allowed(Reason reason, String matchedRule, TrustedService trustedService, SourceSubnet sourceSubnet)
             implements Decision {
 
         public Allowed {
@@ -49,7 +54,7 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
                 case DEFAULT_ALLOW -> "The vault's firewall admits every network (no network rules, or defaultAction Allow).";
                 case TRUSTED_SERVICE -> "Caller is the trusted service " + trustedService.name()
                         + " and the vault lets trusted services bypass its firewall.";
-                case VIRTUAL_NETWORK_RULE -> "Request came through subnet " + resolvedSubnetId
+                case VIRTUAL_NETWORK_RULE -> "Request came through subnet " + sourceSubnet.id()
                         + ", admitted by the virtual network rule for " + matchedRule + ".";
                 case IP_RULE -> "Client address is inside IP rule " + matchedRule + ".";
                 default -> throw new IllegalStateException(reason.name());
@@ -61,10 +66,10 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
      * The request is refused by the firewall.
      *
      * @param reason           {@link Reason#DENIED} or {@link Reason#UNKNOWN_VAULT}
-     * @param resolvedSubnetId see {@link Decision#resolvedSubnetId()}
+     * @param sourceSubnet     see {@link Decision#sourceSubnet()}
      * @param message          names the client address (or the unknown vault)
      */
-    record Denied(Reason reason, String resolvedSubnetId, String message) implements Decision {
+    record Denied(Reason reason, SourceSubnet sourceSubnet, String message) implements Decision {
 
         public Denied {
             Objects.requireNonNull(reason, "reason");
@@ -74,11 +79,21 @@ public sealed interface Decision permits Decision.Allowed, Decision.Denied {
             }
         }
 
-        /** No rule admits the client; worded as Azure's ForbiddenByFirewall. */
-        public static Denied noMatchingRule(IPAddress clientAddress, String resolvedSubnetId) {
-            return new Denied(Reason.DENIED, resolvedSubnetId, "Client address " + clientAddress
+        /**
+         * No rule admits the client; worded as Azure's ForbiddenByFirewall, naming the subnet the request was
+         * attributed to and, when that subnet lacks the Microsoft.KeyVault endpoint, saying so.
+         */
+        public static Denied noMatchingRule(IPAddress clientAddress, SourceSubnet sourceSubnet) {
+            return new Denied(Reason.DENIED, sourceSubnet, "Client address " + clientAddress
                     + " is not authorized and caller is not a trusted service"
-                    + (resolvedSubnetId == null ? "." : " (request came through subnet " + resolvedSubnetId + ")."));
+                    + (sourceSubnet == null ? "." : " (request came through subnet " + sourceSubnet.describe() + ")."));
+        }
+
+        /** A client that is not IPv4: only the default action or a trusted service could have admitted it. */
+        public static Denied notIpv4(IPAddress clientAddress) {
+            return new Denied(Reason.DENIED, null, "Client address " + clientAddress
+                    + " is not authorized and caller is not a trusted service (network rules are IPv4-only, so no"
+                    + " IP or virtual network rule can admit a client that is not IPv4).");
         }
 
         /** The vault is not registered with policy-service. */

@@ -1,9 +1,9 @@
 package dev.moat.policy.decision;
 
+import dev.moat.netaddr.Ipv4;
+import dev.moat.netaddr.ReservedBlocks;
 import dev.moat.policy.decision.Decision.Allowed;
 import dev.moat.policy.decision.Decision.Denied;
-import dev.moat.policy.network.Ipv4;
-import dev.moat.policy.network.ReservedBlocks;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.VirtualNetworks;
 import dev.moat.policy.rules.Bypass;
@@ -29,8 +29,9 @@ import java.util.Optional;
  *
  * <p>Compiled per vault: the IP rules as disjoint address segments labelled with the first rule (in rule
  * order) containing them, searched by binary search; the virtual network rules as a hash map from subnet id
- * (lower case) to the rule. Compiled once for all vaults: a longest-prefix index over the subnets that have the
- * {@code Microsoft.KeyVault} endpoint, and a hash map from application id to trusted service. Vault compilations
+ * (lower case) to the rule. Compiled once for all vaults: a most-specific-prefix index over every known subnet
+ * (with or without the {@code Microsoft.KeyVault} endpoint: a narrower subnet without it must win over a wider one
+ * with it), and a hash map from application id to trusted service. Vault compilations
  * do not depend on the networks, so {@link #withVault} and {@link #withVirtualNetworks} rebuild only what
  * changed.
  *
@@ -123,31 +124,26 @@ public final class PolicySnapshot {
             }
         }
 
-        long address = input.clientIpv4();
-        String subnetId;
-        String enabledSubnetKey;
-        if (input.sourceSubnetId() != null) {
-            // A trusted edge named the subnet: believe it over the address (the address may be NATed).
-            subnetId = input.sourceSubnetId();
-            enabledSubnetKey = subnets.keyVaultEnabledKey(subnetId);
-        } else {
-            int s = subnets.longestPrefixMatch(address);
-            subnetId = s < 0 ? null : subnets.ids[s];
-            enabledSubnetKey = s < 0 ? null : subnets.keys[s];
+        if (!input.ipv4()) {
+            return Denied.notIpv4(input.clientAddress());
         }
-        if (enabledSubnetKey != null) {
-            String rule = vault.subnetRules.get(enabledSubnetKey);
+        long address = input.clientIpv4();
+        int s = subnets.attribute(input.sourceSubnetId(), input.sourceSubnetBehindNat(), address);
+        SourceSubnet subnet = s >= 0 ? subnets.subnets[s]
+                : s == SubnetIndex.NAMED_UNKNOWN ? new SourceSubnet(input.sourceSubnetId(), false) : null;
+        if (s >= 0 && subnet.keyVaultEndpoint()) {
+            String rule = vault.subnetRules.get(subnets.keys[s]);
             if (rule != null) {
-                return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule, null, subnetId);
+                return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule, null, subnet);
             }
         }
 
         int ipRule = vault.ipRules.find(address);
         if (ipRule >= 0 && ReservedBlocks.isPublic(address)) {
-            return subnetId == null ? vault.ipRuleDecisions[ipRule]
-                    : new Allowed(Reason.IP_RULE, vault.ipRuleValues[ipRule], null, subnetId);
+            return subnet == null ? vault.ipRuleDecisions[ipRule]
+                    : new Allowed(Reason.IP_RULE, vault.ipRuleValues[ipRule], null, subnet);
         }
-        return Denied.noMatchingRule(input.clientAddress(), subnetId);
+        return Denied.noMatchingRule(input.clientAddress(), subnet);
     }
 
     private static String vaultKey(String vault) {
@@ -203,20 +199,33 @@ public final class PolicySnapshot {
         }
     }
 
-    /** The subnets that can attribute a request to themselves: those with the Microsoft.KeyVault endpoint. */
+    /**
+     * Every known subnet, endpoint or not, ranked so that the lowest index is the most specific: longest prefix
+     * first; among identical prefixes (different networks, which Azure allows) a subnet without the
+     * {@code Microsoft.KeyVault} endpoint first, since the address may have come through it and must then not be let
+     * in on another network's rule; then the smallest id, so that ties resolve the same way on every replica. See
+     * docs/adr/0007-subnet-attribution.md.
+     */
     private static final class SubnetIndex {
 
+        static final int NONE = -1;
+        static final int NAMED_UNKNOWN = -2;
+
         final RangeIndex byAddress;
-        final String[] ids;
+        final SourceSubnet[] subnets;
         final String[] keys;
+        final long[] first;
+        final long[] last;
         // Open addressing over keys[], probed with an ASCII-case-insensitive hash of the id as received, so that
         // looking up a named subnet neither lower-cases (allocates) nor re-hashes a 150-character id twice.
         final int[] slots;
 
-        private SubnetIndex(RangeIndex byAddress, String[] ids, String[] keys) {
-            this.byAddress = byAddress;
-            this.ids = ids;
+        private SubnetIndex(SourceSubnet[] subnets, String[] keys, long[] first, long[] last) {
+            this.byAddress = RangeIndex.build(first, last);
+            this.subnets = subnets;
             this.keys = keys;
+            this.first = first;
+            this.last = last;
             this.slots = new int[Integer.highestOneBit(Math.max(1, keys.length) * 2) * 2];
             Arrays.fill(slots, -1);
             for (int i = 0; i < keys.length; i++) {
@@ -229,45 +238,56 @@ public final class PolicySnapshot {
         }
 
         static SubnetIndex of(VirtualNetworks networks) {
-            // Ranked so that the lowest index is the most specific: longest prefix first, then (for identical
-            // prefixes in different networks, which Azure allows) the smallest id, so that ties resolve the same
-            // way on every replica.
-            List<Subnet> enabled = networks.all().stream()
+            List<Subnet> ranked = networks.all().stream()
                     .flatMap(n -> n.subnets().stream())
-                    .filter(Subnet::hasKeyVaultEndpoint)
                     .sorted(Comparator.comparingInt((Subnet s) -> -s.addressPrefix().getNetworkPrefixLength())
+                            .thenComparing(Subnet::hasKeyVaultEndpoint)
                             .thenComparing(s -> s.id().key()))
                     .toList();
-            int n = enabled.size();
+            int n = ranked.size();
             long[] first = new long[n];
             long[] last = new long[n];
-            String[] ids = new String[n];
+            SourceSubnet[] subnets = new SourceSubnet[n];
             String[] keys = new String[n];
             for (int i = 0; i < n; i++) {
-                Subnet subnet = enabled.get(i);
+                Subnet subnet = ranked.get(i);
                 first[i] = Ipv4.first(subnet.addressPrefix());
                 last[i] = Ipv4.last(subnet.addressPrefix());
-                ids[i] = subnet.id().value();
+                subnets[i] = new SourceSubnet(subnet.id().value(), subnet.hasKeyVaultEndpoint());
                 keys[i] = subnet.id().key();
             }
-            return new SubnetIndex(RangeIndex.build(first, last), ids, keys);
+            return new SubnetIndex(subnets, keys, first, last);
         }
 
-        /** The lower-case id of the Key Vault-enabled subnet with this id (ignoring ASCII case), or null. */
-        String keyVaultEnabledKey(String subnetId) {
+        /**
+         * The subnet a request is attributed to, as an index into {@link #subnets}: the one a trusted edge named,
+         * when it is known and contains the address (behind NAT: whenever it is known); otherwise the most specific
+         * subnet containing the address. {@link #NONE} when no subnet contains it; {@link #NAMED_UNKNOWN} when, behind
+         * NAT, the edge named a subnet that is not known (it has no endpoint, so it admits nobody).
+         */
+        int attribute(String namedId, boolean behindNat, long address) {
+            if (namedId != null) {
+                int named = indexOf(namedId);
+                if (named >= 0 && (behindNat || (address >= first[named] && address <= last[named]))) {
+                    return named;
+                }
+                if (named < 0 && behindNat) {
+                    return NAMED_UNKNOWN;
+                }
+                // Named but not believable: the address decides, as if no subnet had been named.
+            }
+            return byAddress.find(address);
+        }
+
+        private int indexOf(String subnetId) {
             int slot = AsciiCase.hash(subnetId) & (slots.length - 1);
             while (slots[slot] >= 0) {
-                String key = keys[slots[slot]];
-                if (AsciiCase.equalsLowerCase(subnetId, key)) {
-                    return key;
+                if (AsciiCase.equalsLowerCase(subnetId, keys[slots[slot]])) {
+                    return slots[slot];
                 }
                 slot = (slot + 1) & (slots.length - 1);
             }
-            return null;
-        }
-
-        int longestPrefixMatch(long address) {
-            return byAddress.find(address);
+            return -1;
         }
     }
 }

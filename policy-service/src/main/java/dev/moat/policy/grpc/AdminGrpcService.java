@@ -7,8 +7,12 @@ import dev.moat.policy.admin.Actor;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.auth.CallerAuthInterceptor;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.policy.rules.NetworkRuleSet;
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultResponse;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkResponse;
@@ -58,7 +62,32 @@ public class AdminGrpcService implements NetworkPolicyAdmin {
 
     @Override
     public Uni<VaultNetworkRules> getNetworkRuleSet(GetNetworkRuleSetRequest request) {
-        return call(() -> vault(request.getVault(), admin.rules(request.getVault())));
+        return call(() -> withStaged(request.getVault()));
+    }
+
+    @Override
+    public Uni<VaultNetworkRules> setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest request) {
+        return call(() -> {
+            admin.stageRules(actor(), request.getVault(),
+                    request.hasNetworkAcls() ? ProtoMapping.input(request.getNetworkAcls()) : null);
+            return withStaged(request.getVault());
+        });
+    }
+
+    @Override
+    public Uni<VaultNetworkRules> clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest request) {
+        return call(() -> {
+            admin.clearStagedRules(actor(), request.getVault());
+            return withStaged(request.getVault());
+        });
+    }
+
+    @Override
+    public Uni<VaultNetworkRules> promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest request) {
+        return call(() -> {
+            admin.promoteStagedRules(actor(), request.getVault());
+            return withStaged(request.getVault());
+        });
     }
 
     @Override
@@ -130,6 +159,10 @@ public class AdminGrpcService implements NetworkPolicyAdmin {
             state.catalog().services().forEach(s -> response.addServices(ProtoMapping.toProto(s)));
             return response.build();
         });
+    }
+
+    private VaultNetworkRules withStaged(String vault) {
+        return ProtoMapping.vault(vault.toLowerCase(java.util.Locale.ROOT), admin.rules(vault), admin.stagedRules(vault));
     }
 
     private static VaultNetworkRules vault(String vault, Optional<NetworkRuleSet> rules) {

@@ -1,5 +1,6 @@
 package dev.moat.policy.grpc;
 
+import java.util.Optional;
 import java.util.UUID;
 
 import org.jboss.logging.Logger;
@@ -7,6 +8,7 @@ import org.jboss.logging.Logger;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
+import dev.moat.policy.mapping.ProtoMapping;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionService;
@@ -15,7 +17,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * {@code moat.policy.v1.DecisionService}: decides from the in-memory snapshot, with no database access, on the
- * gRPC event loop.
+ * gRPC event loop; a vault's staged (audit-only) rule set is decided beside the enforced one and reported, not
+ * enforced.
  */
 @GrpcService
 public class DecisionGrpcService implements DecisionService {
@@ -32,9 +35,14 @@ public class DecisionGrpcService implements DecisionService {
     public Uni<CheckResponse> check(CheckRequest request) {
         try {
             CheckInput input = CheckInput.of(request.getVault(), request.getClientAddress(),
-                    request.getSourceSubnetId(), request.getCaller().getApplicationId());
+                    request.getSourceSubnetId(), request.getSourceSubnetBehindNat(),
+                    request.getCaller().getApplicationId());
             Decision decision = state.snapshot().decide(input);
             CheckResponse response = ProtoMapping.toProto(decision, UUID.randomUUID().toString());
+            Optional<Decision> staged = state.stagedDecision(input);
+            if (staged.isPresent()) {
+                response = response.toBuilder().setStaged(ProtoMapping.toRuleSetDecision(staged.get())).build();
+            }
             if (!response.getAllowed()) {
                 LOG.infof("denied vault=%s client=%s subnet=%s appid=%s reason=%s decision=%s correlation=%s",
                         request.getVault(), request.getClientAddress(), response.getResolvedSubnetId(),

@@ -6,6 +6,7 @@ import org.jboss.logging.Logger;
 
 import dev.moat.policy.admin.BadRequestException;
 import dev.moat.policy.admin.NotFoundException;
+import dev.moat.policy.admin.PreconditionException;
 import dev.moat.policy.rules.InvalidInputException;
 import dev.moat.policy.store.StoreException;
 import io.grpc.Status;
@@ -31,6 +32,9 @@ final class GrpcErrors {
         }
         if (failure instanceof BadRequestException || failure instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(failure.getMessage()).asRuntimeException();
+        }
+        if (failure instanceof PreconditionException) {
+            return Status.FAILED_PRECONDITION.withDescription(failure.getMessage()).asRuntimeException();
         }
         if (failure instanceof NotFoundException) {
             return Status.NOT_FOUND.withDescription(failure.getMessage()).asRuntimeException();

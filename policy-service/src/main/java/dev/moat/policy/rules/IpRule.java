@@ -1,6 +1,6 @@
 package dev.moat.policy.rules;
 
-import dev.moat.policy.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 import inet.ipaddr.IPAddress;
 import java.util.Objects;
 

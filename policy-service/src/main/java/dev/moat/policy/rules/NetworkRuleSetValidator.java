@@ -1,7 +1,7 @@
 package dev.moat.policy.rules;
 
-import dev.moat.policy.network.Ipv4;
-import dev.moat.policy.network.ReservedBlocks;
+import dev.moat.netaddr.Ipv4;
+import dev.moat.netaddr.ReservedBlocks;
 import dev.moat.policy.network.ServiceEndpoints;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.SubnetId;
@@ -198,7 +198,8 @@ public final class NetworkRuleSetValidator {
         if (!reserved.isEmpty()) {
             return Validated.invalid(List.of(new Violation(field, value, ViolationCode.NOT_PUBLIC, "'" + value
                     + "' overlaps " + reserved.stream().map(Object::toString).collect(Collectors.joining(", "))
-                    + ": IP rules take public addresses only")));
+                    + ": IP rules take public addresses only"
+                    + (prefix != null && prefix == 0 ? "; to allow every address use defaultAction: Allow" : ""))));
         }
         return Validated.valid(IpRule.of(address));
     }

@@ -54,7 +54,8 @@ public class PolicyStore {
     }
 
     /** Everything stored, for compiling a snapshot. */
-    public record State(long revision, Map<String, Optional<NetworkRuleSet>> vaults, VirtualNetworks networks) {
+    public record State(long revision, Map<String, Optional<NetworkRuleSet>> vaults, VirtualNetworks networks,
+            Map<String, NetworkRuleSet> staged) {
     }
 
     /**
@@ -107,7 +108,8 @@ public class PolicyStore {
             connection.setAutoCommit(false);
             connection.setTransactionIsolation(Connection.TRANSACTION_REPEATABLE_READ);
             try {
-                return new State(revision(connection), vaults(connection), networks(connection));
+                return new State(revision(connection), vaults(connection), networks(connection),
+                        stagedVaults(connection));
             } finally {
                 connection.commit();
             }
@@ -158,9 +160,69 @@ public class PolicyStore {
                 bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, "bypass"));
             }
         }
+        return Optional.of(Optional.of(rules(connection, name, defaultAction, bypass, "vault_ip_rule", "vault_vnet_rule")));
+    }
+
+    /** Every vault's staged (audit-only) rule set, by vault name. */
+    public Map<String, NetworkRuleSet> stagedVaults(Connection connection) throws SQLException {
+        Map<String, NetworkRuleSet> staged = new LinkedHashMap<>();
+        try (PreparedStatement select = connection.prepareStatement("SELECT vault FROM vault_staged ORDER BY vault");
+                ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                staged.put(rows.getString(1), null);
+            }
+        }
+        for (String name : List.copyOf(staged.keySet())) {
+            staged.put(name, staged(connection, name).orElseThrow());
+        }
+        return staged;
+    }
+
+    /** A vault's staged rule set; empty when it has none. */
+    public Optional<NetworkRuleSet> staged(Connection connection, String vault) throws SQLException {
+        String name = normalise(vault);
+        DefaultAction defaultAction;
+        Bypass bypass;
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT default_action, bypass FROM vault_staged WHERE vault = ?")) {
+            select.setString(1, name);
+            try (ResultSet rows = select.executeQuery()) {
+                if (!rows.next()) {
+                    return Optional.empty();
+                }
+                defaultAction = DefaultAction.fromArm(rows.getString(1)).orElseThrow(() -> corrupt(name, "staged default_action"));
+                bypass = Bypass.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "staged bypass"));
+            }
+        }
+        return Optional.of(rules(connection, name, defaultAction, bypass, "vault_staged_ip_rule", "vault_staged_vnet_rule"));
+    }
+
+    /** Stores the vault's staged rule set, replacing any; empty removes it. */
+    public void saveStaged(Connection connection, String vault, Optional<NetworkRuleSet> rules) throws SQLException {
+        String name = normalise(vault);
+        try (PreparedStatement delete = connection.prepareStatement("DELETE FROM vault_staged WHERE vault = ?")) {
+            delete.setString(1, name);
+            delete.executeUpdate();
+        }
+        if (rules.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "INSERT INTO vault_staged (vault, default_action, bypass, updated_at) VALUES (?, ?, ?, ?)")) {
+            insert.setString(1, name);
+            insert.setString(2, rules.get().defaultAction().armName());
+            insert.setString(3, rules.get().bypass().armName());
+            insert.setTimestamp(4, Timestamp.from(Instant.now()));
+            insert.executeUpdate();
+        }
+        insertRules(connection, name, rules.get(), "vault_staged_ip_rule", "vault_staged_vnet_rule");
+    }
+
+    private NetworkRuleSet rules(Connection connection, String name, DefaultAction defaultAction, Bypass bypass,
+            String ipTable, String vnetTable) throws SQLException {
         List<IpRule> ipRules = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT rule FROM vault_ip_rule WHERE vault = ? ORDER BY position")) {
+                "SELECT rule FROM " + ipTable + " WHERE vault = ? ORDER BY position")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -174,7 +236,7 @@ public class PolicyStore {
         }
         List<VirtualNetworkRule> vnetRules = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "SELECT subnet_id, ignore_missing FROM vault_vnet_rule WHERE vault = ? ORDER BY position")) {
+                "SELECT subnet_id, ignore_missing FROM " + vnetTable + " WHERE vault = ? ORDER BY position")) {
             select.setString(1, name);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
@@ -183,7 +245,7 @@ public class PolicyStore {
                 }
             }
         }
-        return Optional.of(Optional.of(new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules)));
+        return new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules);
     }
 
     public void saveVault(Connection connection, String vault, Optional<NetworkRuleSet> rules) throws SQLException {
@@ -201,10 +263,15 @@ public class PolicyStore {
         if (rules.isEmpty()) {
             return;
         }
+        insertRules(connection, name, rules.get(), "vault_ip_rule", "vault_vnet_rule");
+    }
+
+    private static void insertRules(Connection connection, String name, NetworkRuleSet rules, String ipTable,
+            String vnetTable) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO vault_ip_rule (vault, position, rule) VALUES (?, ?, ?)")) {
+                "INSERT INTO " + ipTable + " (vault, position, rule) VALUES (?, ?, ?)")) {
             int position = 0;
-            for (IpRule rule : rules.get().ipRules()) {
+            for (IpRule rule : rules.ipRules()) {
                 insert.setString(1, name);
                 insert.setInt(2, position++);
                 insert.setString(3, rule.value());
@@ -213,9 +280,9 @@ public class PolicyStore {
             insert.executeBatch();
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO vault_vnet_rule (vault, position, subnet_id, ignore_missing) VALUES (?, ?, ?, ?)")) {
+                "INSERT INTO " + vnetTable + " (vault, position, subnet_id, ignore_missing) VALUES (?, ?, ?, ?)")) {
             int position = 0;
-            for (VirtualNetworkRule rule : rules.get().virtualNetworkRules()) {
+            for (VirtualNetworkRule rule : rules.virtualNetworkRules()) {
                 insert.setString(1, name);
                 insert.setInt(2, position++);
                 insert.setString(3, rule.subnetId().value());

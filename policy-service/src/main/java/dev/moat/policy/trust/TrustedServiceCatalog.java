@@ -17,7 +17,7 @@ import java.util.UUID;
 public final class TrustedServiceCatalog {
 
     /**
-     * The 18 services of the source document, in its order.
+     * The 18 services of the source document, in its order (19 application ids: see below).
      *
      * <p>Application ids: where Azure's first-party application for the service is well known, its real id is
      * used, so that tokens issued by Entra ID for that service are recognised unchanged. Three rows have no
@@ -27,8 +27,9 @@ public final class TrustedServiceCatalog {
      * from the name), and marks it below. An operator who runs such a service locally issues its tokens with that
      * id, or adds the real one as an operator entry.
      *
-     * <p>The "Exchange Online &amp; SharePoint Online" row carries Office 365 Exchange Online's id; SharePoint
-     * Online ({@code 00000003-0000-0ff1-ce00-000000000000}) can be added by an operator, as one row carries one id.
+     * <p>The "Exchange Online &amp; SharePoint Online" row of the source document is two applications, so it is
+     * listed twice under the one name: Office 365 Exchange Online's id and SharePoint Online's
+     * ({@code 00000003-0000-0ff1-ce00-000000000000}).
      */
     private static final List<TrustedService> SOURCE_DOCUMENT = List.of(
             builtIn("Azure Virtual Machines deployment service", "bda547a4-01c1-3af9-a11d-d84b30e6d0a0", // generated
@@ -43,6 +44,8 @@ public final class TrustedServiceCatalog {
             builtIn("Azure Backup", "262044b1-e2ce-469f-a196-69ab7ada62d3",
                     "Back up and restore the relevant keys and secrets while backing up virtual machines."),
             builtIn("Exchange Online & SharePoint Online", "00000002-0000-0ff1-ce00-000000000000",
+                    "Reach the customer key for Storage Service Encryption with Customer Key."),
+            builtIn("Exchange Online & SharePoint Online", "00000003-0000-0ff1-ce00-000000000000",
                     "Reach the customer key for Storage Service Encryption with Customer Key."),
             builtIn("Azure Information Protection", "00000012-0000-0000-c000-000000000000",
                     "Reach the tenant key of Azure Information Protection."),

@@ -4,7 +4,7 @@ import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
 import dev.moat.policy.decision.PolicySnapshot;
 import dev.moat.policy.decision.Reason;
-import dev.moat.policy.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 import dev.moat.policy.network.ServiceEndpoints;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.VirtualNetwork;

@@ -23,8 +23,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
@@ -143,7 +145,7 @@ class DecisionTest {
         Decision through = decide(engine, "with-rule", "10.1.2.3", null, null);
         Decision notThrough = decide(engine, "without-rule", "10.1.2.3", null, null);
 
-        assertThat(through).isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, APP_SUBNET, null, APP_SUBNET));
+        assertThat(through).isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, APP_SUBNET, null, enabled(APP_SUBNET)));
         assertThat(notThrough).isInstanceOf(Denied.class);
         assertThat(notThrough.reason()).isEqualTo(Reason.DENIED);
         assertThat(notThrough.resolvedSubnetId()).isEqualTo(APP_SUBNET);
@@ -160,8 +162,10 @@ class DecisionTest {
 
         Decision decision = decide(engine, "vault", "10.1.2.3", null, null);
         assertThat(decision.reason()).isEqualTo(Reason.DENIED);
-        // Without the endpoint the subnet no longer claims the address: nothing is resolved.
-        assertThat(decision.resolvedSubnetId()).isNull();
+        // The subnet still claims the address; the decision says that it lacks the endpoint.
+        assertThat(decision.sourceSubnet()).isEqualTo(new SourceSubnet(APP_SUBNET, false));
+        assertThat(decision.message()).contains("subnet " + APP_SUBNET
+                + ", which does not have the Microsoft.KeyVault service endpoint enabled");
     }
 
     @ParameterizedTest
@@ -203,17 +207,38 @@ class DecisionTest {
 
     @ParameterizedTest
     @EnumSource(Engine.class)
-    void believes_the_subnet_named_by_the_edge_over_the_address(Engine engine) {
+    void believes_a_subnet_named_by_the_edge_only_when_the_address_lies_in_it(Engine engine) {
         vaults.put("vault", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of(APP_SUBNET))));
 
-        // The address lies in the allowed subnet, but the edge says the request came through another one.
-        Decision elsewhere = decide(engine, "vault", "10.1.2.3", OTHER_SUBNET, null);
-        // A NATed public address, but the edge says it came through the allowed subnet (named in another case).
-        Decision through = decide(engine, "vault", "198.51.100.20", APP_SUBNET.toLowerCase(), null);
+        // Inside the named subnet (named in another case): the edge is believed.
+        Decision inside = decide(engine, "vault", "10.1.2.3", APP_SUBNET.toLowerCase(), null);
+        // A public address outside it: the name is ignored and the address decides (no subnet contains it).
+        Decision outside = decide(engine, "vault", "198.51.100.20", APP_SUBNET, null);
+        // An address of another subnet naming the allowed one: ignored, attributed to the subnet it lies in.
+        Decision elsewhere = decide(engine, "vault", "10.1.3.3", APP_SUBNET, null);
 
+        assertThat(inside).isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, APP_SUBNET, null, enabled(APP_SUBNET)));
+        assertThat(outside).isEqualTo(Denied.noMatchingRule(NetworkFixtures.ip("198.51.100.20"), null));
         assertThat(elsewhere.reason()).isEqualTo(Reason.DENIED);
-        assertThat(elsewhere.resolvedSubnetId()).isEqualTo(OTHER_SUBNET);
-        assertThat(through).isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, APP_SUBNET, null, APP_SUBNET.toLowerCase()));
+        assertThat(elsewhere.sourceSubnet()).isEqualTo(enabled(OTHER_SUBNET));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void believes_the_named_subnet_over_the_address_behind_nat(Engine engine) {
+        vaults.put("vault", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of(APP_SUBNET))));
+        String unknown = subnetId("nowhere", "none");
+
+        Function<CheckInput, Decision> decide = engine.over(vaults, networks, catalog);
+        Decision through = decide.apply(CheckInput.of("vault", "198.51.100.20", APP_SUBNET.toUpperCase(), true, null));
+        Decision notThrough = decide.apply(CheckInput.of("vault", "10.1.2.3", OTHER_SUBNET, true, null));
+        Decision unknownSubnet = decide.apply(CheckInput.of("vault", "10.1.2.3", unknown, true, null));
+
+        assertThat(through).isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, APP_SUBNET, null, enabled(APP_SUBNET)));
+        assertThat(notThrough.reason()).isEqualTo(Reason.DENIED);
+        assertThat(notThrough.sourceSubnet()).isEqualTo(enabled(OTHER_SUBNET));
+        assertThat(unknownSubnet.sourceSubnet()).isEqualTo(new SourceSubnet(unknown, false));
+        assertThat(unknownSubnet.reason()).isEqualTo(Reason.DENIED);
     }
 
     @ParameterizedTest
@@ -223,42 +248,63 @@ class DecisionTest {
         // U+212A KELVIN SIGN lower-cases to 'k' in Java, but ARM ids are ASCII: a look-alike is another id.
         String lookalike = APP_SUBNET.replace("Network", "Networ\u212A");
 
-        assertThat(decide(engine, "vault", "198.51.100.20", APP_SUBNET.toUpperCase(), null).reason())
+        assertThat(decide(engine, "vault", "198.51.100.20", APP_SUBNET.toUpperCase(), true).reason())
                 .isEqualTo(Reason.VIRTUAL_NETWORK_RULE);
-        assertThat(decide(engine, "vault", "198.51.100.20", lookalike, null).reason()).isEqualTo(Reason.DENIED);
+        assertThat(decide(engine, "vault", "198.51.100.20", lookalike, true).reason()).isEqualTo(Reason.DENIED);
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void resolves_the_longest_prefix_among_nested_subnets_of_different_networks(Engine engine) {
-        String wide = subnetId("hub", "wide");
-        String narrow = subnetId("spoke", "narrow");
-        String disabled = subnetId("edge", "narrower");
+    /**
+     * Overlapping networks (Azure allows them): hub 10.0.0.0/8 with the endpoint, spoke 10.5.5.0/24 with it, edge
+     * 10.5.5.0/28 without it, and two identical 10.7.1.0/24 subnets, amber's with it and blue's (the larger id)
+     * without. Each row: the client,
+     * the vault whose only rule names one subnet, the expected reason and the subnet the request is attributed to.
+     */
+    @ParameterizedTest(name = "{0} to a vault admitting {1}: {2} via {3}")
+    @CsvSource({
+            // the narrower subnet without the endpoint wins over both wider enabled ones, and admits nobody
+            "10.5.5.3,  hub/wide,     DENIED,               edge/narrower",
+            "10.5.5.3,  spoke/narrow, DENIED,               edge/narrower",
+            // just outside the /28: the /24 of the spoke is the most specific
+            "10.5.5.16, spoke/narrow, VIRTUAL_NETWORK_RULE, spoke/narrow",
+            "10.5.5.16, hub/wide,     DENIED,               spoke/narrow",
+            // outside the spoke: only the hub contains it
+            "10.5.6.3,  hub/wide,     VIRTUAL_NETWORK_RULE, hub/wide",
+            // identical prefixes: the one without the endpoint is taken (the request may have come through it)
+            "10.7.1.9,  amber/web,    DENIED,               blue/web",
+            "10.7.1.9,  hub/wide,     DENIED,               blue/web",
+            // in no subnet at all
+            "11.0.0.1,  hub/wide,     DENIED,               ''",
+    })
+    void attributes_an_address_to_the_most_specific_of_all_known_subnets(String client, String allowedSubnet,
+            Reason expected, String attributed) {
         networks = VirtualNetworks.of(
                 network("hub", "10.0.0.0/8", subnet("hub", "wide", "10.0.0.0/8", true)),
                 network("spoke", "10.5.0.0/16", subnet("spoke", "narrow", "10.5.5.0/24", true)),
-                network("edge", "10.5.5.0/24", subnet("edge", "narrower", "10.5.5.0/28", false)));
-        vaults.put("hub-only", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of(wide))));
-        vaults.put("spoke-only", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of(narrow))));
+                network("edge", "10.5.5.0/24", subnet("edge", "narrower", "10.5.5.0/28", false)),
+                network("amber", "10.7.0.0/16", subnet("amber", "web", "10.7.1.0/24", true)),
+                network("blue", "10.7.0.0/16", subnet("blue", "web", "10.7.1.0/24", false)));
+        String[] allowed = allowedSubnet.split("/");
+        vaults.put("vault", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(),
+                List.of(subnetId(allowed[0], allowed[1])))));
 
-        // 10.5.5.3 is in all three; the /28 has no Key Vault endpoint, so the /24 is the longest usable prefix.
-        assertThat(decide(engine, "spoke-only", "10.5.5.3", null, null))
-                .isEqualTo(new Allowed(Reason.VIRTUAL_NETWORK_RULE, narrow, null, narrow));
-        assertThat(decide(engine, "hub-only", "10.5.5.3", null, null).resolvedSubnetId()).isEqualTo(narrow);
-        assertThat(decide(engine, "hub-only", "10.5.5.3", null, null).reason()).isEqualTo(Reason.DENIED);
-        assertThat(decide(engine, "hub-only", "10.5.6.3", null, null).reason()).isEqualTo(Reason.VIRTUAL_NETWORK_RULE);
-        assertThat(decide(engine, "hub-only", "10.5.5.3", null, null).resolvedSubnetId()).isNotEqualTo(disabled);
-    }
+        for (Engine each : Engine.values()) {
+            Decision decision = decide(each, "vault", client, null, null);
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void resolves_identical_prefixes_of_two_networks_to_the_smaller_subnet_id(Engine engine) {
-        networks = VirtualNetworks.of(
-                network("blue", "10.0.0.0/16", subnet("blue", "web", "10.0.1.0/24", true)),
-                network("amber", "10.0.0.0/16", subnet("amber", "web", "10.0.1.0/24", true)));
-        vaults.put("vault", Optional.of(rules(DefaultAction.DENY, Bypass.NONE, List.of(), List.of())));
-
-        assertThat(decide(engine, "vault", "10.0.1.9", null, null).resolvedSubnetId()).isEqualTo(subnetId("amber", "web"));
+            assertThat(decision.reason()).as("%s", each).isEqualTo(expected);
+            if (attributed.isEmpty()) {
+                assertThat(decision.sourceSubnet()).as("%s", each).isNull();
+                continue;
+            }
+            String[] via = attributed.split("/");
+            String id = subnetId(via[0], via[1]);
+            assertThat(decision.resolvedSubnetId()).as("%s", each).isEqualTo(id);
+            boolean endpoint = !via[0].equals("edge") && !via[0].equals("blue");
+            assertThat(decision.sourceSubnet().keyVaultEndpoint()).as("%s", each).isEqualTo(endpoint);
+            if (!decision.allowed()) {
+                assertThat(decision.message()).as("%s", each).contains("request came through subnet " + id)
+                        .contains(endpoint ? "" : "does not have the Microsoft.KeyVault service endpoint enabled");
+            }
+        }
     }
 
     // ---- IP rules
@@ -298,7 +344,7 @@ class DecisionTest {
 
         assertThat(decide(engine, "both", "52.168.10.7", null, null).reason()).isEqualTo(Reason.VIRTUAL_NETWORK_RULE);
         assertThat(decide(engine, "ip-only", "52.168.10.7", null, null))
-                .isEqualTo(new Allowed(Reason.IP_RULE, "52.168.10.0/24", null, front));
+                .isEqualTo(new Allowed(Reason.IP_RULE, "52.168.10.0/24", null, enabled(front)));
     }
 
     @ParameterizedTest
@@ -335,10 +381,29 @@ class DecisionTest {
         assertThat(decision.reason()).isEqualTo(Reason.IP_RULE);
     }
 
+    // ---- clients that are not IPv4
+
+    @ParameterizedTest
+    @EnumSource(Engine.class)
+    void decides_an_ipv6_client_by_the_default_action_and_trusted_services_only(Engine engine) {
+        vaults.put("open", Optional.empty());
+        vaults.put("allow", Optional.of(rules(DefaultAction.ALLOW, Bypass.NONE, List.of(), List.of())));
+        vaults.put("deny", Optional.of(rules(DefaultAction.DENY, Bypass.AZURE_SERVICES, List.of("52.1.0.0/16"),
+                List.of(APP_SUBNET))));
+
+        assertThat(decide(engine, "open", "2001:db8::1", null, null).reason()).isEqualTo(Reason.DEFAULT_ALLOW);
+        assertThat(decide(engine, "allow", "2001:db8::1", null, null).reason()).isEqualTo(Reason.DEFAULT_ALLOW);
+        assertThat(decide(engine, "deny", "2001:db8::1", null, BACKUP_APP_ID).reason()).isEqualTo(Reason.TRUSTED_SERVICE);
+        Decision denied = decide(engine, "deny", "2001:db8::1", APP_SUBNET, SOME_APP_ID);
+        assertThat(denied).isEqualTo(Denied.notIpv4(NetworkFixtures.ip("2001:db8::1")));
+        assertThat(denied.message()).contains("2001:db8::1", "IPv4-only");
+        assertThat(denied.sourceSubnet()).isNull();
+    }
+
     @Test
-    void refuses_a_check_whose_client_address_is_not_a_single_ipv4_address() {
-        assertThatThrownBy(() -> CheckInput.of("vault", "2001:db8::1", null, null))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("2001:db8::1");
+    void refuses_a_check_whose_client_address_is_not_one_ip_address() {
+        assertThat(CheckInput.of("vault", "2001:db8::1", null, null).ipv4()).isFalse();
+        assertThat(CheckInput.of("vault", "::ffff:52.1.2.3", null, null).ipv4()).isTrue();
         assertThatThrownBy(() -> CheckInput.of("vault", "52.1.2.0/24", null, null))
                 .isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> CheckInput.of("vault", "my-laptop", null, null))
@@ -351,6 +416,14 @@ class DecisionTest {
 
     private Decision decide(Engine engine, String vault, String client, String sourceSubnet, String appId) {
         return engine.over(vaults, networks, catalog).apply(CheckInput.of(vault, client, sourceSubnet, appId));
+    }
+
+    private Decision decide(Engine engine, String vault, String client, String sourceSubnet, boolean behindNat) {
+        return engine.over(vaults, networks, catalog).apply(CheckInput.of(vault, client, sourceSubnet, behindNat, null));
+    }
+
+    private static SourceSubnet enabled(String subnetId) {
+        return new SourceSubnet(subnetId, true);
     }
 
     private static NetworkRuleSet rules(DefaultAction action, Bypass bypass, List<String> ips, List<String> subnets) {

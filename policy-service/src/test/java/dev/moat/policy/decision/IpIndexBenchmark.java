@@ -1,6 +1,6 @@
 package dev.moat.policy.decision;
 
-import dev.moat.policy.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 import dev.moat.policy.rules.IpRule;
 import java.util.ArrayList;
 import java.util.List;

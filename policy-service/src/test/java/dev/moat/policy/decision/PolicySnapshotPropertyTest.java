@@ -2,7 +2,7 @@ package dev.moat.policy.decision;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.moat.policy.network.Ipv4;
+import dev.moat.netaddr.Ipv4;
 import dev.moat.policy.network.ServiceEndpoints;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.SubnetId;
@@ -180,14 +180,19 @@ class PolicySnapshotPropertyTest {
         names.add("unknown-vault");
         Arbitrary<String> vault = Arbitraries.of(names).flatMap(PolicySnapshotPropertyTest::anyCase);
         Arbitrary<IPAddress> anywhere = Arbitraries.integers().map(PolicySnapshotPropertyTest::address);
-        Arbitrary<IPAddress> client = interesting.isEmpty() ? anywhere : Arbitraries.frequencyOf(
-                Tuple.of(1, anywhere),
-                Tuple.of(3, Arbitraries.of(interesting).flatMap(PolicySnapshotPropertyTest::addressIn)));
+        Arbitrary<IPAddress> ipv6 = Arbitraries.of("2001:db8::1", "::1", "fe80::1").map(a -> Ipv4.parse(a).orElseThrow());
+        Arbitrary<IPAddress> client = interesting.isEmpty()
+                ? Arbitraries.frequencyOf(Tuple.of(9, anywhere), Tuple.of(1, ipv6))
+                : Arbitraries.frequencyOf(
+                        Tuple.of(1, anywhere),
+                        Tuple.of(1, ipv6),
+                        Tuple.of(6, Arbitraries.of(interesting).flatMap(PolicySnapshotPropertyTest::addressIn)));
+        Arbitrary<Boolean> behindNat = Arbitraries.of(true, false);
         Arbitrary<String> namedSubnet = subnetIds(subnetIds).flatMap(PolicySnapshotPropertyTest::anyCase).injectNull(0.8);
         Arbitrary<String> caller = Arbitraries.oneOf(
                 Arbitraries.of(TRUSTED_IDS).map(id -> id.toUpperCase(Locale.ROOT)),
                 Arbitraries.just("a-non-trusted-app")).injectNull(0.5);
-        return Combinators.combine(vault, client, namedSubnet, caller).as(CheckInput::new);
+        return Combinators.combine(vault, client, namedSubnet, behindNat, caller).as(CheckInput::new);
     }
 
     private static Arbitrary<IPAddress> addressIn(IPAddress range) {

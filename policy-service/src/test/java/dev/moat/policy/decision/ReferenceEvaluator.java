@@ -1,8 +1,8 @@
 package dev.moat.policy.decision;
 
+import dev.moat.netaddr.ReservedBlocks;
 import dev.moat.policy.decision.Decision.Allowed;
 import dev.moat.policy.decision.Decision.Denied;
-import dev.moat.policy.network.ReservedBlocks;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.VirtualNetworks;
 import dev.moat.policy.rules.Bypass;
@@ -58,37 +58,46 @@ final class ReferenceEvaluator {
             }
         }
 
-        // 3. The source subnet: named by the caller, else the longest prefix among Key Vault-enabled subnets.
-        String subnetId = null;
-        boolean keyVaultEnabled = false;
+        // Clients that are not IPv4: rules are IPv4-only, so nothing below can admit them.
+        if (!input.clientAddress().isIPv4()) {
+            return Denied.notIpv4(input.clientAddress());
+        }
+
+        // 3. The source subnet: the one the edge named, when it is known and contains the address (behind NAT:
+        //    whenever named); else the most specific of all known subnets containing the address.
+        SourceSubnet source = null;
         if (input.sourceSubnetId() != null) {
-            subnetId = input.sourceSubnetId();
+            Subnet named = null;
             for (var network : networks.all()) {
                 for (Subnet subnet : network.subnets()) {
-                    if (subnet.id().key().equals(asciiLower(subnetId)) && subnet.hasKeyVaultEndpoint()) {
-                        keyVaultEnabled = true;
+                    if (subnet.id().key().equals(asciiLower(input.sourceSubnetId()))) {
+                        named = subnet;
                     }
                 }
             }
-        } else {
+            if (named != null && (input.sourceSubnetBehindNat() || named.addressPrefix().contains(input.clientAddress()))) {
+                source = new SourceSubnet(named.id().value(), named.hasKeyVaultEndpoint());
+            } else if (named == null && input.sourceSubnetBehindNat()) {
+                source = new SourceSubnet(input.sourceSubnetId(), false);
+            }
+        }
+        if (source == null) {
             Subnet best = null;
             for (var network : networks.all()) {
                 for (Subnet subnet : network.subnets()) {
-                    if (subnet.hasKeyVaultEndpoint() && subnet.addressPrefix().contains(input.clientAddress())
-                            && (best == null || moreSpecific(subnet, best))) {
+                    if (subnet.addressPrefix().contains(input.clientAddress()) && (best == null || moreSpecific(subnet, best))) {
                         best = subnet;
                     }
                 }
             }
             if (best != null) {
-                subnetId = best.id().value();
-                keyVaultEnabled = true;
+                source = new SourceSubnet(best.id().value(), best.hasKeyVaultEndpoint());
             }
         }
-        if (subnetId != null && keyVaultEnabled) {
+        if (source != null && source.keyVaultEndpoint()) {
             for (VirtualNetworkRule rule : rules.virtualNetworkRules()) {
-                if (rule.subnetId().key().equals(asciiLower(subnetId))) {
-                    return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule.subnetId().value(), null, subnetId);
+                if (rule.subnetId().key().equals(asciiLower(source.id()))) {
+                    return new Allowed(Reason.VIRTUAL_NETWORK_RULE, rule.subnetId().value(), null, source);
                 }
             }
         }
@@ -97,20 +106,29 @@ final class ReferenceEvaluator {
         if (ReservedBlocks.overlapping(input.clientAddress()).isEmpty()) {
             for (IpRule rule : rules.ipRules()) {
                 if (rule.address().contains(input.clientAddress())) {
-                    return new Allowed(Reason.IP_RULE, rule.value(), null, subnetId);
+                    return new Allowed(Reason.IP_RULE, rule.value(), null, source);
                 }
             }
         }
 
         // 5. Nothing admits it.
-        return Denied.noMatchingRule(input.clientAddress(), subnetId);
+        return Denied.noMatchingRule(input.clientAddress(), source);
     }
 
-    /** Longer prefix wins; between equal prefixes (different networks), the smaller id. */
+    /**
+     * Longer prefix wins; between equal prefixes (different networks), one without the Key Vault endpoint (the
+     * request may have come through it), then the smaller id.
+     */
     private static boolean moreSpecific(Subnet candidate, Subnet best) {
         int a = candidate.addressPrefix().getNetworkPrefixLength();
         int b = best.addressPrefix().getNetworkPrefixLength();
-        return a > b || (a == b && candidate.id().key().compareTo(best.id().key()) < 0);
+        if (a != b) {
+            return a > b;
+        }
+        if (candidate.hasKeyVaultEndpoint() != best.hasKeyVaultEndpoint()) {
+            return !candidate.hasKeyVaultEndpoint();
+        }
+        return candidate.id().key().compareTo(best.id().key()) < 0;
     }
 
     private static String lower(String s) {

@@ -162,14 +162,25 @@ class PolicyGrpcTest {
         admin.registerVault(RegisterVaultRequest.newBuilder().setVault("vnetvault").setNetworkAcls(deny()
                 .addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(SUBNET)
                         .setIgnoreMissingVnetServiceEndpoint(true))).build());
-        assertThat(check("vnetvault", "10.20.1.5", "").getAllowed()).isFalse();
+        assertThat(check("vnetvault", "10.20.1.5", "")).satisfies(a -> {
+            assertThat(a.getAllowed()).isFalse();
+            assertThat(a.getResolvedSubnetId()).isEqualToIgnoringCase(SUBNET);
+            assertThat(a.getResolvedSubnetLacksKeyVaultEndpoint()).isTrue();
+            assertThat(a.getMessage()).contains("does not have the Microsoft.KeyVault service endpoint enabled");
+        });
 
         admin.setSubnetServiceEndpoint(SetSubnetServiceEndpointRequest.newBuilder()
                 .setSubnetId(SUBNET).setService("microsoft.keyvault").setEnabled(true).build());
         assertThat(check("vnetvault", "10.20.1.5", "")).satisfies(a -> {
             assertThat(a.getReason()).isEqualTo(Reason.REASON_VIRTUAL_NETWORK_RULE);
             assertThat(a.getResolvedSubnetId()).isEqualToIgnoringCase(SUBNET);
+            assertThat(a.getResolvedSubnetLacksKeyVaultEndpoint()).isFalse();
         });
+        // A trusted edge naming the subnet for an address outside it is not believed, unless it is behind NAT.
+        assertThat(check("vnetvault", "203.0.113.5", SUBNET).getAllowed()).isFalse();
+        assertThat(decisions.check(CheckRequest.newBuilder().setVault("vnetvault").setClientAddress("203.0.113.5")
+                .setSourceSubnetId(SUBNET).setSourceSubnetBehindNat(true).build()).getReason())
+                .isEqualTo(Reason.REASON_VIRTUAL_NETWORK_RULE);
         assertThat(check("vnetvault", "10.20.2.5", "").getAllowed()).isFalse();
 
         admin.setSubnetServiceEndpoint(SetSubnetServiceEndpointRequest.newBuilder()
@@ -209,8 +220,24 @@ class PolicyGrpcTest {
 
     @Test
     void the_catalog_holds_the_eighteen_services_of_the_source_document() {
+        // 19 entries: Exchange Online and SharePoint Online share one row of the source document.
         assertThat(admin.listTrustedServices(ListTrustedServicesRequest.getDefaultInstance()).getServicesList())
-                .hasSize(18);
+                .hasSize(19).extracting(s -> s.getName()).containsOnlyOnce("Azure Backup").hasSize(19)
+                .filteredOn(name -> name.startsWith("Exchange")).hasSize(2);
+    }
+
+    @Test
+    void an_ipv6_client_is_decided_never_refused_as_input() {
+        admin.registerVault(RegisterVaultRequest.newBuilder().setVault("sixopen").build());
+        admin.registerVault(RegisterVaultRequest.newBuilder().setVault("sixdeny").setNetworkAcls(deny()
+                .addIpRules(ip("198.51.100.0/24"))).build());
+
+        assertThat(check("sixopen", "2001:db8::1", "").getReason()).isEqualTo(Reason.REASON_DEFAULT_ALLOW);
+        assertThat(check("sixdeny", "2001:db8::1", "")).satisfies(a -> {
+            assertThat(a.getAllowed()).isFalse();
+            assertThat(a.getReason()).isEqualTo(Reason.REASON_DENIED);
+            assertThat(a.getMessage()).contains("2001:db8::1", "IPv4-only");
+        });
     }
 
     @Test

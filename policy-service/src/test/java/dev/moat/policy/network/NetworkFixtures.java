@@ -1,5 +1,6 @@
 package dev.moat.policy.network;
 
+import dev.moat.netaddr.Ipv4;
 import inet.ipaddr.IPAddress;
 import java.util.List;
 import java.util.Set;

@@ -19,6 +19,7 @@ class TrustedServiceCatalogTest {
                 "Azure Disk Encryption volume encryption service",
                 "Azure Backup",
                 "Exchange Online & SharePoint Online",
+                "Exchange Online & SharePoint Online",
                 "Azure Information Protection",
                 "Azure App Service",
                 "Azure SQL Database",
@@ -35,6 +36,18 @@ class TrustedServiceCatalogTest {
                 .allSatisfy(s -> assertThat(s.scenario()).isNotBlank())
                 .noneMatch(TrustedService::operatorDefined)
                 .extracting(TrustedService::applicationId).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void exchange_online_and_sharepoint_online_each_pass_under_their_own_application_id() {
+        TrustedServiceCatalog catalog = TrustedServiceCatalog.defaults();
+
+        assertThat(catalog.find("00000002-0000-0ff1-ce00-000000000000")).map(TrustedService::name)
+                .contains("Exchange Online & SharePoint Online");
+        assertThat(catalog.find("00000003-0000-0ff1-ce00-000000000000")).map(TrustedService::name)
+                .contains("Exchange Online & SharePoint Online");
+        assertThat(catalog.services()).hasSize(19);
+        assertThat(catalog.services().stream().map(TrustedService::name).distinct()).hasSize(18);
     }
 
     @Test
@@ -58,13 +71,13 @@ class TrustedServiceCatalogTest {
 
     @Test
     void adds_operator_services_after_the_built_in_ones() {
-        TrustedService sharePoint = TrustedService.operatorDefined("SharePoint Online",
-                "00000003-0000-0ff1-ce00-000000000000", "Customer key for SharePoint Online");
+        TrustedService batch = TrustedService.operatorDefined("Azure Batch",
+                "ddbf3205-c6bd-46ae-8127-60eb93363864", "Pool encryption keys");
 
-        TrustedServiceCatalog catalog = TrustedServiceCatalog.defaultsPlus(List.of(sharePoint));
+        TrustedServiceCatalog catalog = TrustedServiceCatalog.defaultsPlus(List.of(batch));
 
-        assertThat(catalog.services()).hasSize(19).last().isEqualTo(sharePoint);
-        assertThat(catalog.find("00000003-0000-0ff1-ce00-000000000000")).map(TrustedService::operatorDefined).contains(true);
+        assertThat(catalog.services()).hasSize(20).last().isEqualTo(batch);
+        assertThat(catalog.find("ddbf3205-c6bd-46ae-8127-60eb93363864")).map(TrustedService::operatorDefined).contains(true);
     }
 
     @Test

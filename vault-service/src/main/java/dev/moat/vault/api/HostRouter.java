@@ -6,6 +6,7 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerRequestFilter;
@@ -24,7 +25,12 @@ import io.vertx.core.http.HttpServerRequest;
 public class HostRouter {
 
     private static final Pattern BARE_HOST_PATH = Pattern.compile(
-            "/subscriptions(/.*)?|/[^/]+/(oauth2/v2\\.0/token|v2\\.0/\\.well-known/openid-configuration|discovery/v2\\.0/keys)/?");
+            "/subscriptions(/.*)?|/tenants|/?/metadata/endpoints"
+                    + "|/[^/]+/(oauth2/v2\\.0/(token|authorize)|v2\\.0/\\.well-known/openid-configuration|discovery/v2\\.0/keys)/?"
+                    + "|/adfs/(oauth2/(token|authorize)|\\.well-known/openid-configuration|discovery/keys)/?");
+
+    private static final Pattern EMPTY_SEGMENTS = Pattern.compile("/{2,}");
+    private static final Pattern RESOURCE_GROUPS = Pattern.compile("^(/subscriptions/[^/]+/)(?i:resourcegroups)(?=/|$)");
 
     private final VaultHost vaultHosts;
     private final Set<String> managementHosts;
@@ -37,13 +43,17 @@ public class HostRouter {
 
     /** @return null to go on, or the 404 that ends the request */
     @ServerRequestFilter(preMatching = true)
-    public Response route(HttpServerRequest request) {
+    public Response route(HttpServerRequest request, ContainerRequestContext context) {
         String path = request.path();
         if (path == null || !BARE_HOST_PATH.matcher(path).matches()) {
             return null;
         }
         String host = request.host();
         if (managementHosts.contains(hostName(host))) {
+            String canonical = canonicalArmPath(path);
+            if (!canonical.equals(path)) {
+                context.setRequestUri(context.getUriInfo().getRequestUriBuilder().replacePath(canonical).build());
+            }
             return null;
         }
         if (vaultHosts.vaultOf(host).isPresent()) {
@@ -51,6 +61,16 @@ public class HostRouter {
                     + "the management plane and the token endpoint are on the bare host (https://localhost).", null);
         }
         return KeyVaultErrors.vaultNotFound(host);
+    }
+
+    /**
+     * ARM's paths as clients spell them, in the one spelling the resources declare: empty segments dropped (a
+     * resource-manager URL with a trailing '/' makes the CLI ask for {@code //metadata/endpoints}; {@code az resource}
+     * sends {@code providers/Microsoft.Network//virtualNetworks}) and the case-insensitive {@code resourceGroups}
+     * segment spelled so (the resource-group and generic-resource clients send {@code resourcegroups}).
+     */
+    static String canonicalArmPath(String path) {
+        return RESOURCE_GROUPS.matcher(EMPTY_SEGMENTS.matcher(path).replaceAll("/")).replaceFirst("$1resourceGroups");
     }
 
     /** The host name of a Host header, lower case, without port; IPv6 literals keep their brackets. */

@@ -58,8 +58,10 @@ public final class KeyVaultErrors {
     }
 
     /** The firewall refused the request; the text follows Azure's so that existing runbooks recognise it. */
-    public static Response forbiddenByFirewall(String clientAddress, String subnet, String caller, String vault) {
-        String from = subnet == null || subnet.isEmpty() ? clientAddress : clientAddress + " from subnet " + subnet;
+    public static Response forbiddenByFirewall(String clientAddress, String subnet, boolean subnetLacksEndpoint,
+            String caller, String vault) {
+        String from = subnet == null || subnet.isEmpty() ? clientAddress : clientAddress + " from subnet " + subnet
+                + (subnetLacksEndpoint ? " (no Microsoft.KeyVault service endpoint)" : "");
         return error(403, "Forbidden", "Client address is not authorized and caller is not a trusted service.\r\n"
                 + "Client address: " + from + "\r\nCaller: " + caller + "\r\nVault: " + vault, "ForbiddenByFirewall");
     }

@@ -4,13 +4,19 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agroal.api.AgroalDataSource;
+import dev.moat.vault.store.JobLeases;
+import dev.moat.vault.store.JobRunner;
+import dev.moat.vault.store.Lease;
+import dev.moat.vault.store.VaultObjectTables;
 
 /**
  * JDBC access to the tables of certificates ({@code V51__certificates.sql}). Every method but {@link #inTransaction}
@@ -46,9 +52,11 @@ public class CertificateRepository {
     private static final String VERSION_COLUMNS = "v.version, v.seq, v.cer, v.secret_version, v.enabled, v.created, "
             + "v.updated, v.tags";
 
-    private final AgroalDataSource dataSource;
+    static final VaultObjectTables TABLES = VaultObjectTables.CERTIFICATES;
 
-    public CertificateRepository(AgroalDataSource dataSource) {
+    private final DataSource dataSource;
+
+    public CertificateRepository(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -96,13 +104,17 @@ public class CertificateRepository {
                 updated, vault, nameKey);
     }
 
+    /** Soft-deletes a certificate, or recovers it when {@code deletedAt} is null. */
     void markDeleted(Connection c, String vault, String nameKey, Long deletedAt, Long purgeAt) throws SQLException {
-        update(c, "UPDATE certificate SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
-                deletedAt, purgeAt, vault, nameKey);
+        if (deletedAt == null) {
+            TABLES.markRecovered(c, vault, nameKey);
+        } else {
+            TABLES.markDeleted(c, vault, nameKey, deletedAt, purgeAt);
+        }
     }
 
     void deleteCertificate(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "DELETE FROM certificate WHERE vault = ? AND name_key = ?", vault, nameKey);
+        TABLES.remove(c, vault, nameKey);
         update(c, "DELETE FROM certificate_operation WHERE vault = ? AND name_key = ?", vault, nameKey);
     }
 
@@ -131,8 +143,7 @@ public class CertificateRepository {
 
     List<VersionRow> versions(Connection c, String vault, String nameKey, long afterSeq, int limit)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM certificate_version v "
-                + "WHERE v.vault = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.versionsSql(VERSION_COLUMNS))) {
             s.setString(1, vault);
             s.setString(2, nameKey);
             s.setLong(3, afterSeq);
@@ -148,10 +159,7 @@ public class CertificateRepository {
     }
 
     List<Listed> list(Connection c, String vault, boolean deleted, String afterKey, int limit) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + CERT_COLUMNS + ", " + VERSION_COLUMNS
-                + " FROM certificate c JOIN certificate_version v ON v.vault = c.vault AND v.name_key = c.name_key "
-                + "AND v.version = c.latest_version WHERE c.vault = ? AND c.deleted_at IS "
-                + (deleted ? "NOT NULL" : "NULL") + " AND c.name_key > ? ORDER BY c.name_key FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.listSql("c", CERT_COLUMNS, VERSION_COLUMNS, deleted))) {
             s.setString(1, vault);
             s.setString(2, afterKey);
             s.setInt(3, limit);
@@ -194,30 +202,36 @@ public class CertificateRepository {
                 + "WHERE vault = ? AND name_key = ?", status, details, errorCode, errorMessage, vault, nameKey);
     }
 
-    /** Operations still in progress, (vault, name key) pairs, to finish after a restart. */
-    List<String[]> inProgress() {
+    /** Operations in progress, as job items ({@code vault/name_key}), oldest first, at most {@code limit}. */
+    List<String> inProgress(int limit) {
         return inTransaction(c -> {
-            List<String[]> rows = new ArrayList<>();
-            try (PreparedStatement s = c.prepareStatement(
-                    "SELECT vault, name_key FROM certificate_operation WHERE status = 'inProgress'");
-                    ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    rows.add(new String[] {rs.getString(1), rs.getString(2)});
+            List<String> items = new ArrayList<>();
+            try (PreparedStatement s = c.prepareStatement("SELECT vault, name_key FROM certificate_operation "
+                    + "WHERE status = 'inProgress' ORDER BY created FETCH FIRST ? ROWS ONLY")) {
+                s.setInt(1, limit);
+                try (ResultSet rs = s.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(VaultObjectTables.item(rs.getString(1), rs.getString(2)));
+                    }
                 }
             }
-            return rows;
+            return items;
         });
     }
 
-    /** Purges the soft-deleted certificates whose purge date has come (their keys go with the keys). @return how many */
-    int purgeDue(long now) {
-        return inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM certificate WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ?")) {
-                s.setLong(1, now);
-                return s.executeUpdate();
-            }
-        });
+    /** Purges the soft-deleted certificates whose purge date has come, each once across replicas. @return how many */
+    int purgeDue(Clock clock) {
+        return TABLES.purgeDue(dataSource, clock);
+    }
+
+    /** A runner of leased jobs on this store's database. */
+    JobRunner jobs(Clock clock) {
+        return JobRunner.on(dataSource, clock);
+    }
+
+    /** Applies a leased item's effect in the transaction that ends its lease (see {@link JobLeases#applyOnce}). */
+    boolean applyOnce(Lease lease, JobLeases.Effect effect) {
+        return JobLeases.applyOnce(dataSource, lease, effect);
     }
 
     private static CertRow certRow(ResultSet rs) throws SQLException {

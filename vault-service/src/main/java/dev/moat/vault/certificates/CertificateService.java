@@ -6,6 +6,7 @@ import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -15,12 +16,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.UnaryOperator;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
@@ -49,14 +47,16 @@ import dev.moat.vault.secrets.SecretWrite;
 import dev.moat.vault.secrets.SecretsException;
 import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultStore;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import dev.moat.vault.store.Lease;
+import dev.moat.vault.store.LeasedJob;
+import dev.moat.vault.store.VaultObjectTables;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 
 /**
- * The rules of Key Vault certificates. A create records a pending operation and answers at once; a worker makes the
- * key and the self-signed certificate and completes the operation (operations left in progress by a stop are finished
- * at the next start). Each version is stored with its managed key (same name and version, in the certificate's
- * transaction) and its secret, the PFX or PEM, written through the secrets service before that transaction.
+ * The rules of Key Vault certificates. A create records a pending operation and answers at once; the worker pool makes
+ * the key and the self-signed certificate and completes the operation, once across replicas (a leased job; operations
+ * left in progress by a stop or a dead replica are finished by the scheduled sweep, {@link #finishPending}). Each
+ * version is stored with its managed key (same name and version) and its secret, the PFX or PEM, in one transaction.
  */
 @ApplicationScoped
 public class CertificateService {
@@ -92,7 +92,7 @@ public class CertificateService {
     private final MasterKey masterKey;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
-    private ExecutorService worker;
+    private final LeasedJob pendingJob = new PendingOperations();
 
     @Inject
     public CertificateService(CertificateRepository store, KeyService keys, SecretService secrets, VaultStore vaults,
@@ -103,17 +103,6 @@ public class CertificateService {
         this.vaults = vaults;
         this.masterKey = masterKey;
         this.json = json;
-    }
-
-    void start(@Observes StartupEvent event) {
-        worker = Executors.newSingleThreadExecutor(r -> new Thread(r, "certificate-issuer"));
-        for (String[] pending : store.inProgress()) {
-            worker.execute(() -> complete(pending[0], pending[1]));
-        }
-    }
-
-    void stop(@Observes ShutdownEvent event) {
-        worker.shutdownNow();
     }
 
     /** Starts making a self-signed certificate (a new one, or a new version): the pending operation, in progress. */
@@ -142,7 +131,8 @@ public class CertificateService {
             store.putOperation(c, vault.name(), key, named);
             return pending(named, request.policy().issuerName());
         });
-        worker.execute(() -> complete(vault.name(), key));
+        // begun at once on this replica's worker pool; the scheduled sweep (finishPending) catches what a stop left
+        Infrastructure.getDefaultWorkerPool().execute(() -> complete(vault.name(), key));
         return pending;
     }
 
@@ -151,50 +141,94 @@ public class CertificateService {
                 row.errorMessage(), row.request(), row.created());
     }
 
-    /** Makes the key and the self-signed certificate of a pending create, and completes (or fails) the operation. */
+    /** Finishes a pending create now, unless another runner holds it (then that runner finishes it). */
     void complete(String vaultName, String key) {
-        Optional<Vault> vault = vaults.find(vaultName);
-        Optional<OperationRow> operation = store.inTransaction(c -> store.operation(c, vaultName, key, false));
-        if (vault.isEmpty() || operation.isEmpty() || !IN_PROGRESS.equals(operation.get().status())) {
-            return;
+        store.jobs(clock).runItem(pendingJob, VaultObjectTables.item(vaultName, key));
+    }
+
+    /** Finishes every pending create that no runner holds (those a stop or a dead replica left). @return how many */
+    public int finishPending() {
+        return store.jobs(clock).run(pendingJob);
+    }
+
+    /** Why a pending create failed: Key Vault's {@code error} of the operation. */
+    private record Failure(String code, String message) {
+    }
+
+    /**
+     * Pending creates, each finished once across replicas: the key and the self-signed certificate are made outside
+     * any transaction, then stored, and the operation completed (or failed), under the operation's row lock, only if
+     * it is still the same create in progress, in the transaction that ends the lease.
+     */
+    private final class PendingOperations implements LeasedJob {
+
+        @Override
+        public String name() {
+            return "finish-certificate";
         }
-        String status = COMPLETED;
-        String details = null;
-        String code = null;
-        String message = null;
-        try {
-            CertificateRequest request = read(operation.get().request());
+
+        @Override
+        public List<String> due(int limit) {
+            return store.inProgress(limit);
+        }
+
+        @Override
+        public boolean process(String item, Lease lease) {
+            String[] ref = VaultObjectTables.split(item);
+            String vaultName = ref[0];
+            String key = ref[1];
+            Optional<Vault> vault = vaults.find(vaultName);
+            Optional<OperationRow> seen = store.inTransaction(c -> store.operation(c, vaultName, key, false));
+            if (vault.isEmpty() || seen.isEmpty() || !IN_PROGRESS.equals(seen.get().status())) {
+                return false;
+            }
+            CertificateRequest request = read(seen.get().request());
             CertificatePolicy policy = request.policy();
-            KeyMaterial material = policy.kty().equals("RSA") ? KeyMaterial.generateRsa(KeyRules.rsaSize(
-                    policy.keySize())) : KeyMaterial.generateEc(Curve.of(policy.crv()));
-            X509Certificate certificate = X509.selfSigned(material, material.privateKey(), policy);
-            store(vault.get(), operation.get().name(), newVersion(), material, List.of(certificate), policy,
-                    request.enabled() == null || request.enabled(), request.tags());
-        } catch (KeysException e) {
-            status = FAILED;
-            code = e.code();
-            message = e.getMessage();
-        } catch (SecretsException e) {
-            status = FAILED;
-            code = e.code();
-            message = e.getMessage();
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "making certificate %s in vault %s failed", key, vaultName);
-            status = FAILED;
-            code = "InternalError";
-            message = "The certificate could not be made; the service's log says why.";
+            KeyMaterial material = null;
+            X509Certificate certificate = null;
+            Failure failure = null;
+            try {
+                material = policy.kty().equals("RSA") ? KeyMaterial.generateRsa(KeyRules.rsaSize(policy.keySize()))
+                        : KeyMaterial.generateEc(Curve.of(policy.crv()));
+                certificate = X509.selfSigned(material, material.privateKey(), policy);
+            } catch (KeysException e) {
+                failure = new Failure(e.code(), e.getMessage());
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "making certificate %s in vault %s failed", key, vaultName);
+                failure = new Failure("InternalError", "The certificate could not be made; the service's log says why.");
+            }
+            KeyMaterial made = material;
+            X509Certificate made509 = certificate;
+            Failure failed = failure;
+            return store.applyOnce(lease, c -> {
+                Optional<OperationRow> current = store.operation(c, vaultName, key, true);
+                if (current.isEmpty() || !IN_PROGRESS.equals(current.get().status())
+                        || !current.get().requestId().equals(seen.get().requestId())) {
+                    return false;
+                }
+                Failure outcome = failed;
+                if (outcome == null) {
+                    Savepoint before = c.setSavepoint();
+                    try {
+                        store(c, vault.get(), current.get().name(), newVersion(), made, List.of(made509), policy,
+                                request.enabled() == null || request.enabled(), request.tags());
+                    } catch (KeysException e) {
+                        c.rollback(before);
+                        outcome = new Failure(e.code(), e.getMessage());
+                    } catch (SecretsException e) {
+                        c.rollback(before);
+                        outcome = new Failure(e.code(), e.getMessage());
+                    }
+                }
+                if (outcome == null) {
+                    store.finishOperation(c, vaultName, key, COMPLETED, null, null, null);
+                } else {
+                    store.finishOperation(c, vaultName, key, FAILED, outcome.message(), outcome.code(),
+                            outcome.message());
+                }
+                return true;
+            });
         }
-        if (FAILED.equals(status)) {
-            details = message;
-        }
-        String finalStatus = status;
-        String finalDetails = details;
-        String finalCode = code;
-        String finalMessage = message;
-        store.inTransaction(c -> {
-            store.finishOperation(c, vaultName, key, finalStatus, finalDetails, finalCode, finalMessage);
-            return null;
-        });
     }
 
     /** Imports a PFX or PEM (with its private key) as a new certificate or a new version. */
@@ -223,28 +257,35 @@ public class CertificateService {
     /** Writes a version: its secret first, then the certificate and its managed key in one transaction. */
     private void store(Vault vault, String name, String version, KeyMaterial material, List<X509Certificate> chain,
             CertificatePolicy policy, boolean enabled, Map<String, String> tags) {
+        store.inTransaction(c -> {
+            store(c, vault, name, version, material, chain, policy, enabled, tags);
+            return null;
+        });
+    }
+
+    /** Stores a version with its secret (the PFX or PEM) and its managed key, inside the caller's transaction. */
+    private void store(Connection c, Vault vault, String name, String version, KeyMaterial material,
+            List<X509Certificate> chain, CertificatePolicy policy, boolean enabled, Map<String, String> tags)
+            throws SQLException {
         String key = KeyRules.nameKey(name, "certificate");
         X509Certificate leaf = chain.get(0);
         long notBefore = leaf.getNotBefore().toInstant().getEpochSecond();
         long expires = leaf.getNotAfter().toInstant().getEpochSecond();
-        Secret secret = secrets.set(vault, name, new SecretWrite(X509.secretValue(policy.contentType(), name,
+        Secret secret = secrets.set(c, vault, name, new SecretWrite(X509.secretValue(policy.contentType(), name,
                 material.privateKey(), chain), policy.contentType(), tags, enabled, notBefore, expires));
         long now = now();
         String policyJson = write(policy);
-        store.inTransaction(c -> {
-            Optional<CertRow> existing = store.certificate(c, vault.name(), key, true);
-            if (existing.isPresent()) {
-                store.setLatest(c, vault.name(), key, version, policyJson, now);
-            } else {
-                store.insertCertificate(c, vault.name(), key, new CertRow(name, key, version, policyJson, now, now,
-                        null, null));
-            }
-            store.insertVersion(c, vault.name(), key, new VersionRow(version, 0, X509.der(leaf),
-                    secret.properties().version(), enabled, now, now, tagsJson(tags)));
-            keys.writeManaged(c, vault, existing.map(CertRow::name).orElse(name), version, material, enabled,
-                    notBefore, expires, tags);
-            return null;
-        });
+        Optional<CertRow> existing = store.certificate(c, vault.name(), key, true);
+        if (existing.isPresent()) {
+            store.setLatest(c, vault.name(), key, version, policyJson, now);
+        } else {
+            store.insertCertificate(c, vault.name(), key, new CertRow(name, key, version, policyJson, now, now,
+                    null, null));
+        }
+        store.insertVersion(c, vault.name(), key, new VersionRow(version, 0, X509.der(leaf),
+                secret.properties().version(), enabled, now, now, tagsJson(tags)));
+        keys.writeManaged(c, vault, existing.map(CertRow::name).orElse(name), version, material, enabled,
+                notBefore, expires, tags);
     }
 
     public PendingCertificate getPending(Vault vault, String name) {
@@ -470,8 +511,8 @@ public class CertificateService {
     }
 
     /** Purges the soft-deleted certificates whose {@code scheduledPurgeDate} has passed. @return how many */
-    int purgeDue() {
-        return store.purgeDue(now());
+    public int purgeDue() {
+        return store.purgeDue(clock);
     }
 
     private BackupDocument openBackup(byte[] blob) {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -19,7 +21,6 @@ import dev.moat.vault.keys.KeyRules;
 import dev.moat.vault.keys.KeysException;
 import dev.moat.vault.secrets.Page;
 import dev.moat.vault.vaults.Vault;
-import io.agroal.api.AgroalDataSource;
 
 /**
  * A vault's certificate contacts (who is told about expiring certificates) and certificate issuers (a provider with
@@ -49,11 +50,11 @@ public class CertificateSettings {
     private static final TypeReference<List<Contact>> CONTACTS = new TypeReference<>() {
     };
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
 
-    public CertificateSettings(AgroalDataSource dataSource, ObjectMapper json) {
+    public CertificateSettings(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
     }

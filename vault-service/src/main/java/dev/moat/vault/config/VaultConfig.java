@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.moat.vault.events.DecisionSpool;
 import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -51,6 +50,8 @@ public interface VaultConfig {
 
     Secrets secrets();
 
+    Certificates certificates();
+
     interface Crypto {
         /**
          * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable
@@ -71,6 +72,15 @@ public interface VaultConfig {
         /** How often soft-deleted secrets whose {@code scheduledPurgeDate} has passed are purged. */
         @WithDefault("1h")
         Duration purgeInterval();
+    }
+
+    interface Certificates {
+        /**
+         * How often pending certificate creates that no replica is working on (left by a stop, or by a replica that
+         * died) are finished.
+         */
+        @WithDefault("10s")
+        Duration pendingInterval();
     }
 
     interface Tls {
@@ -133,8 +143,31 @@ public interface VaultConfig {
         @WithDefault("1h")
         Duration tokenLifetime();
 
+        /**
+         * PEM file of the issuer's RSA signing key (PKCS#8 or PKCS#1), shared by every replica. Empty: generated on
+         * first use in {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (one replica only).
+         */
+        Optional<String> signingKeyFile();
+
         /** Registered clients, by client (application) id. */
         Map<String, Client> clients();
+
+        Throttle throttle();
+
+        /** Failed client authentications at the token endpoints ({@code issuer.ClientAuthenticationThrottle}). */
+        interface Throttle {
+            /** Failures of one client id from one source address within {@link #window()} before 429. */
+            @WithDefault("20")
+            int maxFailuresPerClientAndAddress();
+
+            /** Failures from one source address (any client id) within {@link #window()} before 429. */
+            @WithDefault("100")
+            int maxFailuresPerAddress();
+
+            /** The sliding window the failures are counted in. */
+            @WithDefault("1m")
+            Duration window();
+        }
 
         /**
          * People who sign in at {@code /{tenant}/oauth2/v2.0/authorize} (the console's sign-in), by user name. Their
@@ -206,6 +239,17 @@ public interface VaultConfig {
          * Object ids of readers (ARM's Reader role): they may read every vault and virtual network, and change none.
          */
         Optional<List<String>> readers();
+
+        /**
+         * The subscription that {@code GET /subscriptions} lists (what {@code az login} signs in to). Vault and
+         * network paths take any subscription id; this one is the default a client picks.
+         */
+        @WithDefault("00000000-0000-0000-0000-000000000001")
+        String subscriptionId();
+
+        /** The listed subscription's {@code displayName}. */
+        @WithDefault("Moat")
+        String subscriptionName();
     }
 
     interface Firewall {
@@ -225,9 +269,20 @@ public interface VaultConfig {
 
         /**
          * Header in which a trusted proxy names the full ARM id of the subnet a request came through. Empty: no
-         * source subnet is ever taken from a request. From an untrusted peer the header is ignored.
+         * source subnet is ever taken from a request. From an untrusted peer the header is ignored, and from a
+         * trusted proxy it counts only when the client address lies in that subnet (see
+         * {@link #subnetHeaderBehindNat()}). The proxy must set this header (and {@code X-Forwarded-For}) itself,
+         * overwriting whatever the client sent, never pass a client's value through.
          */
         Optional<String> subnetHeader();
+
+        /**
+         * The trusted proxies translate client addresses (NAT), so that a client's address need not lie in the subnet
+         * the subnet header names: believe the header as it is. Off: the named subnet counts only when it contains the
+         * client address, and is ignored otherwise.
+         */
+        @WithDefault("false")
+        boolean subnetHeaderBehindNat();
     }
 
     interface Events {
@@ -254,6 +309,25 @@ public interface VaultConfig {
 
         /** The durable spool of decision events under {@code ${moat.data-dir}/vault/spool/}. */
         interface Spool {
+            /** What happens to a request when the spool is full. */
+            enum WhenFull {
+                /** Refuse the request (503) before anything of it runs. */
+                REJECT,
+                /** Serve the request and drop its event (counted and logged at ERROR). */
+                DROP
+            }
+
+            /** When written events are forced to the storage device. */
+            enum Fsync {
+                /** Each write batch is forced before its requests go on: events survive a power loss. */
+                ALWAYS,
+                /**
+                 * The operating system writes back when it likes: events survive a crash of the service, not of the
+                 * host.
+                 */
+                NEVER
+            }
+
             /** Events kept at most while Kafka has not acknowledged them (about 300-600 bytes each on disk). */
             @WithDefault("1000000")
             long capacity();
@@ -263,14 +337,14 @@ public interface VaultConfig {
              * is served without its event), {@code drop} serves them and drops their events (counted, logged at ERROR).
              */
             @WithDefault("reject")
-            DecisionSpool.WhenFull whenFull();
+            WhenFull whenFull();
 
             /**
              * {@code always}: each write batch is forced to disk before its requests go on (events survive a power
              * loss); {@code never}: left to the operating system (they survive a crash of the service only).
              */
             @WithDefault("always")
-            DecisionSpool.Fsync fsync();
+            Fsync fsync();
 
             /** Size of a spool segment file; acknowledged segments are deleted whole. */
             @WithDefault("8M")

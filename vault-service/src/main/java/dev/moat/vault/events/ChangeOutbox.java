@@ -1,12 +1,13 @@
 package dev.moat.vault.events;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import dev.moat.vault.config.VaultConfig;
-import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -18,12 +19,12 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class ChangeOutbox {
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final VaultConfig config;
     private final String bootstrapServers;
     private dev.moat.outbox.ChangeOutbox outbox;
 
-    public ChangeOutbox(AgroalDataSource dataSource, VaultConfig config,
+    public ChangeOutbox(DataSource dataSource, VaultConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
         this.dataSource = dataSource;
         this.config = config;

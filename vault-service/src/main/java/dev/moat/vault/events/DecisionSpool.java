@@ -27,6 +27,9 @@ import java.util.zip.CRC32C;
 
 import org.jboss.logging.Logger;
 
+import dev.moat.vault.config.VaultConfig.Events.Spool.Fsync;
+import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
+
 /**
  * A bounded, durable, append-only queue of serialized decision events on disk: every event is written here before it
  * goes to Kafka, and removed only once Kafka acknowledged it, so that none is lost while Kafka is slow or down, nor when
@@ -45,22 +48,6 @@ import org.jboss.logging.Logger;
  * {@link WhenFull#DROP} serves them and drops their events, counting them.
  */
 public final class DecisionSpool implements AutoCloseable {
-
-    /** What happens to a request when the spool is full. */
-    public enum WhenFull {
-        /** Refuse the request (503) before anything of it runs. */
-        REJECT,
-        /** Serve the request and drop its event (counted and logged at ERROR). */
-        DROP
-    }
-
-    /** When written events are forced to the storage device. */
-    public enum Fsync {
-        /** Each write batch is forced before its requests go on: events survive a power loss. */
-        ALWAYS,
-        /** The operating system writes back when it likes: events survive a crash of the service, not of the host. */
-        NEVER
-    }
 
     /**
      * @param capacity events kept at most (not yet acknowledged by Kafka)

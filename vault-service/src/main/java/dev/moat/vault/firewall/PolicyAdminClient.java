@@ -8,7 +8,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.GetVirtualNetworkRequest;
@@ -92,6 +95,24 @@ public class PolicyAdminClient {
             request.setNetworkAcls(rules);
         }
         return call(context, s -> s.registerVault(request.build()));
+    }
+
+    /** Stages an audit-only rule set beside the enforced one, replacing any; validated as an update. */
+    public VaultNetworkRules stage(String vault, NetworkRuleSet rules, CallContext context) {
+        return call(context, s -> s.setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).setNetworkAcls(rules).build()));
+    }
+
+    /** Removes the vault's staged rule set, if any. */
+    public VaultNetworkRules clearStaged(String vault, CallContext context) {
+        return call(context, s -> s.clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).build()));
+    }
+
+    /** Makes the staged rule set the enforced one; CONFLICT when there is none. */
+    public VaultNetworkRules promoteStaged(String vault, CallContext context) {
+        return call(context, s -> s.promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest.newBuilder()
+                .setVault(vault).build()));
     }
 
     public void deleteVault(String vault, CallContext context) {

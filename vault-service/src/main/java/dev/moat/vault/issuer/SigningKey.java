@@ -10,31 +10,38 @@ import java.security.KeyPairGenerator;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.interfaces.RSAPublicKey;
 import java.security.spec.RSAPublicKeySpec;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
-import org.jose4j.jwk.JsonWebKey;
+import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
 import org.jose4j.lang.JoseException;
 
+import dev.moat.vault.auth.BuiltInIssuerKey;
 import dev.moat.vault.tls.LocalCertificates;
 
 /**
- * The built-in issuer's RSA key, {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (owner-only), made on first
- * use. Its key id is the JWK thumbprint, so it changes only when the key does.
+ * The built-in issuer's RSA key: the PEM file {@code moat.vault.token-issuer.signing-key-file} when set (replicas
+ * share it, so that a token minted by one is accepted by all; it is never generated then), else
+ * {@code ${moat.data-dir}/vault/issuer/signing-key.pem} (owner-only), made on first use. Its key id is the JWK
+ * thumbprint, so it changes only when the key does.
  */
 @ApplicationScoped
-public class SigningKey {
+public class SigningKey implements BuiltInIssuerKey {
 
     private static final Logger LOG = Logger.getLogger(SigningKey.class);
 
     private final Path file;
+    private final boolean generate;
     private volatile RsaJsonWebKey key;
 
-    public SigningKey(@ConfigProperty(name = "moat.data-dir") String dataDir) {
-        this.file = Path.of(dataDir, "vault", "issuer", "signing-key.pem");
+    public SigningKey(@ConfigProperty(name = "moat.data-dir") String dataDir,
+            @ConfigProperty(name = "moat.vault.token-issuer.signing-key-file") Optional<String> configured) {
+        this.file = configured.map(Path::of).orElse(Path.of(dataDir, "vault", "issuer", "signing-key.pem"));
+        this.generate = configured.isEmpty();
     }
 
     /** The key pair as a JWK with {@code kid}, {@code use=sig} and {@code alg=RS256}. */
@@ -52,9 +59,10 @@ public class SigningKey {
     }
 
     /** The public half, for verification and the JWKS endpoint. */
-    public JsonWebKey publicJwk() {
+    @Override
+    public PublicJsonWebKey publicJwk() {
         try {
-            JsonWebKey pub = JsonWebKey.Factory.newJwk(jwk().getPublicKey());
+            PublicJsonWebKey pub = PublicJsonWebKey.Factory.newPublicJwk(jwk().getPublicKey());
             pub.setKeyId(jwk().getKeyId());
             pub.setUse("sig");
             pub.setAlgorithm("RS256");
@@ -69,6 +77,9 @@ public class SigningKey {
             RSAPrivateCrtKey privateKey;
             if (Files.exists(file)) {
                 privateKey = (RSAPrivateCrtKey) LocalCertificates.readKey(file);
+            } else if (!generate) {
+                throw new IllegalStateException("moat.vault.token-issuer.signing-key-file: " + file + " does not exist "
+                        + "(a configured signing key is shared by every replica and never generated)");
             } else {
                 Files.createDirectories(file.getParent());
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -27,6 +27,9 @@ import dev.moat.vault.config.VaultConfig;
 @ApplicationScoped
 public class TokenIssuer {
 
+    /** The tenant segment of the ADFS-style authority, which issues for each client's own tenant. */
+    public static final String ADFS = "adfs";
+
     private static final Logger LOG = Logger.getLogger(TokenIssuer.class);
 
     /** A token, or Entra's error. */
@@ -70,6 +73,7 @@ public class TokenIssuer {
         });
     }
 
+    /** @param tenant the tenant of the authority asked, or {@code adfs} for the client's own tenant */
     public Outcome issue(String tenant, Map<String, String> form, Endpoint endpoint) {
         String grantType = form.get("grant_type");
         if (grantType == null || grantType.isBlank()) {
@@ -101,7 +105,8 @@ public class TokenIssuer {
         }
         VaultConfig.TokenIssuer.Client client = entry.get().getValue();
         String clientTenant = client.tenantId().orElse(config.auth().tenantId());
-        if (!clientTenant.equalsIgnoreCase(tenant)) {
+        // the ADFS-style authority serves one directory: each client's own
+        if (!tenant.equalsIgnoreCase(ADFS) && !clientTenant.equalsIgnoreCase(tenant)) {
             return refused(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
                     + "' was not found in the directory '" + tenant + "'.");
         }

@@ -4,17 +4,23 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agroal.api.AgroalDataSource;
+import dev.moat.vault.store.JobLeases;
+import dev.moat.vault.store.JobRunner;
+import dev.moat.vault.store.Lease;
+import dev.moat.vault.store.VaultObjectTables;
 
 /**
  * JDBC access to the tables of keys ({@code V50__keys.sql}) and to the vault's wrapped data key
- * ({@code vault_data_key}, shared with secrets). Every method but {@link #inTransaction} and {@link #purgeDue} runs on
+ * ({@code vault_data_key}, shared with secrets). Every method but {@link #inTransaction}, {@link #purgeDue} and {@link #rotationPolicies} runs on
  * the caller's connection, so that {@link KeyService} composes one transaction per operation. Holds private keys only
  * sealed.
  */
@@ -50,9 +56,11 @@ public class KeyRepository {
     private static final String KEY_COLUMNS = "k.name, k.name_key, k.latest_version, k.managed, k.deleted_at, "
             + "k.scheduled_purge_at";
 
-    private final AgroalDataSource dataSource;
+    static final VaultObjectTables TABLES = VaultObjectTables.KEYS;
 
-    public KeyRepository(AgroalDataSource dataSource) {
+    private final DataSource dataSource;
+
+    public KeyRepository(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -106,18 +114,16 @@ public class KeyRepository {
     }
 
     void markDeleted(Connection c, String vault, String nameKey, long deletedAt, long purgeAt) throws SQLException {
-        update(c, "UPDATE vault_key SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
-                deletedAt, purgeAt, vault, nameKey);
+        TABLES.markDeleted(c, vault, nameKey, deletedAt, purgeAt);
     }
 
     void markRecovered(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "UPDATE vault_key SET deleted_at = NULL, scheduled_purge_at = NULL WHERE vault = ? AND name_key = ?",
-                vault, nameKey);
+        TABLES.markRecovered(c, vault, nameKey);
     }
 
     /** Removes a key and (by cascade) all its versions. */
     void deleteKey(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "DELETE FROM vault_key WHERE vault = ? AND name_key = ?", vault, nameKey);
+        TABLES.remove(c, vault, nameKey);
     }
 
     void insertVersion(Connection c, String vault, String nameKey, VersionRow row) throws SQLException {
@@ -148,8 +154,7 @@ public class KeyRepository {
     /** Versions of a key in creation order, after {@code afterSeq}, at most {@code limit}. */
     List<VersionRow> versions(Connection c, String vault, String nameKey, long afterSeq, int limit)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM vault_key_version v "
-                + "WHERE v.vault = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.versionsSql(VERSION_COLUMNS))) {
             s.setString(1, vault);
             s.setString(2, nameKey);
             s.setLong(3, afterSeq);
@@ -166,10 +171,7 @@ public class KeyRepository {
 
     /** Live or soft-deleted keys of a vault with their latest version, by name key after {@code afterKey}. */
     List<Listed> list(Connection c, String vault, boolean deleted, String afterKey, int limit) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + KEY_COLUMNS + ", " + VERSION_COLUMNS
-                + " FROM vault_key k JOIN vault_key_version v ON v.vault = k.vault AND v.name_key = k.name_key "
-                + "AND v.version = k.latest_version WHERE k.vault = ? AND k.deleted_at IS "
-                + (deleted ? "NOT NULL" : "NULL") + " AND k.name_key > ? ORDER BY k.name_key FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.listSql("k", KEY_COLUMNS, VERSION_COLUMNS, deleted))) {
             s.setString(1, vault);
             s.setString(2, afterKey);
             s.setInt(3, limit);
@@ -225,15 +227,19 @@ public class KeyRepository {
                 rs.getLong(6));
     }
 
-    /** Purges the soft-deleted keys whose purge date has come. @return how many */
-    int purgeDue(long now) {
-        return inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM vault_key WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ?")) {
-                s.setLong(1, now);
-                return s.executeUpdate();
-            }
-        });
+    /** Purges the soft-deleted keys whose purge date has come, each once across replicas. @return how many */
+    int purgeDue(Clock clock) {
+        return TABLES.purgeDue(dataSource, clock);
+    }
+
+    /** A runner of leased jobs on this store's database. */
+    JobRunner jobs(Clock clock) {
+        return JobRunner.on(dataSource, clock);
+    }
+
+    /** Applies a leased item's effect in the transaction that ends its lease (see {@link JobLeases#applyOnce}). */
+    boolean applyOnce(Lease lease, JobLeases.Effect effect) {
+        return JobLeases.applyOnce(dataSource, lease, effect);
     }
 
     private static KeyRow keyRow(ResultSet rs) throws SQLException {

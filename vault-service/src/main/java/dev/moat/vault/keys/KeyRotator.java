@@ -1,22 +1,16 @@
 package dev.moat.vault.keys;
 
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
-
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.vaults.VaultStore;
-import io.quarkus.runtime.ShutdownEvent;
-import io.quarkus.runtime.StartupEvent;
+import io.quarkus.scheduler.Scheduled;
 
 /**
  * Carries out the {@code Rotate} actions of key rotation policies: every {@code moat.vault.secrets.purge-interval}
- * (the one housekeeping interval of a vault's objects), each key whose rotation is due gets a new version.
+ * (the one housekeeping interval of a vault's objects), each key whose rotation is due gets a new version, from one
+ * replica only ({@link KeyService#rotationJob}).
  */
 @ApplicationScoped
 public class KeyRotator {
@@ -25,26 +19,19 @@ public class KeyRotator {
 
     private final KeyService keys;
     private final VaultStore vaults;
-    private final VaultConfig config;
-    private ScheduledExecutorService executor;
 
-    public KeyRotator(KeyService keys, VaultStore vaults, VaultConfig config) {
+    public KeyRotator(KeyService keys, VaultStore vaults) {
         this.keys = keys;
         this.vaults = vaults;
-        this.config = config;
     }
 
-    void start(@Observes StartupEvent event) {
-        executor = Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "key-rotator"));
-        long interval = config.secrets().purgeInterval().toMillis();
-        executor.scheduleWithFixedDelay(this::rotate, interval, interval, TimeUnit.MILLISECONDS);
+    @Scheduled(identity = "rotate-keys", every = "${moat.vault.secrets.purge-interval}",
+            delayed = "${moat.vault.secrets.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        rotate();
     }
 
-    void stop(@Observes ShutdownEvent event) {
-        executor.shutdownNow();
-    }
-
-    /** @return how many keys were rotated */
+    /** @return how many keys this replica rotated */
     int rotate() {
         try {
             int rotated = keys.rotateDue(vaults::find);

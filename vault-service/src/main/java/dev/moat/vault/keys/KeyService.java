@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -31,6 +32,9 @@ import dev.moat.vault.keys.KeyRepository.Listed;
 import dev.moat.vault.keys.KeyRepository.VersionRow;
 import dev.moat.vault.secrets.Page;
 import dev.moat.vault.secrets.Recovery;
+import dev.moat.vault.store.Lease;
+import dev.moat.vault.store.LeasedJob;
+import dev.moat.vault.store.VaultObjectTables;
 import dev.moat.vault.vaults.Vault;
 
 /**
@@ -161,26 +165,80 @@ public class KeyService {
 
     /**
      * Rotates every key whose policy's Rotate action is due (after its latest version's creation, or before its
-     * expiry). @return how many keys were rotated
+     * expiry) and that no other replica holds. @return how many keys this replica rotated
      */
-    int rotateDue(java.util.function.Function<String, Optional<Vault>> vaults) {
+    public int rotateDue(Function<String, Optional<Vault>> vaults) {
+        return store.jobs(clock).run(rotationJob(vaults));
+    }
+
+    /**
+     * The job that carries out the {@code Rotate} actions of rotation policies. An item is a key whose latest version
+     * is due ({@code vault/name_key}); it gets its new version once across replicas: the new key is made outside any
+     * transaction (seconds for RSA 4096), then written under the key's row lock only if the version seen is still the
+     * latest and still due, in the transaction that ends the lease.
+     */
+    LeasedJob rotationJob(Function<String, Optional<Vault>> vaults) {
+        return new LeasedJob() {
+            @Override
+            public String name() {
+                return "rotate-key";
+            }
+
+            @Override
+            public List<String> due(int limit) {
+                long now = now();
+                List<String> items = new ArrayList<>();
+                for (KeyRepository.PolicyRow row : store.rotationPolicies()) {
+                    if (items.size() < limit && store.inTransaction(c -> dueVersion(c, row.vault(), row.nameKey(),
+                            now, false)).isPresent()) {
+                        items.add(VaultObjectTables.item(row.vault(), row.nameKey()));
+                    }
+                }
+                return items;
+            }
+
+            @Override
+            public boolean process(String item, Lease lease) {
+                return rotateIfDue(item, lease, vaults);
+            }
+        };
+    }
+
+    private boolean rotateIfDue(String item, Lease lease, Function<String, Optional<Vault>> vaults) {
+        String[] key = VaultObjectTables.split(item);
         long now = now();
-        int rotated = 0;
-        for (KeyRepository.PolicyRow row : store.rotationPolicies()) {
-            RotationPolicy policy = policy(row);
-            Optional<Vault> vault = vaults.apply(row.vault());
-            Optional<KeyRow> key = store.inTransaction(c -> store.key(c, row.vault(), row.nameKey(), false));
-            if (vault.isEmpty() || key.isEmpty() || key.get().deletedAt() != null || key.get().managed()) {
-                continue;
-            }
-            VersionRow latest = store.inTransaction(c -> store.version(c, row.vault(), row.nameKey(),
-                    key.get().latestVersion())).orElse(null);
-            if (latest != null && policy.rotationDue(latest.created(), latest.expires(), now)) {
-                rotate(vault.get(), key.get().name());
-                rotated++;
-            }
+        Optional<VersionRow> seen = store.inTransaction(c -> dueVersion(c, key[0], key[1], now, false));
+        Optional<Vault> vault = vaults.apply(key[0]);
+        if (seen.isEmpty() || vault.isEmpty()) {
+            return false;
         }
-        return rotated;
+        KeyMaterial current = KeyMaterial.publicOnly(seen.get().publicKey());
+        KeyMaterial material = current.isRsa() ? KeyMaterial.generateRsa(current.rsaBits())
+                : KeyMaterial.generateEc(current.curve());
+        return store.applyOnce(lease, c -> {
+            Optional<VersionRow> latest = dueVersion(c, key[0], key[1], now, true);
+            if (latest.isEmpty() || !latest.get().version().equals(seen.get().version())) {
+                return false;
+            }
+            Long expires = store.rotationPolicy(c, key[0], key[1]).map(this::policy)
+                    .map(policy -> policy.expiryOfVersionMadeAt(now)).orElse(null);
+            String name = store.key(c, key[0], key[1], false).orElseThrow().name();
+            write(c, vault.get(), name, material, KeyOperation.split(latest.get().keyOps()), true, null, expires,
+                    tags(latest.get()));
+            return true;
+        });
+    }
+
+    /** The latest version of a live key of the customer's whose rotation policy says it is due now. */
+    private Optional<VersionRow> dueVersion(Connection c, String vault, String nameKey, long now, boolean lock)
+            throws SQLException {
+        Optional<KeyRow> key = store.key(c, vault, nameKey, lock);
+        Optional<KeyRepository.PolicyRow> policy = store.rotationPolicy(c, vault, nameKey);
+        if (key.isEmpty() || key.get().deletedAt() != null || key.get().managed() || policy.isEmpty()) {
+            return Optional.empty();
+        }
+        return store.version(c, vault, nameKey, key.get().latestVersion())
+                .filter(latest -> policy(policy.get()).rotationDue(latest.created(), latest.expires(), now));
     }
 
     private RotationPolicy policy(KeyRepository.PolicyRow row) {
@@ -202,6 +260,12 @@ public class KeyService {
 
     private KeyBundle write(Vault vault, String name, KeyMaterial material, List<KeyOperation> ops, Boolean enabled,
             Long notBefore, Long expires, Map<String, String> tags) {
+        return store.inTransaction(c -> write(c, vault, name, material, ops, enabled, notBefore, expires, tags));
+    }
+
+    /** Adds a version (the first one creates the key) inside the caller's transaction. */
+    private KeyBundle write(Connection c, Vault vault, String name, KeyMaterial material, List<KeyOperation> ops,
+            Boolean enabled, Long notBefore, Long expires, Map<String, String> tags) throws SQLException {
         String key = KeyRules.nameKey(name, "key");
         KeyRules.tags(tags);
         KeyRules.validityPeriod(notBefore, expires);
@@ -209,7 +273,7 @@ public class KeyService {
         String version = newVersion();
         byte[] pkcs8 = material.pkcs8();
         try {
-            return store.inTransaction(c -> {
+            {
                 DataKey dataKey = dataKeys.of(c, vault.name());
                 Optional<KeyRow> existing = store.key(c, vault.name(), key, true);
                 if (existing.isEmpty()) {
@@ -230,7 +294,7 @@ public class KeyService {
                         enabled == null || enabled, notBefore, expires, now, now, tagsJson(tags));
                 store.insertVersion(c, vault.name(), key, row);
                 return bundle(existing.map(KeyRow::name).orElse(name), false, row);
-            });
+            }
         } finally {
             Arrays.fill(pkcs8, (byte) 0);
         }
@@ -549,8 +613,8 @@ public class KeyService {
     }
 
     /** Purges the soft-deleted keys whose {@code scheduledPurgeDate} has passed. @return how many */
-    int purgeDue() {
-        return store.purgeDue(now());
+    public int purgeDue() {
+        return store.purgeDue(clock);
     }
 
     @FunctionalInterface

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.moat.proto.policy.v1.IpRule;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
+import dev.moat.proto.policy.v1.VaultNetworkRules;
 import dev.moat.proto.policy.v1.VirtualNetworkRule;
 import dev.moat.vault.access.AccessPolicyEntry;
 import dev.moat.vault.access.PermissionCategory;
@@ -32,9 +33,15 @@ final class VaultJson {
     static final int MAX_ACCESS_POLICIES = 1024;
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
-    /** What a PUT or PATCH body asks for. {@code networkAcls} is null when absent. */
+    /** Moat's own property: the audit-only (staged) rule set, which unmodified Azure clients ignore. */
+    static final String STAGED_ACLS = "moatStagedNetworkAcls";
+
+    /**
+     * What a PUT or PATCH body asks for. {@code networkAcls} is null when absent. {@code hasStagedNetworkAcls} is
+     * true when the body names {@code moatStagedNetworkAcls}; then {@code stagedNetworkAcls} null means "clear it".
+     */
     record Input(String location, Map<String, String> tags, VaultProperties properties, boolean hasNetworkAcls,
-            NetworkRuleSet networkAcls) {
+            NetworkRuleSet networkAcls, boolean hasStagedNetworkAcls, NetworkRuleSet stagedNetworkAcls) {
     }
 
     private VaultJson() {
@@ -66,8 +73,10 @@ final class VaultJson {
                     + "\"standard\"}.");
         }
         boolean hasAcls = properties.has("networkAcls") && !properties.get("networkAcls").isNull();
+        // absent keeps the staged set even on PUT: an Azure client that never saw the property must not clear it
         return new Input(location.trim(), tags(body), merged, hasAcls,
-                hasAcls ? networkAcls(properties.get("networkAcls")) : null);
+                hasAcls ? networkAcls(properties.get("networkAcls")) : null,
+                properties.has(STAGED_ACLS), staged(properties));
     }
 
     /** A PATCH body: what it names replaces what the vault has; the rest stays. */
@@ -76,13 +85,19 @@ final class VaultJson {
         Map<String, String> tags = body.has("tags") ? tags(body) : existing.tags();
         JsonNode properties = body.get("properties");
         if (properties == null || properties.isNull()) {
-            return new Input(existing.location(), tags, existing.properties(), false, null);
+            return new Input(existing.location(), tags, existing.properties(), false, null, false, null);
         }
         requireObject(properties, "properties");
         boolean hasAcls = properties.has("networkAcls");
         NetworkRuleSet acls = hasAcls && !properties.get("networkAcls").isNull()
                 ? networkAcls(properties.get("networkAcls")) : null;
-        return new Input(existing.location(), tags, readProperties(properties, existing.properties()), hasAcls, acls);
+        return new Input(existing.location(), tags, readProperties(properties, existing.properties()), hasAcls, acls,
+                properties.has(STAGED_ACLS), staged(properties));
+    }
+
+    private static NetworkRuleSet staged(JsonNode properties) {
+        JsonNode staged = properties.get(STAGED_ACLS);
+        return staged == null || staged.isNull() ? null : networkAcls(staged, "properties." + STAGED_ACLS);
     }
 
     private static VaultProperties readProperties(JsonNode p, VaultProperties base) {
@@ -218,24 +233,29 @@ final class VaultJson {
 
     /** ARM {@code networkAcls} to policy-service's message; the rules themselves are policy-service's to judge. */
     static NetworkRuleSet networkAcls(JsonNode acls) {
-        requireObject(acls, "properties.networkAcls");
+        return networkAcls(acls, "properties.networkAcls");
+    }
+
+    /** @param where the property's path, named in error messages */
+    static NetworkRuleSet networkAcls(JsonNode acls, String where) {
+        requireObject(acls, where);
         NetworkRuleSet.Builder rules = NetworkRuleSet.newBuilder();
-        String defaultAction = text(acls, "defaultAction", "properties.networkAcls.defaultAction");
+        String defaultAction = text(acls, "defaultAction", where + ".defaultAction");
         if (defaultAction != null) {
             rules.setDefaultAction(defaultAction);
         }
-        String bypass = text(acls, "bypass", "properties.networkAcls.bypass");
+        String bypass = text(acls, "bypass", where + ".bypass");
         if (bypass != null) {
             rules.setBypass(bypass);
         }
         JsonNode ipRules = acls.get("ipRules");
         if (ipRules != null && !ipRules.isNull()) {
             if (!ipRules.isArray()) {
-                throw invalid("Invalid value for properties.networkAcls.ipRules: a list of {\"value\": ...} is "
+                throw invalid("Invalid value for " + where + ".ipRules: a list of {\"value\": ...} is "
                         + "expected.");
             }
             for (int i = 0; i < ipRules.size(); i++) {
-                String at = "properties.networkAcls.ipRules[" + i + "]";
+                String at = where + ".ipRules[" + i + "]";
                 requireObject(ipRules.get(i), at);
                 String value = text(ipRules.get(i), "value", at + ".value");
                 if (value == null) {
@@ -247,11 +267,11 @@ final class VaultJson {
         JsonNode vnetRules = acls.get("virtualNetworkRules");
         if (vnetRules != null && !vnetRules.isNull()) {
             if (!vnetRules.isArray()) {
-                throw invalid("Invalid value for properties.networkAcls.virtualNetworkRules: a list of {\"id\": ...} "
+                throw invalid("Invalid value for " + where + ".virtualNetworkRules: a list of {\"id\": ...} "
                         + "is expected.");
             }
             for (int i = 0; i < vnetRules.size(); i++) {
-                String at = "properties.networkAcls.virtualNetworkRules[" + i + "]";
+                String at = where + ".virtualNetworkRules[" + i + "]";
                 JsonNode rule = vnetRules.get(i);
                 requireObject(rule, at);
                 String id = text(rule, "id", at + ".id");
@@ -322,10 +342,11 @@ final class VaultJson {
     // ---------------------------------------------------------------------------------------------- writing
 
     /**
-     * @param acls the vault's rules as policy-service holds them; null when it has none
+     * @param rules the vault's enforced and staged rules as policy-service holds them; null to leave both out
      * @param vaultUri the vault's data-plane URI
      */
-    static ObjectNode write(Vault vault, NetworkRuleSet acls, String vaultUri) {
+    static ObjectNode write(Vault vault, VaultNetworkRules rules, String vaultUri) {
+        NetworkRuleSet acls = rules != null && rules.hasNetworkAcls() ? rules.getNetworkAcls() : null;
         ObjectNode node = NODES.objectNode();
         node.put("id", vault.id());
         node.put("name", vault.name());
@@ -365,6 +386,9 @@ final class VaultJson {
         }
         if (acls != null) {
             props.set("networkAcls", writeAcls(acls));
+        }
+        if (rules != null && rules.hasStagedNetworkAcls()) {
+            props.set(STAGED_ACLS, writeAcls(rules.getStagedNetworkAcls()));
         }
         props.put("vaultUri", vaultUri);
         props.put("provisioningState", "Succeeded");

@@ -93,14 +93,14 @@ public class VaultService {
                 Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(),
                         input.location(), input.tags(), input.properties(), before.owner());
                 checkIrreversible(before.properties(), after.properties());
-                NetworkRuleSet acls = apply(before, after, input.networkAcls(), ctx,
+                VaultNetworkRules rules = apply(before, after, input, true, ctx,
                         change(ctx, endpoint, "VaultsCreateOrUpdate", before, after));
-                return new Result(VaultJson.write(after, acls, endpoint.vaultUri(after.name())), false);
+                return new Result(VaultJson.write(after, rules, endpoint.vaultUri(after.name())), false);
             }
             Vault created = new Vault(canonical(name), subscription, group, input.location(), input.tags(),
                     input.properties(), new Vault.Owner(caller.tenantId(), caller.objectId()));
-            NetworkRuleSet acls = create(created, input.networkAcls(), ctx, endpoint);
-            return new Result(VaultJson.write(created, acls, endpoint.vaultUri(created.name())), true);
+            VaultNetworkRules rules = create(created, input, ctx, endpoint);
+            return new Result(VaultJson.write(created, rules, endpoint.vaultUri(created.name())), true);
         } finally {
             writes.unlock();
         }
@@ -117,14 +117,37 @@ public class VaultService {
                     input.tags(), input.properties(), before.owner());
             checkIrreversible(before.properties(), after.properties());
             ChangeEvent change = change(ctx, endpoint, "VaultsUpdate", before, after);
-            NetworkRuleSet acls;
-            if (input.hasNetworkAcls()) {
-                acls = apply(before, after, input.networkAcls(), ctx, change);
+            VaultNetworkRules rules;
+            if (input.hasNetworkAcls() || input.hasStagedNetworkAcls()) {
+                rules = apply(before, after, input, input.hasNetworkAcls(), ctx, change);
             } else {
-                acls = currentRules(before.name(), ctx);
+                rules = currentRules(before.name(), ctx);
                 store.replace(after, change);
             }
-            return VaultJson.write(after, acls, endpoint.vaultUri(after.name()));
+            return VaultJson.write(after, rules, endpoint.vaultUri(after.name()));
+        } finally {
+            writes.unlock();
+        }
+    }
+
+    /**
+     * Makes the vault's staged (audit-only) rule set its enforced one, in one call to policy-service (one change
+     * event there). 409 when the vault has no staged set.
+     */
+    public ObjectNode promoteStaged(Identity caller, CallContext ctx, Endpoint endpoint, String subscription,
+            String group, String name) {
+        writes.lock();
+        try {
+            Vault vault = existing(subscription, group, name);
+            auth.requireManage(caller, vault, WRITE);
+            VaultNetworkRules rules;
+            try {
+                rules = policy.promoteStaged(vault.name(), ctx);
+            } catch (PolicyAdminClient.Failure e) {
+                throw PolicyErrors.toArm(e);
+            }
+            LOG.infof("vault %s: staged network rules promoted by oid=%s", vault.name(), caller.objectId());
+            return VaultJson.write(vault, rules, endpoint.vaultUri(vault.name()));
         } finally {
             writes.unlock();
         }
@@ -151,11 +174,19 @@ public class VaultService {
         }
     }
 
-    private NetworkRuleSet create(Vault vault, NetworkRuleSet requested, CallContext ctx, Endpoint endpoint) {
+    private VaultNetworkRules create(Vault vault, VaultJson.Input input, CallContext ctx, Endpoint endpoint) {
         VaultNetworkRules registered;
         try {
-            registered = policy.registerVault(vault.name(), requested, ctx);
+            registered = policy.registerVault(vault.name(), input.networkAcls(), ctx);
         } catch (PolicyAdminClient.Failure e) {
+            throw PolicyErrors.toArm(e);
+        }
+        try {
+            if (input.stagedNetworkAcls() != null) {
+                registered = policy.stage(vault.name(), input.stagedNetworkAcls(), ctx);
+            }
+        } catch (PolicyAdminClient.Failure e) {
+            undo(() -> policy.deleteVault(vault.name(), ctx), vault.name());
             throw PolicyErrors.toArm(e);
         }
         try {
@@ -168,17 +199,31 @@ public class VaultService {
                     + "have been created concurrently); nothing was changed. Retry the request.");
         }
         LOG.infof("vault %s created by oid=%s", vault.name(), vault.owner().objectId());
-        return registered.hasNetworkAcls() ? registered.getNetworkAcls() : null;
+        return registered;
     }
 
-    /** Replaces the rules (when the request names them) then the stored vault; undoes the rules if storing fails. */
-    private NetworkRuleSet apply(Vault before, Vault after, NetworkRuleSet requested, CallContext ctx,
-            ChangeEvent change) {
-        NetworkRuleSet previous = currentRules(before.name(), ctx);
-        VaultNetworkRules registered;
+    /**
+     * Replaces the enforced rules (when {@code replaceAcls}) and the staged ones (when the request names them), then
+     * the stored vault; when any step fails, what was already changed in policy-service is put back as it was.
+     */
+    private VaultNetworkRules apply(Vault before, Vault after, VaultJson.Input input, boolean replaceAcls,
+            CallContext ctx, ChangeEvent change) {
+        VaultNetworkRules previous = currentRules(before.name(), ctx);
+        VaultNetworkRules registered = previous;
+        boolean replaced = false;
         try {
-            registered = policy.registerVault(after.name(), requested, ctx);
+            if (replaceAcls) {
+                registered = policy.registerVault(after.name(), input.networkAcls(), ctx);
+                replaced = true;
+            }
+            if (input.hasStagedNetworkAcls()) {
+                registered = input.stagedNetworkAcls() == null ? policy.clearStaged(after.name(), ctx)
+                        : policy.stage(after.name(), input.stagedNetworkAcls(), ctx);
+            }
         } catch (PolicyAdminClient.Failure e) {
+            if (replaced) {
+                undo(() -> restore(after.name(), previous, ctx), after.name());
+            }
             throw PolicyErrors.toArm(e);
         }
         try {
@@ -186,17 +231,27 @@ public class VaultService {
         } catch (RuntimeException e) {
             LOG.errorf("vault %s: storing failed after policy-service took the new rules; restoring them: %s",
                     after.name(), e.getMessage());
-            undo(() -> policy.registerVault(after.name(), previous, ctx), after.name());
+            undo(() -> restore(after.name(), previous, ctx), after.name());
             throw new ArmException(500, "InternalServerError", "The vault '" + after.name() + "' could not be "
                     + "stored; nothing was changed. Retry the request.");
         }
-        return registered.hasNetworkAcls() ? registered.getNetworkAcls() : null;
+        return registered;
     }
 
-    private NetworkRuleSet currentRules(String vault, CallContext ctx) {
+    /** Puts the enforced and staged rules back as {@code previous} holds them. */
+    private void restore(String vault, VaultNetworkRules previous, CallContext ctx) {
+        policy.registerVault(vault, previous.hasNetworkAcls() ? previous.getNetworkAcls() : null, ctx);
+        if (previous.hasStagedNetworkAcls()) {
+            policy.stage(vault, previous.getStagedNetworkAcls(), ctx);
+        } else {
+            policy.clearStaged(vault, ctx);
+        }
+    }
+
+    /** The vault's enforced and staged rules; an empty message when policy-service does not know the vault. */
+    private VaultNetworkRules currentRules(String vault, CallContext ctx) {
         try {
-            return policy.networkRules(vault, ctx).filter(VaultNetworkRules::hasNetworkAcls)
-                    .map(VaultNetworkRules::getNetworkAcls).orElse(null);
+            return policy.networkRules(vault, ctx).orElse(VaultNetworkRules.getDefaultInstance());
         } catch (PolicyAdminClient.Failure e) {
             throw PolicyErrors.toArm(e);
         }

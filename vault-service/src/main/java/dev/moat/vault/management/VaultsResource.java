@@ -4,6 +4,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -31,10 +32,12 @@ public class VaultsResource {
 
     private final ManagementRequest requests;
     private final VaultService vaults;
+    private final ResourceGroupService groups;
 
-    public VaultsResource(ManagementRequest requests, VaultService vaults) {
+    public VaultsResource(ManagementRequest requests, VaultService vaults, ResourceGroupService groups) {
         this.requests = requests;
         this.vaults = vaults;
+        this.groups = groups;
     }
 
     @GET
@@ -56,7 +59,7 @@ public class VaultsResource {
         var call = requests.begin(request, headers, apiVersion);
         names(subscription, group, name);
         var result = vaults.put(call.caller(), call.context(), call.endpoint(), subscription, group, name,
-                requests.body(body));
+                groups.withDefaultLocation(subscription, group, requests.body(body)));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
@@ -80,6 +83,18 @@ public class VaultsResource {
         names(subscription, group, name);
         return Response.status(vaults.delete(call.caller(), call.context(), call.endpoint(), subscription, group, name) ? 200 : 204)
                 .build();
+    }
+
+    /** Moat's action: the staged (audit-only) network rules become the enforced ones. */
+    @POST
+    @Path(VAULT + "/promoteStagedNetworkAcls")
+    public Response promoteStaged(@PathParam("subscription") String subscription, @PathParam("group") String group,
+            @PathParam("name") String name, @QueryParam("api-version") String apiVersion,
+            @Context HttpServerRequest request, @Context HttpHeaders headers) {
+        var call = requests.begin(request, headers, apiVersion);
+        names(subscription, group, name);
+        return Response.ok(vaults.promoteStaged(call.caller(), call.context(), call.endpoint(), subscription, group,
+                name)).build();
     }
 
     @GET

@@ -1,13 +1,10 @@
 package dev.moat.vault.management;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -24,7 +21,6 @@ import dev.moat.proto.policy.v1.VirtualNetwork;
 import dev.moat.vault.auth.Identity;
 import dev.moat.vault.firewall.PolicyAdminClient;
 import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
-import io.agroal.api.AgroalDataSource;
 
 /**
  * {@code Microsoft.Network/virtualNetworks} in ARM's shape. The network, its subnets and their service endpoints are
@@ -45,14 +41,14 @@ public class VirtualNetworkService {
 
     private final PolicyAdminClient policy;
     private final ManagementAuth auth;
-    private final AgroalDataSource dataSource;
+    private final VirtualNetworkMetaStore metadata;
     private final ObjectMapper json;
 
-    public VirtualNetworkService(PolicyAdminClient policy, ManagementAuth auth, AgroalDataSource dataSource,
+    public VirtualNetworkService(PolicyAdminClient policy, ManagementAuth auth, VirtualNetworkMetaStore metadata,
             ObjectMapper json) {
         this.policy = policy;
         this.auth = auth;
-        this.dataSource = dataSource;
+        this.metadata = metadata;
         this.json = json;
     }
 
@@ -170,7 +166,7 @@ public class VirtualNetworkService {
     public boolean delete(Identity caller, CallContext ctx, String id) {
         auth.requireAdministrator(caller, DELETE, id);
         boolean deleted = call(() -> policy.deleteVirtualNetwork(id, ctx));
-        update("DELETE FROM virtual_network_meta WHERE id_key = ?", key(id));
+        metadata.delete(id);
         return deleted;
     }
 
@@ -258,39 +254,22 @@ public class VirtualNetworkService {
     }
 
     private Meta meta(String id) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT document FROM virtual_network_meta WHERE id_key = ?")) {
-            s.setString(1, key(id));
-            try (ResultSet rs = s.executeQuery()) {
-                if (rs.next()) {
-                    return json.readValue(rs.getString(1), Meta.class);
-                }
-            }
-            return new Meta("global", Map.of());
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("virtual network metadata query failed: " + e.getMessage(), e);
+        try {
+            Optional<String> document = metadata.find(id);
+            return document.isPresent() ? json.readValue(document.get(), Meta.class) : new Meta("global", Map.of());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("virtual network metadata unreadable: " + e.getMessage(), e);
         }
     }
 
     private void saveMeta(String id, Meta meta) {
         try {
-            update("MERGE INTO virtual_network_meta (id_key, document) KEY (id_key) VALUES (?, ?)", key(id),
-                    json.writeValueAsString(meta));
+            metadata.save(id, json.writeValueAsString(meta));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
     }
 
-    private void update(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("virtual network metadata update failed: " + e.getMessage(), e);
-        }
-    }
 
     private static Map<String, String> tags(JsonNode body) {
         Map<String, String> tags = new LinkedHashMap<>();
@@ -303,10 +282,6 @@ public class VirtualNetworkService {
             }
         }
         return tags;
-    }
-
-    private static String key(String id) {
-        return id.toLowerCase(Locale.ROOT);
     }
 
     private static String string(JsonNode node, String path) {

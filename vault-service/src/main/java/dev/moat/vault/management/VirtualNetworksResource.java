@@ -29,10 +29,13 @@ public class VirtualNetworksResource {
 
     private final ManagementRequest requests;
     private final VirtualNetworkService networks;
+    private final ResourceGroupService groups;
 
-    public VirtualNetworksResource(ManagementRequest requests, VirtualNetworkService networks) {
+    public VirtualNetworksResource(ManagementRequest requests, VirtualNetworkService networks,
+            ResourceGroupService groups) {
         this.requests = requests;
         this.networks = networks;
+        this.groups = groups;
     }
 
     @GET
@@ -49,7 +52,8 @@ public class VirtualNetworksResource {
             @Context HttpServerRequest request, @Context HttpHeaders headers) {
         var call = requests.begin(request, headers, apiVersion);
         String id = id(subscription, group, name);
-        var result = networks.put(call.caller(), call.context(), id, requests.body(body));
+        var result = networks.put(call.caller(), call.context(), id,
+                groups.withDefaultLocation(subscription, group, requests.body(body)));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
 
+import dev.moat.netaddr.Ipv4;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 
@@ -102,14 +103,9 @@ public final class OriginResolver {
     }
 
     private static IPAddress parse(String value, String what) {
-        IPAddress address = new IPAddressString(value).getAddress();
-        if (address == null || address.isPrefixed()) {
-            throw new InvalidOriginException(what + " '" + value + "' is not an IP address");
-        }
-        if (address.isIPv6() && address.toIPv6().isIPv4Mapped()) {
-            return address.toIPv6().getEmbeddedIPv4Address();
-        }
-        return address;
+        // The notation policy-service and audit-service read too (no leading zeros or shorthand); IPv6 is an address.
+        return Ipv4.parseClient(value)
+                .orElseThrow(() -> new InvalidOriginException(what + " '" + value + "' is not an IP address"));
     }
 
     private static String render(IPAddress address) {

@@ -19,12 +19,12 @@ import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.proto.events.v1.StagedFirewallDecision;
 import dev.moat.proto.policy.v1.Caller;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.Reason;
 import dev.moat.vault.access.AccessPolicies;
-import dev.moat.vault.api.KeyVaultErrors;
 import dev.moat.vault.auth.Authentication;
 import dev.moat.vault.auth.Challenges;
 import dev.moat.vault.auth.Endpoint;
@@ -65,9 +65,11 @@ public class DataPlanePipeline {
     private final PolicyClient firewall;
     private final DecisionPublisher events;
     private final String instance;
+    private final RefusalAnswers answers;
+    private final boolean subnetHeaderBehindNat;
 
     public DataPlanePipeline(VaultConfig config, VaultStore vaults, TokenValidator tokens, Endpoints endpoints,
-            Challenges challenges, PolicyClient firewall, DecisionPublisher events) {
+            Challenges challenges, PolicyClient firewall, DecisionPublisher events, RefusalAnswers answers) {
         this.hosts = new VaultHost(config.dnsSuffix());
         this.vaults = vaults;
         this.tokens = tokens;
@@ -77,6 +79,8 @@ public class DataPlanePipeline {
         this.firewall = firewall;
         this.events = events;
         this.instance = config.instanceId().orElseGet(DataPlanePipeline::hostName);
+        this.answers = answers;
+        this.subnetHeaderBehindNat = config.firewall().subnetHeaderBehindNat();
     }
 
     /**
@@ -99,12 +103,12 @@ public class DataPlanePipeline {
         Instant received = Instant.now();
         var vault = hosts.vaultOf(request.host()).flatMap(vaults::find);
         if (vault.isEmpty()) {
-            return KeyVaultErrors.vaultNotFound(request.host());
+            return answers.answer(new Refusal.VaultNotFound(request.host()));
         }
         DecisionSpool.Ticket ticket = events.admit();
         if (ticket == null) {
             // the spool is full and set to reject: no request is served without its decision event
-            return KeyVaultErrors.decisionSpoolFull();
+            return answers.answer(new Refusal.DecisionSpoolFull());
         }
         DecisionEvent.Builder event = DecisionEvent.newBuilder()
                 .setTime(Timestamp.newBuilder().setSeconds(received.getEpochSecond()).setNanos(received.getNano()))
@@ -139,7 +143,7 @@ public class DataPlanePipeline {
             origin = origins.resolve(request.peerAddress(), request.forwardedFor(), request.sourceSubnet());
         } catch (OriginResolver.InvalidOriginException e) {
             deny(event, Layer.LAYER_FIREWALL, e.getMessage());
-            return KeyVaultErrors.badParameter(e.getMessage());
+            return answers.answer(new Refusal.BadOrigin(e.getMessage()));
         }
         event.setCallerIp(origin.clientAddress());
 
@@ -147,7 +151,8 @@ public class DataPlanePipeline {
         Authentication authentication = tokens.validate(request.authorization(), endpoint.dataPlaneAudiences(), endpoint);
         if (authentication instanceof Authentication.Failed failed) {
             deny(event, Layer.LAYER_AUTHENTICATION, failed.message());
-            return KeyVaultErrors.unauthorized(keyVaultText(failed), challenges.dataPlane(endpoint));
+            return answers.answer(new Refusal.Unauthenticated(keyVaultText(failed),
+                    challenges.dataPlane(endpoint)));
         }
         Identity caller = ((Authentication.Authenticated) authentication).identity();
         event.setIdentity(dev.moat.proto.events.v1.Identity.newBuilder()
@@ -160,6 +165,7 @@ public class DataPlanePipeline {
                 .setOperation(operation.operationName())
                 .setClientAddress(origin.clientAddress())
                 .setSourceSubnetId(origin.sourceSubnet())
+                .setSourceSubnetBehindNat(subnetHeaderBehindNat)
                 .setCaller(Caller.newBuilder()
                         .setTenantId(caller.tenantId())
                         .setObjectId(caller.objectId())
@@ -168,27 +174,38 @@ public class DataPlanePipeline {
                 .build());
         if (answer instanceof FirewallAnswer.Unavailable unavailable) {
             deny(event, Layer.LAYER_FIREWALL, "firewall unavailable (" + unavailable.cause() + "): failed closed");
-            return KeyVaultErrors.firewallUnavailable();
+            return answers.answer(new Refusal.FirewallUnavailable());
         }
         CheckResponse decision = ((FirewallAnswer.Decided) answer).response();
         event.setEventId(decision.getDecisionId())
                 .setIsAddressAuthorized(decision.getAllowed())
-                .setAddressAuthorizationType(authorizationType(decision))
+                .setAddressAuthorizationType(authorizationType(decision.getReason()))
                 .setMatchedRule(decision.getMatchedRule())
                 .setSubnetId(decision.getResolvedSubnetId())
+                .setSubnetLacksKeyVaultEndpoint(decision.getResolvedSubnetLacksKeyVaultEndpoint())
                 .setTrustedService(decision.getTrustedService());
+        if (decision.hasStaged()) {
+            // the vault's audit-only rules: recorded beside the enforced answer, never enforced
+            event.setStaged(StagedFirewallDecision.newBuilder()
+                    .setIsAddressAuthorized(decision.getStaged().getAllowed())
+                    .setAddressAuthorizationType(authorizationType(decision.getStaged().getReason()))
+                    .setMatchedRule(decision.getStaged().getMatchedRule())
+                    .setTrustedService(decision.getStaged().getTrustedService()));
+        }
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
             LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
                     name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
-            return KeyVaultErrors.forbiddenByFirewall(origin.clientAddress(), decision.getResolvedSubnetId(),
-                    caller.describe(), name);
+            return answers.answer(new Refusal.ForbiddenByFirewall(origin.clientAddress(),
+                    decision.getResolvedSubnetId(), decision.getResolvedSubnetLacksKeyVaultEndpoint(),
+                    caller.describe(), name));
         }
         if (vault.properties().publicNetworkAccessDisabled() && decision.getReason() != Reason.REASON_TRUSTED_SERVICE) {
             event.setIsAddressAuthorized(false)
                     .setAddressAuthorizationType(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED);
             deny(event, Layer.LAYER_FIREWALL, "public network access is disabled on the vault");
-            return KeyVaultErrors.publicNetworkAccessDisabled(origin.clientAddress(), caller.describe(), name);
+            return answers.answer(new Refusal.PublicNetworkAccessDisabled(origin.clientAddress(), caller.describe(),
+                    name));
         }
 
         if (operation == Operation.UNRECOGNISED) {
@@ -200,8 +217,8 @@ public class DataPlanePipeline {
             String category = operation.category().jsonName();
             deny(event, Layer.LAYER_ACCESS_POLICY, "no access policy grants " + category + " " + operation.permission()
                     + " to " + caller.describe());
-            return KeyVaultErrors.forbiddenByPolicy(caller.describe(), category, operation.permission(), name,
-                    vault.location());
+            return answers.answer(new Refusal.ForbiddenByPolicy(caller.describe(), category,
+                    operation.permission(), name, vault.location()));
         }
         event.setIsAccessPolicyMatch(true);
 
@@ -213,7 +230,7 @@ public class DataPlanePipeline {
             LOG.errorf(e, "%s %s on vault %s failed (correlation id %s)", operation.operationName(), request.path(),
                     name, event.getCorrelationId());
             event.setReason("internal error: " + e.getClass().getSimpleName());
-            return KeyVaultErrors.internalError(event.getCorrelationId());
+            return answers.answer(new Refusal.InternalError(event.getCorrelationId()));
         }
     }
 
@@ -231,8 +248,8 @@ public class DataPlanePipeline {
         event.setResult(Result.RESULT_DENIED).setLayer(layer).setReason(reason == null ? "" : reason);
     }
 
-    private static AddressAuthorizationType authorizationType(CheckResponse decision) {
-        return switch (decision.getReason()) {
+    private static AddressAuthorizationType authorizationType(Reason reason) {
+        return switch (reason) {
             case REASON_DEFAULT_ALLOW -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DEFAULT_ALLOW;
             case REASON_TRUSTED_SERVICE -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_TRUSTED_SERVICE;
             case REASON_VIRTUAL_NETWORK_RULE -> AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_VIRTUAL_NETWORK_RULE;

@@ -91,6 +91,11 @@ public class SecretService {
 
     /** Adds a version (the first one creates the secret); a soft-deleted name is refused with 409. */
     public Secret set(Vault vault, String name, SecretWrite write) {
+        return store.inTransaction(c -> set(c, vault, name, write));
+    }
+
+    /** {@link #set(Vault, String, SecretWrite)} inside the caller's transaction (a certificate's secret). */
+    public Secret set(Connection c, Vault vault, String name, SecretWrite write) throws SQLException {
         String key = SecretRules.nameKey(name);
         byte[] value = SecretRules.value(write.value());
         SecretRules.contentType(write.contentType());
@@ -100,28 +105,26 @@ public class SecretService {
         String version = newVersion();
         String tags = tagsJson(write.tags());
         try {
-            return store.inTransaction(c -> {
-                DataKey dataKey = dataKeys.of(c, vault.name());
-                Optional<SecretRow> existing = store.secret(c, vault.name(), key, true);
-                if (existing.isEmpty()) {
-                    store.lockVault(c, vault.name());
-                    existing = store.secret(c, vault.name(), key, true);
-                }
-                existing.filter(row -> row.deletedAt() != null).ifPresent(row -> {
-                    throw deletedButRecoverable(row.name());
-                });
-                String displayName = existing.map(SecretRow::name).orElse(name);
-                if (existing.isEmpty()) {
-                    store.insertSecret(c, vault.name(), key, name, version);
-                } else {
-                    store.setLatest(c, vault.name(), key, version);
-                }
-                VersionRow row = new VersionRow(version, 0, dataKey.sealSecret(vault.name(), key, version, value),
-                        write.contentType(), write.enabled() == null || write.enabled(), write.notBefore(),
-                        write.expires(), now, now, tags);
-                store.insertVersion(c, vault.name(), key, row);
-                return new Secret(properties(displayName, row), write.value());
+            DataKey dataKey = dataKeys.of(c, vault.name());
+            Optional<SecretRow> existing = store.secret(c, vault.name(), key, true);
+            if (existing.isEmpty()) {
+                store.lockVault(c, vault.name());
+                existing = store.secret(c, vault.name(), key, true);
+            }
+            existing.filter(row -> row.deletedAt() != null).ifPresent(row -> {
+                throw deletedButRecoverable(row.name());
             });
+            String displayName = existing.map(SecretRow::name).orElse(name);
+            if (existing.isEmpty()) {
+                store.insertSecret(c, vault.name(), key, name, version);
+            } else {
+                store.setLatest(c, vault.name(), key, version);
+            }
+            VersionRow row = new VersionRow(version, 0, dataKey.sealSecret(vault.name(), key, version, value),
+                    write.contentType(), write.enabled() == null || write.enabled(), write.notBefore(),
+                    write.expires(), now, now, tags);
+            store.insertVersion(c, vault.name(), key, row);
+            return new Secret(properties(displayName, row), write.value());
         } finally {
             Arrays.fill(value, (byte) 0);
         }
@@ -342,8 +345,8 @@ public class SecretService {
     }
 
     /** Purges the soft-deleted secrets whose {@code scheduledPurgeDate} has passed. @return how many */
-    int purgeDue() {
-        return store.purgeDue(now());
+    public int purgeDue() {
+        return store.purgeDue(clock);
     }
 
     private BackupDocument openBackup(byte[] blob) {

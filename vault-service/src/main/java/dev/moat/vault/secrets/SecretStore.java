@@ -4,18 +4,20 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.agroal.api.AgroalDataSource;
+import dev.moat.vault.store.VaultObjectTables;
 
 /**
- * JDBC access to the tables of secrets ({@code V3__secrets.sql}). Every method but {@link #inTransaction} and
- * {@link #purgeDue} runs on the caller's connection, so that {@link SecretService} composes one transaction per
+ * JDBC access to the tables of secrets ({@code V3__secrets.sql}). Every method but {@link #inTransaction} runs on the caller's connection, so that {@link SecretService} composes one transaction per
  * operation. Holds only sealed values.
  */
 @ApplicationScoped
@@ -44,9 +46,11 @@ public class SecretStore {
     private static final String SECRET_COLUMNS = "s.name, s.name_key, s.latest_version, s.deleted_at, "
             + "s.scheduled_purge_at";
 
-    private final AgroalDataSource dataSource;
+    static final VaultObjectTables TABLES = VaultObjectTables.SECRETS;
 
-    public SecretStore(AgroalDataSource dataSource) {
+    private final DataSource dataSource;
+
+    public SecretStore(DataSource dataSource) {
         this.dataSource = dataSource;
     }
 
@@ -118,18 +122,16 @@ public class SecretStore {
     }
 
     void markDeleted(Connection c, String vault, String nameKey, long deletedAt, long purgeAt) throws SQLException {
-        update(c, "UPDATE secret SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
-                deletedAt, purgeAt, vault, nameKey);
+        TABLES.markDeleted(c, vault, nameKey, deletedAt, purgeAt);
     }
 
     void markRecovered(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "UPDATE secret SET deleted_at = NULL, scheduled_purge_at = NULL WHERE vault = ? AND name_key = ?",
-                vault, nameKey);
+        TABLES.markRecovered(c, vault, nameKey);
     }
 
     /** Removes a secret and (by cascade) all its versions. */
     void deleteSecret(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "DELETE FROM secret WHERE vault = ? AND name_key = ?", vault, nameKey);
+        TABLES.remove(c, vault, nameKey);
     }
 
     void insertVersion(Connection c, String vault, String nameKey, VersionRow row) throws SQLException {
@@ -160,8 +162,7 @@ public class SecretStore {
     /** Versions of a secret in creation order, after {@code afterSeq}, at most {@code limit}. */
     List<VersionRow> versions(Connection c, String vault, String nameKey, long afterSeq, int limit)
             throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + VERSION_COLUMNS + " FROM secret_version v "
-                + "WHERE v.vault = ? AND v.name_key = ? AND v.seq > ? ORDER BY v.seq FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.versionsSql(VERSION_COLUMNS))) {
             s.setString(1, vault);
             s.setString(2, nameKey);
             s.setLong(3, afterSeq);
@@ -178,10 +179,7 @@ public class SecretStore {
 
     /** Live or soft-deleted secrets of a vault with their latest version, by name key after {@code afterKey}. */
     List<Listed> list(Connection c, String vault, boolean deleted, String afterKey, int limit) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement("SELECT " + SECRET_COLUMNS + ", " + VERSION_COLUMNS
-                + " FROM secret s JOIN secret_version v ON v.vault = s.vault AND v.name_key = s.name_key "
-                + "AND v.version = s.latest_version WHERE s.vault = ? AND s.deleted_at IS "
-                + (deleted ? "NOT NULL" : "NULL") + " AND s.name_key > ? ORDER BY s.name_key FETCH FIRST ? ROWS ONLY")) {
+        try (PreparedStatement s = c.prepareStatement(TABLES.listSql("s", SECRET_COLUMNS, VERSION_COLUMNS, deleted))) {
             s.setString(1, vault);
             s.setString(2, afterKey);
             s.setInt(3, limit);
@@ -195,15 +193,9 @@ public class SecretStore {
         }
     }
 
-    /** Purges the soft-deleted secrets whose purge date has come. @return how many */
-    int purgeDue(long now) {
-        return inTransaction(c -> {
-            try (PreparedStatement s = c.prepareStatement(
-                    "DELETE FROM secret WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ?")) {
-                s.setLong(1, now);
-                return s.executeUpdate();
-            }
-        });
+    /** Purges the soft-deleted secrets whose purge date has come, each once across replicas. @return how many */
+    int purgeDue(Clock clock) {
+        return TABLES.purgeDue(dataSource, clock);
     }
 
     private static SecretRow secretRow(ResultSet rs) throws SQLException {

@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.sql.DataSource;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -18,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.outbox.ChangeOutbox;
-import io.agroal.api.AgroalDataSource;
 
 /**
  * vault-service's own table of vaults (H2 file database by default). One row per vault, keyed by its globally
@@ -31,10 +32,10 @@ public class VaultStore {
     record Document(String location, Map<String, String> tags, VaultProperties properties) {
     }
 
-    private final AgroalDataSource dataSource;
+    private final DataSource dataSource;
     private final ObjectMapper json;
 
-    public VaultStore(AgroalDataSource dataSource, ObjectMapper json) {
+    public VaultStore(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
         this.json = json;
     }

@@ -54,7 +54,8 @@ class SecretsRulesApiTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"7.0", "7.1", "7.2", "7.3", "7.4", "7.4-preview.1", "7.5", "7.6", "2025-07-01"})
+    @ValueSource(strings = {"2016-10-01", "7.0", "7.1", "7.2", "7.3", "7.4", "7.4-preview.1", "7.5", "7.6-preview.2",
+            "7.6", "7.7-preview.1", "2025-07-01", "2026-04-01"})
     void every_api_version_the_sdks_send_is_served(String apiVersion) {
         String name = "v" + apiVersion.replace(".", "-");
         as(Tokens.ALICE, VAULT).queryParam("api-version", apiVersion).contentType(ContentType.JSON)
@@ -62,7 +63,7 @@ class SecretsRulesApiTest {
         var body = as(Tokens.ALICE, VAULT).queryParam("api-version", apiVersion).when().get("/secrets/" + name + "/")
                 .then().statusCode(200).body("value", equalTo("x"))
                 .body("attributes.recoveryLevel", equalTo("Recoverable+Purgeable"));
-        if (apiVersion.equals("7.0")) {
+        if (apiVersion.equals("7.0") || apiVersion.equals("2016-10-01")) {
             body.body("attributes", not(hasKey("recoverableDays")));
         } else {
             body.body("attributes.recoverableDays", equalTo(90));
@@ -75,15 +76,16 @@ class SecretsRulesApiTest {
         as(Tokens.ALICE, VAULT).when().get("/secrets/anything").then().statusCode(400)
                 .body("error.code", equalTo("BadParameter"))
                 .body("error.message", containsString("api-version query parameter is missing"))
-                .body("error.message", containsString("7.0 to 7.6 and 2025-07-01"));
+                .body("error.message", containsString("7.0 to 7.6, 2025-07-01 and 2026-04-01"));
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"7.7", "6.0", "2016-10-01", "2025-07-02", "latest", "7.5x"})
-    void an_unknown_api_version_is_400_naming_it(String apiVersion) {
+    @ValueSource(strings = {"7.7", "6.0", "2016-10-02", "2025-07-02", "2099-01-01", "latest", "7.5x"})
+    void an_unknown_api_version_is_refused_with_azures_exact_answer(String apiVersion) {
         as(Tokens.ALICE, VAULT).queryParam("api-version", apiVersion).when().get("/secrets").then().statusCode(400)
                 .body("error.code", equalTo("BadParameter"))
-                .body("error.message", containsString("The specified version (" + apiVersion + ") is not recognized"));
+                .body("error.message", equalTo("The specified version (" + apiVersion + ") is not recognized. "
+                        + "Consider using the latest supported version (2026-04-01)."));
     }
 
     static Stream<Arguments> names() {

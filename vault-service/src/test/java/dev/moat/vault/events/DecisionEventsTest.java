@@ -17,7 +17,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
+import dev.moat.proto.policy.v1.Reason;
+import dev.moat.proto.policy.v1.RuleSetDecision;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.pipeline.DataPlanePipeline;
@@ -162,5 +165,32 @@ class DecisionEventsTest {
         given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'decision-events' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'decision-events' }.data.kafka", equalTo("delivering"));
+    }
+
+    @Test
+    void the_staged_rule_set_is_recorded_beside_the_enforced_one_and_never_enforced() {
+        PolicyServiceDouble.answer = request -> PolicyServiceDouble.allow().toBuilder()
+                .setStaged(RuleSetDecision.newBuilder().setAllowed(false).setReason(Reason.REASON_DENIED)
+                        .setMessage("no staged rule admits " + request.getClientAddress()))
+                .build();
+        Call call = Call.to(VAULT);
+        String id = call.spec().header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+                .when().get("/secrets/staged").then().statusCode(404)
+                .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
+
+        DecisionEvent event = theOneEventOf(call, id, Layer.LAYER_OPERATION, Result.RESULT_ALLOWED, 404);
+        assertThat(event.getIsAddressAuthorized()).isTrue();
+        assertThat(event.getAddressAuthorizationType()).isEqualTo(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_IP_RULE);
+        assertThat(event.hasStaged()).isTrue();
+        assertThat(event.getStaged().getIsAddressAuthorized()).isFalse();
+        assertThat(event.getStaged().getAddressAuthorizationType())
+                .isEqualTo(AddressAuthorizationType.ADDRESS_AUTHORIZATION_TYPE_DENIED);
+
+        Call plain = Call.to(VAULT);
+        PolicyServiceDouble.answer = request -> PolicyServiceDouble.allow();
+        String plainId = plain.spec().header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+                .when().get("/secrets/staged").then().statusCode(404)
+                .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
+        assertThat(theOneEventOf(plain, plainId, Layer.LAYER_OPERATION, Result.RESULT_ALLOWED, 404).hasStaged()).isFalse();
     }
 }

@@ -16,9 +16,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.moat.vault.events.DecisionSpool.Entry;
-import dev.moat.vault.events.DecisionSpool.Fsync;
+import dev.moat.vault.config.VaultConfig.Events.Spool.Fsync;
 import dev.moat.vault.events.DecisionSpool.Settings;
-import dev.moat.vault.events.DecisionSpool.WhenFull;
+import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
 
 /** The spool on its own: order, durability across restarts, torn writes, deletion, and what full means. */
 class DecisionSpoolTest {

@@ -36,9 +36,9 @@ import com.google.protobuf.Timestamp;
 
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.testing.kafka.KafkaBroker;
-import dev.moat.vault.events.DecisionSpool.Fsync;
+import dev.moat.vault.config.VaultConfig.Events.Spool.Fsync;
 import dev.moat.vault.events.DecisionSpool.Settings;
-import dev.moat.vault.events.DecisionSpool.WhenFull;
+import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
 
 /**
  * The spool and its sender against a real Kafka broker that is not there at first: events keep being accepted (each

@@ -142,6 +142,45 @@ class TokenEndpointTest {
     }
 
     @Test
+    void the_twenty_first_wrong_secret_in_a_minute_is_429_while_the_right_secret_from_another_address_gets_a_token()
+            throws Exception {
+        // The attack comes from 127.0.0.3 and the real client from 127.0.0.2 (rest-assured's 127.0.0.1 is left alone,
+        // so that the other tests are never throttled).
+        String scope = "&scope=https%3A%2F%2Fmanagement.localhost%2F.default";
+        String wrong = "grant_type=client_credentials&client_id=" + CLIENT + "&client_secret=guess" + scope;
+        String right = "grant_type=client_credentials&client_id=" + CLIENT + "&client_secret=" + SECRET + scope;
+        for (int i = 0; i < 20; i++) {
+            assertThat(postFrom("127.0.0.3", tokenPath(), wrong)).as("attempt %d", i + 1)
+                    .startsWith("HTTP/1.1 401").contains("invalid_client");
+        }
+
+        String throttled = postFrom("127.0.0.3", tokenPath(), wrong);
+        assertThat(throttled).startsWith("HTTP/1.1 429").containsPattern("(?i)retry-after: [1-9][0-9]*\r\n")
+                .contains("temporarily_unavailable");
+        // the right secret from the attacking address is throttled too: the throttle answers before the secret is read
+        assertThat(postFrom("127.0.0.3", tokenPath(), right)).startsWith("HTTP/1.1 429");
+        // the real client, from another address, still gets its token
+        assertThat(postFrom("127.0.0.2", tokenPath(), right)).startsWith("HTTP/1.1 200").contains("access_token");
+    }
+
+    /** A raw HTTP/1.1 POST over TLS from a given local address (rest-assured cannot choose its source address). */
+    private static String postFrom(String localAddress, String path, String form) throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+        context.init(null, trust.getTrustManagers(), null);
+        try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(
+                java.net.InetAddress.getByName("127.0.0.1"), RestAssured.port,
+                java.net.InetAddress.getByName(localAddress), 0)) {
+            socket.getOutputStream().write(("POST " + path + " HTTP/1.1\r\nHost: localhost:" + RestAssured.port
+                    + "\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: " + form.length()
+                    + "\r\nConnection: close\r\n\r\n" + form).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
     void a_tenant_the_client_is_not_in_is_refused() {
         given().contentType(ContentType.URLENC).formParams(msalForm("https://management.localhost/.default"))
                 .when().post("/99999999-9999-9999-9999-999999999999/oauth2/v2.0/token")
@@ -170,6 +209,59 @@ class TokenEndpointTest {
                 .body("keys[0].kty", equalTo("RSA"))
                 .body("keys[0].kid", notNullValue())
                 .body("keys[0].d", org.hamcrest.Matchers.nullValue());
+    }
+
+    /** OpenID Connect Discovery 1.0 section 3: the members MSAL (Python, Node, the Azure CLI) reads. */
+    @ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"entra", "adfs"})
+    void both_discovery_documents_are_complete(String style) {
+        String bare = "https://localhost:" + RestAssured.port;
+        boolean adfs = style.equals("adfs");
+        String base = bare + (adfs ? "/adfs" : "/" + Tokens.TENANT);
+        given().when().get(adfs ? "/adfs/.well-known/openid-configuration"
+                : "/" + Tokens.TENANT + "/v2.0/.well-known/openid-configuration")
+                .then().statusCode(200)
+                .body("issuer", equalTo(bare + "/" + Tokens.TENANT + "/v2.0"))
+                .body("authorization_endpoint", equalTo(base + (adfs ? "/oauth2/authorize" : "/oauth2/v2.0/authorize")))
+                .body("token_endpoint", equalTo(base + (adfs ? "/oauth2/token" : "/oauth2/v2.0/token")))
+                .body("jwks_uri", equalTo(base + (adfs ? "/discovery/keys" : "/discovery/v2.0/keys")))
+                .body("response_types_supported", notNullValue())
+                .body("subject_types_supported", hasItem("pairwise"))
+                .body("id_token_signing_alg_values_supported", hasItem("RS256"))
+                .body("grant_types_supported", hasItem("client_credentials"));
+        given().when().get(adfs ? "/adfs/discovery/keys" : "/" + Tokens.TENANT + "/discovery/v2.0/keys")
+                .then().statusCode(200).body("keys[0].kty", equalTo("RSA"));
+    }
+
+    @Test
+    void the_adfs_authority_issues_the_same_token_through_the_same_grant() {
+        String resource = "https://management.localhost";
+        String token = given().contentType(ContentType.URLENC).formParams(msalForm(resource + "/.default"))
+                .when().post("/adfs/oauth2/token")
+                .then().statusCode(200).body("token_type", equalTo("Bearer")).extract().path("access_token");
+        String claims = decode(token.split("\\.")[1]);
+        assertThat(claims).contains("\"aud\":\"" + resource + "\"", "\"tid\":\"" + Tokens.TENANT + "\"",
+                "\"iss\":\"https://localhost:" + RestAssured.port + "/" + Tokens.TENANT + "/v2.0\"");
+        given().header("Authorization", "Bearer " + token).when().get("/subscriptions?api-version=2022-12-01")
+                .then().statusCode(200);
+        given().contentType(ContentType.URLENC).formParams(Map.of("grant_type", "client_credentials", "client_id",
+                CLIENT, "client_secret", "wrong", "scope", resource + "/.default"))
+                .when().post("/adfs/oauth2/token")
+                .then().statusCode(401).body("error", equalTo("invalid_client"));
+    }
+
+    @Test
+    void the_adfs_authorization_endpoint_refuses_interactive_sign_in_with_an_oauth_error() {
+        given().when().get("/adfs/oauth2/authorize?response_type=code&client_id=" + CLIENT)
+                .then().statusCode(400).body("error", equalTo("unsupported_response_type"))
+                .body("error_description", containsString("client_credentials"));
+    }
+
+    @Test
+    void adfs_paths_exist_only_under_adfs() {
+        given().when().get("/" + Tokens.TENANT + "/.well-known/openid-configuration").then().statusCode(404);
+        given().contentType(ContentType.URLENC).formParams(msalForm("https://management.localhost/.default"))
+                .when().post("/" + Tokens.TENANT + "/oauth2/token").then().statusCode(404);
     }
 
     private static String decode(String part) {

@@ -28,7 +28,9 @@ class OriginResolverTest {
                 Arguments.of("127.0.0.1", List.of("6.6.6.6", "198.51.100.1"), "198.51.100.1"),
                 Arguments.of("127.0.0.1", List.of("10.0.0.7, 10.0.0.5"), "10.0.0.7"),
                 Arguments.of("::ffff:127.0.0.1", List.of("198.51.100.1"), "198.51.100.1"),
-                Arguments.of("::ffff:203.0.113.9", List.of(), "203.0.113.9"));
+                Arguments.of("::ffff:203.0.113.9", List.of(), "203.0.113.9"),
+                // an IPv6 client is a client like any other, in canonical text
+                Arguments.of("127.0.0.1", List.of("2001:DB8:0::1"), "2001:db8::1"));
     }
 
     @ParameterizedTest(name = "peer {0}, XFF {1} -> {2}")
@@ -48,6 +50,10 @@ class OriginResolverTest {
         assertThatThrownBy(() -> behindProxy.clientAddress("127.0.0.1", List.of("not-an-ip")))
                 .isInstanceOf(OriginResolver.InvalidOriginException.class)
                 .hasMessageContaining("not-an-ip");
+        // the notation policy-service reads: no leading zeros (octal in some tools, decimal in others)
+        assertThatThrownBy(() -> behindProxy.clientAddress("127.0.0.1", List.of("010.0.0.1")))
+                .isInstanceOf(OriginResolver.InvalidOriginException.class)
+                .hasMessageContaining("010.0.0.1");
     }
 
     private static final String SUBNET =

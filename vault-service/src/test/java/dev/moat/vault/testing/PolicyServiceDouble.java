@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -17,13 +16,15 @@ import java.util.function.Function;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.DecisionServiceGrpc;
+import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultRequest;
+import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
+import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.DeleteVaultResponse;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.DeleteVirtualNetworkResponse;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.GetVirtualNetworkRequest;
-import dev.moat.proto.policy.v1.IpRule;
 import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
@@ -32,9 +33,6 @@ import dev.moat.proto.policy.v1.RegisterVaultRequest;
 import dev.moat.proto.policy.v1.Subnet;
 import dev.moat.proto.policy.v1.VaultNetworkRules;
 import dev.moat.proto.policy.v1.VirtualNetwork;
-import dev.moat.proto.policy.v1.VirtualNetworkRule;
-import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import io.grpc.Contexts;
 import io.grpc.Metadata;
 import io.grpc.Server;
@@ -48,9 +46,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 /**
  * A real gRPC server standing in for policy-service: {@code DecisionService} with answers a test chooses (allow,
  * deny, slow, down), and {@code NetworkPolicyAdmin} keeping vault rules and virtual networks in memory. The admin
- * side validates a representative part of the source document's rules with policy-service's contract (all or
- * nothing, INVALID_ARGUMENT listing every violation, NOT_FOUND for unknown things); the real rules are tested in
- * policy-service and in the system tests.
+ * side validates nothing: policy-service's rules are tested there and, through ARM against the real service, in
+ * {@code deploy}'s {@code FirewallEdgesSystemTest}; a test that needs a refusal sets {@link #adminFailure}.
  */
 public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager {
 
@@ -58,12 +55,16 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     public static volatile Duration delay = Duration.ZERO;
     /** When set, every admin call fails with this status (to show that nothing is half-applied). */
     public static volatile Status adminFailure;
+    /** When set, only setting a staged rule set fails with this status (policy-service refusing the staged rules). */
+    public static volatile Status stagedFailure;
     public static final CopyOnWriteArrayList<CheckRequest> received = new CopyOnWriteArrayList<>();
     /** The {@code authorization} metadata of each Check call, in order. */
     public static final CopyOnWriteArrayList<String> checkAuthorizations = new CopyOnWriteArrayList<>();
     /** The {@code authorization} metadata of each admin call, in order. */
     public static final CopyOnWriteArrayList<String> adminAuthorizations = new CopyOnWriteArrayList<>();
     public static final Map<String, NetworkRuleSet> vaults = new ConcurrentHashMap<>();
+    /** Staged (audit-only) rule sets by vault. */
+    public static final Map<String, NetworkRuleSet> staged = new ConcurrentHashMap<>();
     /** Vaults registered without rules. */
     public static final NetworkRuleSet NO_RULES = NetworkRuleSet.newBuilder().setDefaultAction("(none)").build();
     public static final Map<String, VirtualNetwork> networks = new ConcurrentHashMap<>();
@@ -88,6 +89,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     public static void reset() {
         delay = Duration.ZERO;
         adminFailure = null;
+        stagedFailure = null;
         answer = request -> allow();
         received.clear();
         adminAuthorizations.clear();
@@ -162,9 +164,6 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
     /** The admin API, in memory. */
     private static final class Admin extends NetworkPolicyAdminGrpc.NetworkPolicyAdminImplBase {
 
-        private static final List<String> NON_PUBLIC = List.of("0.0.0.0/8", "10.0.0.0/8", "100.64.0.0/10",
-                "127.0.0.0/8", "169.254.0.0/16", "172.16.0.0/12", "192.168.0.0/16", "224.0.0.0/4", "240.0.0.0/4");
-
         private boolean failed(StreamObserver<?> observer) {
             adminAuthorizations.add(String.valueOf(AUTHORIZATION.get()));
             if (adminFailure != null) {
@@ -180,12 +179,6 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             NetworkRuleSet rules = request.hasNetworkAcls() ? normalise(request.getNetworkAcls()) : null;
-            List<String> violations = rules == null ? List.of() : violations(rules);
-            if (!violations.isEmpty()) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations))
-                        .asRuntimeException());
-                return;
-            }
             vaults.put(request.getVault(), rules == null ? NO_RULES : rules);
             observer.onNext(answer(request.getVault()));
             observer.onCompleted();
@@ -196,6 +189,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (failed(observer)) {
                 return;
             }
+            staged.remove(request.getVault());
             observer.onNext(DeleteVaultResponse.newBuilder().setDeleted(vaults.remove(request.getVault()) != null)
                     .build());
             observer.onCompleted();
@@ -232,27 +226,9 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             VirtualNetwork.Builder network = request.getNetwork().toBuilder().clearSubnets();
-            List<String> violations = new ArrayList<>();
-            for (String prefix : request.getNetwork().getAddressPrefixesList()) {
-                if (cidr(prefix) == null) {
-                    violations.add("addressPrefixes: '" + prefix + "' is not an IPv4 CIDR range");
-                }
-            }
             for (Subnet subnet : request.getNetwork().getSubnetsList()) {
-                IPAddress range = cidr(subnet.getAddressPrefix());
-                boolean inside = range != null && request.getNetwork().getAddressPrefixesList().stream()
-                        .map(PolicyServiceDouble::cidr).anyMatch(space -> space != null && space.contains(range));
-                if (!inside) {
-                    violations.add("subnet '" + subnet.getName() + "': address prefix '" + subnet.getAddressPrefix()
-                            + "' is not inside the network's address space");
-                }
                 network.addSubnets(subnet.toBuilder().setId(request.getNetwork().getId() + "/subnets/"
                         + subnet.getName()));
-            }
-            if (!violations.isEmpty()) {
-                observer.onError(Status.INVALID_ARGUMENT.withDescription(String.join("; ", violations))
-                        .asRuntimeException());
-                return;
             }
             networks.put(request.getNetwork().getId().toLowerCase(Locale.ROOT), network.build());
             observer.onNext(network.build());
@@ -291,7 +267,62 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             if (rules != null && rules != NO_RULES) {
                 answer.setNetworkAcls(rules);
             }
+            if (staged.containsKey(vault)) {
+                answer.setStagedNetworkAcls(staged.get(vault));
+            }
             return answer.build();
+        }
+
+        @Override
+        public void setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            if (stagedFailure != null) {
+                observer.onError(stagedFailure.asRuntimeException());
+                return;
+            }
+            NetworkRuleSet rules = normalise(request.getNetworkAcls());
+            staged.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            staged.remove(request.getVault());
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        @Override
+        public void promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest request,
+                StreamObserver<VaultNetworkRules> observer) {
+            if (failed(observer) || unknown(request.getVault(), observer)) {
+                return;
+            }
+            NetworkRuleSet rules = staged.remove(request.getVault());
+            if (rules == null) {
+                observer.onError(Status.FAILED_PRECONDITION.withDescription("vault '" + request.getVault()
+                        + "' has no staged rule set to promote").asRuntimeException());
+                return;
+            }
+            vaults.put(request.getVault(), rules);
+            observer.onNext(answer(request.getVault()));
+            observer.onCompleted();
+        }
+
+        private static boolean unknown(String vault, StreamObserver<?> observer) {
+            if (vaults.containsKey(vault)) {
+                return false;
+            }
+            observer.onError(Status.NOT_FOUND.withDescription("vault '" + vault + "' is not known").asRuntimeException());
+            return true;
         }
 
         private static NetworkRuleSet normalise(NetworkRuleSet rules) {
@@ -305,54 +336,5 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                     .build();
         }
 
-        private static List<String> violations(NetworkRuleSet rules) {
-            List<String> violations = new ArrayList<>();
-            if (!List.of("Allow", "Deny").contains(rules.getDefaultAction())) {
-                violations.add("defaultAction: '" + rules.getDefaultAction() + "' is not Allow or Deny");
-            }
-            if (!List.of("AzureServices", "None").contains(rules.getBypass())) {
-                violations.add("bypass: '" + rules.getBypass() + "' is not AzureServices or None");
-            }
-            if (rules.getIpRulesCount() > 127) {
-                violations.add("ipRules: " + rules.getIpRulesCount() + " rules exceed the limit of 127");
-            }
-            if (rules.getVirtualNetworkRulesCount() > 127) {
-                violations.add("virtualNetworkRules: " + rules.getVirtualNetworkRulesCount()
-                        + " rules exceed the limit of 127");
-            }
-            for (IpRule rule : rules.getIpRulesList()) {
-                String value = rule.getValue();
-                IPAddress address = new IPAddressString(value).getAddress();
-                if (address == null || !address.isIPv4()) {
-                    violations.add("ipRules: '" + value + "' is not an IPv4 address or CIDR range");
-                } else if (address.isPrefixed() && address.getNetworkPrefixLength() >= 31) {
-                    violations.add("ipRules: '" + value + "' is a /31 or /32 range: use an individual IP address rule");
-                } else if (NON_PUBLIC.stream().map(PolicyServiceDouble::cidr)
-                        .anyMatch(block -> block.overlaps(address.toPrefixBlock()))) {
-                    violations.add("ipRules: '" + value + "' is not a public address range");
-                }
-            }
-            for (VirtualNetworkRule rule : rules.getVirtualNetworkRulesList()) {
-                if (rule.getIgnoreMissingVnetServiceEndpoint()) {
-                    continue;
-                }
-                String id = rule.getId().toLowerCase(Locale.ROOT);
-                int cut = id.indexOf("/subnets/");
-                VirtualNetwork network = cut < 0 ? null : networks.get(id.substring(0, cut));
-                boolean endpoint = network != null && network.getSubnetsList().stream()
-                        .anyMatch(s -> s.getId().equalsIgnoreCase(rule.getId())
-                                && s.getServiceEndpointsList().stream().anyMatch("Microsoft.KeyVault"::equalsIgnoreCase));
-                if (!endpoint) {
-                    violations.add("virtualNetworkRules: subnet '" + rule.getId() + "' does not exist or does not "
-                            + "have the Microsoft.KeyVault service endpoint");
-                }
-            }
-            return violations;
-        }
-    }
-
-    static IPAddress cidr(String value) {
-        IPAddress address = new IPAddressString(value).getAddress();
-        return address == null || !address.isIPv4() ? null : address.toPrefixBlock();
     }
 }

@@ -59,6 +59,39 @@ class HttpsTest {
     }
 
     @Test
+    void a_tls_1_2_client_connects() throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        SSLContext context = SSLContext.getInstance("TLSv1.2");
+        context.init(null, trust.getTrustManagers(), null);
+        javax.net.ssl.SSLParameters only12 = context.getDefaultSSLParameters();
+        only12.setProtocols(new String[] {"TLSv1.2"});
+        HttpClient client = HttpClient.newBuilder().sslContext(context).sslParameters(only12).build();
+
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(
+                URI.create("https://localhost:" + RestAssured.port + "/q/health/live")).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.sslSession()).map(javax.net.ssl.SSLSession::getProtocol).contains("TLSv1.2");
+    }
+
+    @Test
+    void a_tls_1_1_client_is_refused_by_the_server() throws Exception {
+        // OpenSSL as the client: the JDK's own client would refuse to offer TLS 1.1 before the server could.
+        Process openssl = new ProcessBuilder("openssl", "s_client", "-connect", "127.0.0.1:" + RestAssured.port,
+                "-servername", "localhost", "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")
+                .redirectErrorStream(true).start();
+        openssl.getOutputStream().close();
+        String output = new String(openssl.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        openssl.waitFor();
+
+        // the server's protocol_version alert (70): it was the server that said no
+        assertThat(output).contains("alert protocol version");
+        assertThat(openssl.exitValue()).isNotZero();
+    }
+
+    @Test
     void both_planes_route_on_the_http2_authority_as_on_the_http1_host_header() throws Exception {
         TestHttps.trustLocalCa();
         dev.moat.vault.testing.PolicyServiceDouble.reset();

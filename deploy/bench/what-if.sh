@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# The what-if of a rule change over a week of stored traffic: a vault with --origins distinct client addresses
+# (--events requests each, spread over the last 7 days, published to Kafka as vault-service publishes them and
+# stored by audit-service), then --runs timed POST /api/v1/vaults/{vault}/what-if (after one warm-up run).
+# Starts its own local stack (free ports, data under deploy/target/bench/) and stops it on exit.
+#
+#   deploy/bench/what-if.sh [--origins 10000] [--events 10] [--runs 5] [--no-build]
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+ORIGINS=10000
+EVENTS=10
+RUNS=5
+BUILD=1
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --origins) ORIGINS="$2"; shift 2 ;;
+    --events) EVENTS="$2"; shift 2 ;;
+    --runs) RUNS="$2"; shift 2 ;;
+    --no-build) BUILD=0; shift ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+
+cd "$ROOT"
+if (( BUILD )); then
+  echo "what-if: building (package, deploy test classes)..." >&2
+  ./mvnw -B -q -DskipTests package
+fi
+./mvnw -B -q -o -pl deploy -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+  -Dmdep.includeScope=test
+CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+DATA="$ROOT/deploy/target/bench/what-if-$(date +%Y%m%dT%H%M%S)"
+VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port); KAFKA_PORT=$(free_port)
+ARGS=(--no-build --data-dir "$DATA" --kafka-port "$KAFKA_PORT" --kafka-controller-port "$(free_port)"
+      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT")
+trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
+deploy/moat up "${ARGS[@]}" >&2
+
+echo "# what-if $(date -u +%Y%m%dT%H%M%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs"
+echo "# uptime before: $(uptime)"
+echo "| origins | events | runs | min | median | max | answer |"
+echo "|---:|---:|---:|---:|---:|---:|---|"
+java -cp "$CP" dev.moat.system.bench.WhatIfBenchmark "$DATA" "$VAULT_PORT" "$AUDIT_PORT" "$KAFKA_PORT" \
+  "$ORIGINS" "$EVENTS" "$RUNS"
+echo "# uptime after: $(uptime)"

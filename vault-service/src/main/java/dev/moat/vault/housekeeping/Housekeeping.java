@@ -1,0 +1,64 @@
+package dev.moat.vault.housekeeping;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import dev.moat.vault.certificates.CertificateService;
+import dev.moat.vault.keys.KeyService;
+import dev.moat.vault.secrets.SecretService;
+import io.quarkus.scheduler.Scheduled;
+
+/**
+ * Purges soft-deleted secrets, keys and certificates once their {@code scheduledPurgeDate} has passed, every
+ * {@code moat.vault.secrets.purge-interval} (one retention rule for every object of a vault), and finishes pending
+ * certificate creates that no replica is working on, every {@code moat.vault.certificates.pending-interval}. Every
+ * replica runs both; each object is done by one of them (its lease), and a failure is retried at the next run.
+ */
+@ApplicationScoped
+public class Housekeeping {
+
+    private static final Logger LOG = Logger.getLogger(Housekeeping.class);
+
+    private final SecretService secrets;
+    private final KeyService keys;
+    private final CertificateService certificates;
+
+    public Housekeeping(SecretService secrets, KeyService keys, CertificateService certificates) {
+        this.secrets = secrets;
+        this.keys = keys;
+        this.certificates = certificates;
+    }
+
+    @Scheduled(identity = "purge-soft-deleted", every = "${moat.vault.secrets.purge-interval}",
+            delayed = "${moat.vault.secrets.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void purge() {
+        purge("secret", secrets::purgeDue);
+        purge("key", keys::purgeDue);
+        purge("certificate", certificates::purgeDue);
+    }
+
+    @Scheduled(identity = "finish-pending-certificates", every = "${moat.vault.certificates.pending-interval:10s}",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void finishPendingCertificates() {
+        try {
+            int finished = certificates.finishPending();
+            if (finished > 0) {
+                LOG.infof("finished %d pending certificate operation(s)", finished);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("finishing pending certificate operations failed, will retry: %s", e.toString());
+        }
+    }
+
+    private static void purge(String kind, java.util.function.IntSupplier purgeDue) {
+        try {
+            int purged = purgeDue.getAsInt();
+            if (purged > 0) {
+                LOG.infof("purged %d soft-deleted %s(s) whose retention had passed", purged, kind);
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("purging soft-deleted %ss failed, will retry: %s", kind, e.toString());
+        }
+    }
+}
