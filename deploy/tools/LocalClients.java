@@ -38,6 +38,7 @@ public class LocalClients {
         Path config = data.resolve("vault").resolve("local-clients.properties");
         Path credentials = data.resolve("credentials.env");
         if (Files.exists(config) && Files.exists(credentials)) {
+            ConsoleUsers.addIfMissing(config, credentials);
             return;
         }
         List<Client> clients = new ArrayList<>();
@@ -70,6 +71,7 @@ public class LocalClients {
         Files.deleteIfExists(credentials);
         Files.createFile(credentials, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(credentials, env);
+        ConsoleUsers.addIfMissing(config, credentials);
     }
 
     private static Client client(String variable, String clientId, String displayName) {
@@ -86,5 +88,67 @@ public class LocalClients {
         String salt = HexFormat.of().formatHex(saltBytes);
         byte[] digest = MessageDigest.getInstance("SHA-256").digest((salt + secret).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         return "sha256:" + salt + ":" + HexFormat.of().formatHex(digest);
+    }
+
+    /**
+     * The people who sign in to the console at the built-in issuer: {@code admin} (a Moat administrator: every vault,
+     * network and the audit trail) and {@code reader} (sees every vault and network, changes none). Their passwords
+     * are random, kept in clear only in credentials.env, and in the vault-service configuration as PBKDF2 hashes.
+     * Added once, also to a data directory made before the console existed.
+     */
+    static final class ConsoleUsers {
+
+        private static final int ITERATIONS = 210_000;
+
+        static void addIfMissing(Path config, Path credentials) throws Exception {
+            String properties = Files.readString(config);
+            if (properties.contains("moat.vault.token-issuer.users.")) {
+                return;
+            }
+            String adminOid = UUID.randomUUID().toString();
+            String readerOid = UUID.randomUUID().toString();
+            String adminPassword = password();
+            String readerPassword = password();
+            StringBuilder out = new StringBuilder();
+            for (String line : properties.split("\n")) {
+                out.append(line.startsWith("moat.vault.management.administrators=") ? line + "," + adminOid : line)
+                        .append('\n');
+            }
+            out.append("# People who sign in to the console (passwords as PBKDF2 hashes; in clear in credentials.env)\n")
+                    .append("moat.vault.management.readers=").append(readerOid).append('\n');
+            user(out, "admin", adminOid, "Moat administrator", adminPassword);
+            user(out, "reader", readerOid, "Moat reader", readerPassword);
+            Files.writeString(config, out);
+            Files.writeString(credentials, Files.readString(credentials)
+                    + "MOAT_CONSOLE_ADMIN_USER=admin\nMOAT_CONSOLE_ADMIN_PASSWORD=" + adminPassword + "\n"
+                    + "MOAT_CONSOLE_ADMIN_OBJECT_ID=" + adminOid + "\n"
+                    + "MOAT_CONSOLE_READER_USER=reader\nMOAT_CONSOLE_READER_PASSWORD=" + readerPassword + "\n"
+                    + "MOAT_CONSOLE_READER_OBJECT_ID=" + readerOid + "\n");
+        }
+
+        private static void user(StringBuilder out, String name, String oid, String displayName, String password)
+                throws Exception {
+            String prefix = "moat.vault.token-issuer.users." + name + ".";
+            out.append(prefix).append("password-hash=").append(pbkdf2(password)).append('\n')
+                    .append(prefix).append("object-id=").append(oid).append('\n')
+                    .append(prefix).append("display-name=").append(displayName).append('\n');
+        }
+
+        private static String password() {
+            byte[] bytes = new byte[12];
+            RANDOM.nextBytes(bytes);
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        }
+
+        /** vault-service's {@code pbkdf2-sha256:<iterations>:<salt>:<hash>} (dev.moat.vault.issuer.SecretHash). */
+        private static String pbkdf2(String password) throws Exception {
+            byte[] salt = new byte[16];
+            RANDOM.nextBytes(salt);
+            byte[] hash = javax.crypto.SecretKeyFactory.getInstance("PBKDF2WithHmacSHA256")
+                    .generateSecret(new javax.crypto.spec.PBEKeySpec(password.toCharArray(), salt, ITERATIONS, 256))
+                    .getEncoded();
+            return "pbkdf2-sha256:" + ITERATIONS + ":" + java.util.Base64.getEncoder().encodeToString(salt) + ":"
+                    + java.util.Base64.getEncoder().encodeToString(hash);
+        }
     }
 }

@@ -25,6 +25,7 @@ final class LocalStack implements AutoCloseable {
     final int policyGrpcPort;
     final int vaultPort;
     final int auditPort;
+    final int consolePort;
     private final int kafkaControllerPort;
     /** {@code --topology ha}: the first of the replicas' own ports (see {@code ha_port_table} in deploy/moat), else 0. */
     final int internalPortBase;
@@ -42,6 +43,7 @@ final class LocalStack implements AutoCloseable {
         this.policyGrpcPort = freePort();
         this.vaultPort = freePort();
         this.auditPort = freePort();
+        this.consolePort = freePort();
         this.internalPortBase = ha ? freePortRange(HA_INTERNAL_PORTS) : 0;
     }
 
@@ -108,7 +110,8 @@ final class LocalStack implements AutoCloseable {
                 "--policy-http-port", String.valueOf(policyHttpPort),
                 "--policy-grpc-port", String.valueOf(policyGrpcPort),
                 "--vault-port", String.valueOf(vaultPort),
-                "--audit-port", String.valueOf(auditPort)));
+                "--audit-port", String.valueOf(auditPort),
+                "--console-port", String.valueOf(consolePort)));
         if (internalPortBase != 0) {
             cmd.addAll(List.of("--topology", "ha", "--internal-port-base", String.valueOf(internalPortBase)));
         }
@@ -221,6 +224,11 @@ final class LocalStack implements AutoCloseable {
         jws.setKey(key);
         jws.setAlgorithmHeaderValue(org.jose4j.jws.AlgorithmIdentifiers.RSA_USING_SHA256);
         return jws.getCompactSerialization();
+    }
+
+    /** The web console. */
+    String consoleUrl() {
+        return "https://localhost:" + consolePort;
     }
 
     String auditUrl() {

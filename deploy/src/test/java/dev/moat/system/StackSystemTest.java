@@ -165,7 +165,7 @@ class StackSystemTest {
     @Order(6)
     void down_stops_every_process_of_the_stack() throws Exception {
         Map<String, Long> pids = stack.pids();
-        assertThat(pids).containsKeys("kafka", "policy-service", "vault-service", "audit-service");
+        assertThat(pids).containsKeys("kafka", "policy-service", "vault-service", "audit-service", "console");
 
         assertThat(stack.moat("down").exitCode()).isZero();
 
