@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * The settings {@code deploy/moat} gives each service (its {@code -Dkey=} arguments and the properties files it
  * writes for them), read from the script itself, by service. A key inside a function or {@code case} branch named
  * after a service belongs to that service; one in a shared part (the common arguments, the datasource file) to all.
- * Kafka's own start is skipped: its broker settings are not the services'.
+ * Kafka's own start is skipped: its broker settings are not the services'. So is the web console's: these manifests
+ * do not deploy it (deploy/kubernetes/README.md).
  */
 final class StackSettings {
 
@@ -50,11 +51,14 @@ final class StackSettings {
             if (c.find() && !function.contains("kafka")) {
                 service = Optional.of(c.group(1) + "-service");
             }
-            if (function.contains("kafka") || line.stripLeading().startsWith("#")) {
+            if (function.contains("kafka") || function.contains("console") || line.stripLeading().startsWith("#")) {
                 continue;
             }
             for (Matcher k = KEY.matcher(line.stripLeading()); k.find(); ) {
                 String key = k.group(1);
+                if (key.contains(".moat-console.")) {
+                    continue; // the console's sign-in client at vault-service's issuer: the console is not deployed here
+                }
                 // moat.<service>.* is that service's, wherever the script builds it
                 Optional<String> owner = SERVICES.stream()
                         .filter(s -> key.startsWith("moat." + s.substring(0, s.indexOf('-')) + ".")).findFirst();
