@@ -20,6 +20,7 @@ import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.awaitility.Awaitility;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
@@ -82,12 +83,8 @@ public final class WhatIfBenchmark {
         long total = (long) origins * perOrigin;
         publish(kafkaPort, vault, origins, perOrigin);
         long waitStart = System.nanoTime();
-        while (stored(http, audit) < storedBefore + total) {
-            if (System.nanoTime() - waitStart > Duration.ofMinutes(10).toNanos()) {
-                throw new IllegalStateException("audit-service did not store " + total + " events in 10 minutes");
-            }
-            Thread.sleep(1000);
-        }
+        Awaitility.await("audit-service stores " + total + " events").atMost(Duration.ofMinutes(10))
+                .pollInterval(Duration.ofSeconds(1)).until(() -> stored(http, audit) >= storedBefore + total);
         System.out.printf("# %d decision events of %d origins stored in %.1f s after publishing%n", total, origins,
                 (System.nanoTime() - waitStart) / 1e9);
 
