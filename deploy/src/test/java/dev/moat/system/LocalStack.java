@@ -291,9 +291,17 @@ final class LocalStack implements AutoCloseable {
         throw new IOException("no " + count + " consecutive free ports found");
     }
 
+    /** Ports handed out by {@link #freePort()}: the system may offer a just-closed port again. */
+    private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A port free now and not handed out before in this JVM. */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+                if (ISSUED.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
