@@ -34,7 +34,8 @@ import dev.moat.policy.rules.VirtualNetworkRule;
 import dev.moat.policy.rules.VirtualNetworkValidator;
 
 /**
- * JDBC storage of vaults' network rules and of virtual networks (H2 or PostgreSQL, schema by Flyway). Every write
+ * One cohesive thing because every write of rules and networks takes the same revision lock ({@link #write}).
+ * <p>JDBC storage of vaults' network rules and of virtual networks (H2 or PostgreSQL, schema by Flyway). Every write
  * runs in {@link #write}, which serialises writers of all instances on the revision row and bumps the revision,
  * so other instances see the change on their next poll.
  */

@@ -2,7 +2,7 @@ package dev.moat.vault.api;
 
 import java.util.regex.Pattern;
 
-import dev.moat.vault.secrets.SecretsException;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * The data plane's {@code api-version}: every version a current Azure SDK sends by default or offers, for secrets,
@@ -19,15 +19,15 @@ public record ApiVersion(String value) {
     private static final Pattern SUPPORTED = Pattern.compile(
             "7\\.[0-6](-preview(\\.[0-9]+)?)?|7\\.7-preview\\.[0-9]+|2016-10-01|2025-07-01|2026-04-01");
 
-    /** @throws SecretsException 400 {@code BadParameter} naming the value and the latest version served */
+    /** @throws VaultObjectException 400 {@code BadParameter} naming the value and the latest version served */
     public static ApiVersion parse(String value) {
         if (value == null || value.isBlank()) {
-            throw SecretsException.badParameter("The api-version query parameter is missing: the data plane serves "
+            throw VaultObjectException.badParameter("The api-version query parameter is missing: the data plane serves "
                     + "api-version 7.0 to 7.6, 2025-07-01 and " + LATEST + " (for example ?api-version=7.5).");
         }
         if (!SUPPORTED.matcher(value).matches()) {
             // Azure's text, word for word: clients show it as it is
-            throw SecretsException.badParameter("The specified version (" + value + ") is not recognized. Consider "
+            throw VaultObjectException.badParameter("The specified version (" + value + ") is not recognized. Consider "
                     + "using the latest supported version (" + LATEST + ").");
         }
         return new ApiVersion(value);

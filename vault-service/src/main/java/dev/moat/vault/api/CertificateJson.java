@@ -1,9 +1,13 @@
 package dev.moat.vault.api;
 
-import java.io.IOException;
-import java.util.ArrayList;
+import static dev.moat.vault.api.ObjectJson.attributes;
+import static dev.moat.vault.api.ObjectJson.integer;
+import static dev.moat.vault.api.ObjectJson.object;
+import static dev.moat.vault.api.ObjectJson.section;
+import static dev.moat.vault.api.ObjectJson.strings;
+import static dev.moat.vault.api.ObjectJson.tags;
+
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,27 +15,22 @@ import java.util.Map;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 
 import dev.moat.vault.certificates.CertificateBundle;
 import dev.moat.vault.certificates.CertificatePolicy;
 import dev.moat.vault.certificates.CertificateRequest;
-import dev.moat.vault.certificates.DeletedCertificate;
 import dev.moat.vault.certificates.PendingCertificate;
 import dev.moat.vault.keys.Base64Url;
-import dev.moat.vault.keys.KeysException;
-import dev.moat.vault.secrets.Page;
-import dev.moat.vault.secrets.Recovery;
+import dev.moat.vault.objects.Attributes;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
- * Key Vault's certificates JSON (azure-compat.md section 5.3, the 7.5 REST specification): create, import, update and
- * policy bodies in; CertificateOperation, CertificateBundle (with {@code kid}, {@code sid}, {@code x5t} base64url and
- * {@code cer} in standard base64), CertificatePolicy, CertificateItem and the deleted forms out. Unknown request fields
- * (such as {@code preserveCertOrder}) are ignored.
- *
- * @param base {@code https://{vault host}[:port]}
+ * What is a certificate's own in Key Vault's JSON (azure-compat.md section 5.3): create, import, update and policy
+ * bodies in; CertificateOperation, CertificateBundle (with {@code kid}, {@code sid}, {@code x5t} base64url and
+ * {@code cer} in standard base64), CertificatePolicy and CertificateItem out; the rest is {@link ObjectJson}. Unknown
+ * request fields (such as {@code preserveCertOrder}) are ignored.
  */
-record CertificateJson(String base, ApiVersion version, Recovery recovery) {
+record CertificateJson(ObjectJson wire) {
 
     private static final TypeReference<List<Map<String, Object>>> ACTIONS = new TypeReference<>() {
     };
@@ -73,7 +72,7 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
      */
     static CertificatePolicy policy(ObjectMapper json, JsonNode policy, CertificatePolicy base) {
         if (!policy.isObject()) {
-            throw KeysException.badParameter("'policy' must be an object.");
+            throw VaultObjectException.badParameter("'policy' must be an object.");
         }
         JsonNode keyProps = section(policy, "key_props");
         JsonNode secretProps = section(policy, "secret_props");
@@ -91,7 +90,7 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
             try {
                 actions = json.convertValue(policy.get("lifetime_actions"), ACTIONS);
             } catch (IllegalArgumentException e) {
-                throw KeysException.badParameter("'policy.lifetime_actions' must be an array of objects.");
+                throw VaultObjectException.badParameter("'policy.lifetime_actions' must be an array of objects.");
             }
         }
         Integer months = integer(x509, "validity_months");
@@ -116,7 +115,7 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
 
     Map<String, Object> pending(PendingCertificate pending) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", base + "/certificates/" + pending.name() + "/pending");
+        json.put("id", wire.base() + "/certificates/" + pending.name() + "/pending");
         json.put("issuer", Map.of("name", pending.issuerName() == null ? "Self" : pending.issuerName()));
         json.put("cancellation_requested", false);
         json.put("status", pending.status());
@@ -127,7 +126,7 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
             json.put("error", Map.of("code", pending.errorCode(), "message", pending.errorMessage()));
         }
         if ("completed".equals(pending.status())) {
-            json.put("target", base + "/certificates/" + pending.name());
+            json.put("target", wire.base() + "/certificates/" + pending.name());
         }
         json.put("request_id", pending.requestId());
         return json;
@@ -135,41 +134,25 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
 
     Map<String, Object> bundle(CertificateBundle certificate) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", id(certificate, true));
-        json.put("kid", base + "/keys/" + certificate.name() + "/" + certificate.version());
-        json.put("sid", base + "/secrets/" + certificate.name() + "/" + certificate.secretVersion());
+        json.put("id", wire.id("certificates", certificate.name(), certificate.version(), true));
+        json.put("kid", wire.base() + "/keys/" + certificate.name() + "/" + certificate.version());
+        json.put("sid", wire.base() + "/secrets/" + certificate.name() + "/" + certificate.secretVersion());
         json.put("x5t", Base64Url.encode(thumbprint(certificate.cer())));
         json.put("cer", Base64.getEncoder().encodeToString(certificate.cer()));
-        json.put("attributes", attributes(certificate));
+        json.put("attributes", wire.attributes(new Attributes(certificate.enabled(), certificate.notBefore(),
+                certificate.expires(), certificate.created(), certificate.updated())));
         json.put("policy", policy(certificate));
-        if (!certificate.tags().isEmpty()) {
-            json.put("tags", certificate.tags());
-        }
+        ObjectJson.tags(json, certificate.tags());
         return json;
     }
 
     Map<String, Object> item(CertificateBundle certificate, boolean withVersion) {
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", id(certificate, withVersion));
+        json.put("id", wire.id("certificates", certificate.name(), certificate.version(), withVersion));
         json.put("x5t", Base64Url.encode(thumbprint(certificate.cer())));
-        json.put("attributes", attributes(certificate));
-        if (!certificate.tags().isEmpty()) {
-            json.put("tags", certificate.tags());
-        }
-        return json;
-    }
-
-    Map<String, Object> deleted(DeletedCertificate deleted) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        deletion(json, deleted);
-        json.putAll(bundle(deleted.certificate()));
-        return json;
-    }
-
-    Map<String, Object> deletedItem(DeletedCertificate deleted) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        deletion(json, deleted);
-        json.putAll(item(deleted.certificate(), false));
+        json.put("attributes", wire.attributes(new Attributes(certificate.enabled(), certificate.notBefore(),
+                certificate.expires(), certificate.created(), certificate.updated())));
+        ObjectJson.tags(json, certificate.tags());
         return json;
     }
 
@@ -177,7 +160,7 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
     Map<String, Object> policy(CertificateBundle certificate) {
         CertificatePolicy p = certificate.policy();
         Map<String, Object> json = new LinkedHashMap<>();
-        json.put("id", base + "/certificates/" + certificate.name() + "/policy");
+        json.put("id", wire.base() + "/certificates/" + certificate.name() + "/policy");
         Map<String, Object> keyProps = new LinkedHashMap<>();
         keyProps.put("exportable", p.exportable());
         keyProps.put("kty", p.kty());
@@ -225,40 +208,6 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
         return json;
     }
 
-    <T> Map<String, Object> list(Page<T> page, List<Map<String, Object>> items, String path, int maxResults) {
-        Map<String, Object> list = new LinkedHashMap<>();
-        list.put("value", items);
-        list.put("nextLink", page.next() == null ? null : base + path + "?api-version=" + version.value()
-                + "&$skiptoken=" + Paging.token(page.next()) + "&maxresults=" + maxResults);
-        return list;
-    }
-
-    private void deletion(Map<String, Object> target, DeletedCertificate deleted) {
-        if (deleted.deletedDate() != null) {
-            target.put("recoveryId", base + "/deletedcertificates/" + deleted.certificate().name());
-            target.put("deletedDate", deleted.deletedDate());
-            target.put("scheduledPurgeDate", deleted.scheduledPurgeDate());
-        }
-    }
-
-    private Map<String, Object> attributes(CertificateBundle certificate) {
-        Map<String, Object> json = new LinkedHashMap<>();
-        json.put("enabled", certificate.enabled());
-        json.put("nbf", certificate.notBefore());
-        json.put("exp", certificate.expires());
-        json.put("created", certificate.created());
-        json.put("updated", certificate.updated());
-        json.put("recoveryLevel", recovery.level());
-        if (version.hasRecoverableDays()) {
-            json.put("recoverableDays", recovery.days());
-        }
-        return json;
-    }
-
-    private String id(CertificateBundle certificate, boolean withVersion) {
-        return base + "/certificates/" + certificate.name() + (withVersion ? "/" + certificate.version() : "");
-    }
-
     private static byte[] thumbprint(byte[] der) {
         try {
             return java.security.MessageDigest.getInstance("SHA-1").digest(der);
@@ -273,35 +222,8 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
         return value != null ? value : otherwise;
     }
 
-    private static JsonNode object(ObjectMapper json, byte[] body) {
-        if (body == null || body.length == 0) {
-            throw KeysException.badParameter("The request has no body: it needs a JSON object.");
-        }
-        JsonNode root;
-        try {
-            root = json.readTree(body);
-        } catch (IOException e) {
-            throw KeysException.badParameter("The request body is not valid JSON.");
-        }
-        if (root == null || !root.isObject()) {
-            throw KeysException.badParameter("The request body must be a JSON object.");
-        }
-        return root;
-    }
-
-    private static JsonNode section(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return JsonNodeFactory.instance.objectNode();
-        }
-        if (!value.isObject()) {
-            throw KeysException.badParameter("'" + field + "' must be an object.");
-        }
-        return value;
-    }
-
-    private static JsonNode attributes(JsonNode root) {
-        return section(root, "attributes");
+    private static Boolean bool(JsonNode node, String field) {
+        return ObjectJson.bool(node, field, field);
     }
 
     private static String text(JsonNode node, String field) {
@@ -311,69 +233,8 @@ record CertificateJson(String base, ApiVersion version, Recovery recovery) {
         }
         if (!value.isTextual()) {
             // the value is not shown: it may be a certificate file or its password
-            throw KeysException.badParameter("'" + field + "' must be a string.");
+            throw VaultObjectException.badParameter("'" + field + "' must be a string.");
         }
         return value.asText();
-    }
-
-    private static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw KeysException.badParameter("'" + field + "' must be an integer, not " + value + ".");
-        }
-        return value.asInt();
-    }
-
-    private static Boolean bool(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isBoolean()) {
-            throw KeysException.badParameter("'" + field + "' must be true or false, not " + value + ".");
-        }
-        return value.asBoolean();
-    }
-
-    private static List<String> strings(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isArray()) {
-            throw KeysException.badParameter("'" + field + "' must be an array of strings.");
-        }
-        List<String> result = new ArrayList<>();
-        for (JsonNode element : value) {
-            if (!element.isTextual()) {
-                throw KeysException.badParameter("'" + field + "' must be an array of strings; " + element
-                        + " is not a string.");
-            }
-            result.add(element.asText());
-        }
-        return result;
-    }
-
-    private static Map<String, String> tags(JsonNode root) {
-        JsonNode tags = root.get("tags");
-        Map<String, String> result = new LinkedHashMap<>();
-        if (tags == null || tags.isNull()) {
-            return result;
-        }
-        if (!tags.isObject()) {
-            throw KeysException.badParameter("'tags' must be an object of string values.");
-        }
-        for (Iterator<Map.Entry<String, JsonNode>> it = tags.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> tag = it.next();
-            if (!tag.getValue().isTextual()) {
-                throw KeysException.badParameter("Tag '" + tag.getKey() + "' must have a string value, not "
-                        + tag.getValue() + ".");
-            }
-            result.put(tag.getKey(), tag.getValue().asText());
-        }
-        return result;
     }
 }

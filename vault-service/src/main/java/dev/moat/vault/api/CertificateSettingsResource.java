@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.BiFunction;
 
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -22,14 +23,15 @@ import jakarta.ws.rs.core.Response;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.moat.vault.certificates.CertificateSettings;
 import dev.moat.vault.certificates.CertificateSettings.Contact;
 import dev.moat.vault.certificates.CertificateSettings.Issuer;
 import dev.moat.vault.certificates.CertificateSettings.IssuerChange;
-import dev.moat.vault.keys.KeysException;
+import dev.moat.vault.certificates.CertificateSettings;
+import dev.moat.vault.objects.Page;
+import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
-import dev.moat.vault.secrets.Page;
+import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -61,7 +63,7 @@ public class CertificateSettingsResource {
     @Path("/contacts")
     public Response contacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
             @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_GET,
+        return run(http, headers, Operation.CERTIFICATE_CONTACTS_GET,
                 apiVersion, (vault, out) -> ok(contacts(out, settings.contacts(vault))));
     }
 
@@ -69,7 +71,7 @@ public class CertificateSettingsResource {
     @Path("/contacts")
     public Response setContacts(@QueryParam("api-version") String apiVersion, byte[] body,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_SET,
+        return run(http, headers, Operation.CERTIFICATE_CONTACTS_SET,
                 apiVersion, (vault, out) -> ok(contacts(out, settings.setContacts(vault, readContacts(body)))));
     }
 
@@ -77,7 +79,7 @@ public class CertificateSettingsResource {
     @Path("/contacts")
     public Response deleteContacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
             @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_CONTACTS_DELETE,
+        return run(http, headers, Operation.CERTIFICATE_CONTACTS_DELETE,
                 apiVersion, (vault, out) -> ok(contacts(out, settings.deleteContacts(vault))));
     }
 
@@ -86,14 +88,14 @@ public class CertificateSettingsResource {
     public Response issuers(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
             @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
             @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_LIST,
+        return run(http, headers, Operation.CERTIFICATE_ISSUER_LIST,
                 apiVersion, (vault, out) -> {
                     int max = Paging.maxResults(maxResults);
                     Page<Issuer> page = settings.issuers(vault, Paging.after(skipToken), max);
                     List<Map<String, Object>> items = page.items().stream().map(issuer -> Map.<String, Object>of(
-                            "id", out.base() + "/certificates/issuers/" + issuer.name(),
+                            "id", out.wire().base() + "/certificates/issuers/" + issuer.name(),
                             "provider", issuer.provider())).toList();
-                    return ok(out.list(page, items, "/certificates/issuers", max));
+                    return ok(out.wire().list(page, items, "/certificates/issuers", max));
                 });
     }
 
@@ -101,7 +103,7 @@ public class CertificateSettingsResource {
     @Path("/issuers/{name}")
     public Response issuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_GET,
+        return run(http, headers, Operation.CERTIFICATE_ISSUER_GET,
                 apiVersion, (vault, out) -> ok(issuer(out, settings.issuer(vault, name))));
     }
 
@@ -109,7 +111,7 @@ public class CertificateSettingsResource {
     @Path("/issuers/{name}")
     public Response putIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_SET,
+        return run(http, headers, Operation.CERTIFICATE_ISSUER_SET,
                 apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), true))));
     }
 
@@ -117,7 +119,7 @@ public class CertificateSettingsResource {
     @Path("/issuers/{name}")
     public Response patchIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_SET,
+        return run(http, headers, Operation.CERTIFICATE_ISSUER_SET,
                 apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), false))));
     }
 
@@ -125,7 +127,7 @@ public class CertificateSettingsResource {
     @Path("/issuers/{name}")
     public Response deleteIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return CertificatesResource.run(pipeline, requests, http, headers, Operation.CERTIFICATE_ISSUER_DELETE,
+        return run(http, headers, Operation.CERTIFICATE_ISSUER_DELETE,
                 apiVersion, (vault, out) -> ok(issuer(out, settings.deleteIssuer(vault, name))));
     }
 
@@ -142,12 +144,12 @@ public class CertificateSettingsResource {
             }
             items.add(item);
         }
-        return Map.of("id", out.base() + "/certificates/contacts", "contacts", items);
+        return Map.of("id", out.wire().base() + "/certificates/contacts", "contacts", items);
     }
 
     private Map<String, Object> issuer(CertificateJson out, Issuer issuer) {
         Map<String, Object> result = new LinkedHashMap<>();
-        result.put("id", out.base() + "/certificates/issuers/" + issuer.name());
+        result.put("id", out.wire().base() + "/certificates/issuers/" + issuer.name());
         result.put("provider", issuer.provider());
         if (issuer.accountId() != null) {
             result.put("credentials", Map.of("account_id", issuer.accountId()));
@@ -167,12 +169,12 @@ public class CertificateSettingsResource {
     private List<Contact> readContacts(byte[] body) {
         JsonNode contacts = object(body).get("contacts");
         if (contacts == null || !contacts.isArray()) {
-            throw KeysException.badParameter("'contacts' must be an array of {email, name, phone}.");
+            throw VaultObjectException.badParameter("'contacts' must be an array of {email, name, phone}.");
         }
         List<Contact> result = new ArrayList<>();
         for (JsonNode contact : contacts) {
             if (!contact.isObject()) {
-                throw KeysException.badParameter("Each of 'contacts' must be an object {email, name, phone}.");
+                throw VaultObjectException.badParameter("Each of 'contacts' must be an object {email, name, phone}.");
             }
             result.add(new Contact(text(contact, "email"), text(contact, "name"), text(contact, "phone")));
         }
@@ -185,11 +187,11 @@ public class CertificateSettingsResource {
         JsonNode org = root.get("org_details");
         JsonNode attributes = root.get("attributes");
         if (org != null && !org.isNull() && !org.isObject()) {
-            throw KeysException.badParameter("'org_details' must be an object.");
+            throw VaultObjectException.badParameter("'org_details' must be an object.");
         }
         JsonNode enabled = attributes == null ? null : attributes.get("enabled");
         if (enabled != null && !enabled.isNull() && !enabled.isBoolean()) {
-            throw KeysException.badParameter("'attributes.enabled' must be true or false.");
+            throw VaultObjectException.badParameter("'attributes.enabled' must be true or false.");
         }
         return new IssuerChange(text(root, "provider"),
                 credentials == null || !credentials.isObject() ? null : text(credentials, "account_id"),
@@ -199,16 +201,16 @@ public class CertificateSettingsResource {
 
     private JsonNode object(byte[] body) {
         if (body == null || body.length == 0) {
-            throw KeysException.badParameter("The request has no body: it needs a JSON object.");
+            throw VaultObjectException.badParameter("The request has no body: it needs a JSON object.");
         }
         try {
             JsonNode root = json.readTree(body);
             if (root == null || !root.isObject()) {
-                throw KeysException.badParameter("The request body must be a JSON object.");
+                throw VaultObjectException.badParameter("The request body must be a JSON object.");
             }
             return root;
         } catch (IOException e) {
-            throw KeysException.badParameter("The request body is not valid JSON.");
+            throw VaultObjectException.badParameter("The request body is not valid JSON.");
         }
     }
 
@@ -218,12 +220,18 @@ public class CertificateSettingsResource {
             return null;
         }
         if (!value.isTextual()) {
-            throw KeysException.badParameter("'" + field + "' must be a string.");
+            throw VaultObjectException.badParameter("'" + field + "' must be a string.");
         }
         return value.asText();
     }
 
+    private Response run(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+            BiFunction<Vault, CertificateJson, Response> work) {
+        return VaultObjectResource.run(pipeline, requests, http, headers, operation, apiVersion, CertificateJson::new,
+                (vault, out, caller) -> work.apply(vault, out));
+    }
+
     private static Response ok(Object entity) {
-        return CertificatesResource.ok(entity);
+        return VaultObjectResource.ok(entity);
     }
 }

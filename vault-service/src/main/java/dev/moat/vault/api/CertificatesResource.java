@@ -1,8 +1,7 @@
 package dev.moat.vault.api;
 
-import java.util.function.BiFunction;
+import jakarta.inject.Singleton;
 
-import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -19,12 +18,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.certificates.CertificateBundle;
 import dev.moat.vault.certificates.CertificateService;
-import dev.moat.vault.keys.KeysException;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
-import dev.moat.vault.secrets.Page;
-import dev.moat.vault.secrets.Recovery;
-import dev.moat.vault.secrets.SecretsException;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
@@ -37,19 +32,21 @@ import io.vertx.core.http.HttpServerRequest;
 @Path("/certificates")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
-public class CertificatesResource {
+public class CertificatesResource extends VaultObjectResource<CertificateJson, CertificateBundle> {
 
-    private final DataPlanePipeline pipeline;
-    private final HttpRequests requests;
     private final CertificateService certificates;
-    private final ObjectMapper json;
 
-    public CertificatesResource(DataPlanePipeline pipeline, HttpRequests requests, CertificateService certificates,
-            ObjectMapper json) {
-        this.pipeline = pipeline;
-        this.requests = requests;
+    public CertificatesResource(DataPlanePipeline pipeline, HttpRequests requests,
+            ObjectType<CertificateJson, CertificateBundle> type, CertificateService certificates, ObjectMapper json) {
+        super(pipeline, requests, json, type);
         this.certificates = certificates;
-        this.json = json;
+    }
+
+    /** The {@link ObjectType} of certificates, for the endpoints every type shares. */
+    @jakarta.enterprise.inject.Produces
+    @Singleton
+    static ObjectType<CertificateJson, CertificateBundle> type(CertificateService certificates) {
+        return new ObjectType<>(certificates, CertificateJson::new, CertificateJson::bundle, CertificateJson::item);
     }
 
     /** {@code POST /certificates/{name}/create}: 202 and the pending operation, which completes by itself. */
@@ -80,48 +77,6 @@ public class CertificatesResource {
     }
 
     @GET
-    @Path("/{name}{slash:/?}")
-    public Response getLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_GET, apiVersion, (vault, out) ->
-                ok(out.bundle(certificates.get(vault, name, null))));
-    }
-
-    @GET
-    @Path("/{name}/{version}")
-    public Response getVersion(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_GET, apiVersion, (vault, out) ->
-                ok(out.bundle(certificates.get(vault, name, version))));
-    }
-
-    @GET
-    public Response list(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
-            @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_LIST, apiVersion, (vault, out) -> {
-            int max = Paging.maxResults(maxResults);
-            Page<CertificateBundle> page = certificates.list(vault, Paging.after(skipToken), max);
-            return ok(out.list(page, page.items().stream().map(c -> out.item(c, false)).toList(), "/certificates",
-                    max));
-        });
-    }
-
-    @GET
-    @Path("/{name}/versions")
-    public Response versions(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @QueryParam("maxresults") String maxResults, @QueryParam("$skiptoken") String skipToken,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_LIST_VERSIONS, apiVersion, (vault, out) -> {
-            int max = Paging.maxResults(maxResults);
-            Page<CertificateBundle> page = certificates.versions(vault, name, Paging.after(skipToken), max);
-            return ok(out.list(page, page.items().stream().map(c -> out.item(c, true)).toList(),
-                    "/certificates/" + name + "/versions", max));
-        });
-    }
-
-    @GET
     @Path("/{name}/policy")
     public Response getPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
@@ -141,80 +96,18 @@ public class CertificatesResource {
         });
     }
 
-    /** {@code PATCH /certificates/{name}/{version}}: enabled, tags, and the policy when given. */
-    @PATCH
-    @Path("/{name}/{version}")
-    public Response update(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, byte[] body, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_UPDATE, apiVersion, (vault, out) ->
-                ok(out.bundle(update(vault, name, version, body))));
+    @Override
+    Object get(Vault vault, CertificateJson out, String name, String version) {
+        return out.bundle(certificates.get(vault, name, version));
     }
 
-    @PATCH
-    @Path("/{name}{slash:/?}")
-    public Response updateLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_UPDATE, apiVersion, (vault, out) ->
-                ok(out.bundle(update(vault, name, null, body))));
-    }
-
-    private CertificateBundle update(Vault vault, String name, String version, byte[] body) {
+    /** Enabled, tags, and the policy when given. */
+    @Override
+    Object update(Vault vault, CertificateJson out, String name, String version, byte[] body) {
         CertificateJson.Update update = CertificateJson.update(json, body);
         if (update.policy() != null) {
             certificates.updatePolicy(vault, name, current -> CertificateJson.policy(json, update.policy(), current));
         }
-        return certificates.update(vault, name, version, update.enabled(), update.tags());
-    }
-
-    @DELETE
-    @Path("/{name}{slash:/?}")
-    public Response delete(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_DELETE, apiVersion, (vault, out) ->
-                ok(out.deleted(certificates.delete(vault, name))));
-    }
-
-    @POST
-    @Path("/{name}/backup")
-    public Response backup(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_BACKUP, apiVersion, (vault, out) ->
-                ok(KeyJson.backup(certificates.backup(vault, name))));
-    }
-
-    @POST
-    @Path("/restore")
-    public Response restore(@QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_RESTORE, apiVersion, (vault, out) ->
-                ok(out.bundle(certificates.restore(vault, KeyJson.backupBlob(json, body)))));
-    }
-
-    private Response run(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
-            BiFunction<Vault, CertificateJson, Response> work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, work);
-    }
-
-    /** As {@link KeysResource#run}: api-version checked and refusals mapped inside the pipeline. */
-    static Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, Operation operation, String apiVersion,
-            BiFunction<Vault, CertificateJson, Response> work) {
-        return pipeline.run(requests.of(http, headers), operation, vault -> {
-            try {
-                CertificateJson out = new CertificateJson(http.scheme() + "://" + http.host(),
-                        ApiVersion.parse(apiVersion), Recovery.of(vault.properties()));
-                return work.apply(vault, out);
-            } catch (KeysException refused) {
-                return KeyVaultErrors.of(refused);
-            } catch (SecretsException refused) {
-                // api-version, paging, and the certificate's secret (for example soft-deleted by hand)
-                return KeyVaultErrors.of(refused);
-            }
-        });
-    }
-
-    static Response ok(Object entity) {
-        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).build();
+        return out.bundle(certificates.update(vault, name, version, update.enabled(), update.tags()));
     }
 }

@@ -6,8 +6,7 @@ import java.util.Map;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import dev.moat.vault.keys.KeysException;
-import dev.moat.vault.secrets.SecretsException;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * The one mapper to Key Vault's error JSON: {@code {"error":{"code":…,"message":…,"innererror":{"code":…}}}}
@@ -53,13 +52,8 @@ public final class KeyVaultErrors {
         return error(404, "VaultNotFound", "No vault is served at host '" + host + "'.", null);
     }
 
-    /** A rule of secrets refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
-    public static Response of(SecretsException refusal) {
-        return error(refusal.status(), refusal.code(), refusal.getMessage(), refusal.innerCode());
-    }
-
-    /** A rule of keys or certificates refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
-    public static Response of(KeysException refusal) {
+    /** A rule of secrets, keys or certificates refused the request (400, 403, 404 or 409 with Key Vault's code and text). */
+    public static Response of(VaultObjectException refusal) {
         return error(refusal.status(), refusal.code(), refusal.getMessage(), refusal.innerCode());
     }
 

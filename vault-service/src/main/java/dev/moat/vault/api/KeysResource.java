@@ -1,12 +1,11 @@
 package dev.moat.vault.api;
 
-import java.util.Map;
-import java.util.function.BiFunction;
+import jakarta.inject.Singleton;
 
-import jakarta.ws.rs.DELETE;
+import java.util.Map;
+
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
-import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -20,16 +19,13 @@ import jakarta.ws.rs.core.Response;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.moat.vault.auth.Identity;
 import dev.moat.vault.keys.KeyBundle;
+import dev.moat.vault.keys.KeyCryptography;
 import dev.moat.vault.keys.KeyOperation;
+import dev.moat.vault.keys.KeyRotator;
 import dev.moat.vault.keys.KeyService;
-import dev.moat.vault.keys.KeysException;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
-import dev.moat.vault.secrets.Page;
-import dev.moat.vault.secrets.Recovery;
-import dev.moat.vault.secrets.SecretsException;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
@@ -44,18 +40,35 @@ import io.vertx.core.http.HttpServerRequest;
 @Path("/keys")
 @Produces(MediaType.APPLICATION_JSON)
 @Blocking
-public class KeysResource {
+public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
 
-    private final DataPlanePipeline pipeline;
-    private final HttpRequests requests;
     private final KeyService keys;
-    private final ObjectMapper json;
+    private final KeyRotator rotator;
+    private final KeyCryptography cryptography;
 
-    public KeysResource(DataPlanePipeline pipeline, HttpRequests requests, KeyService keys, ObjectMapper json) {
-        this.pipeline = pipeline;
-        this.requests = requests;
+    public KeysResource(DataPlanePipeline pipeline, HttpRequests requests, ObjectType<KeyJson, KeyBundle> type,
+            KeyService keys, KeyRotator rotator, KeyCryptography cryptography, ObjectMapper json) {
+        super(pipeline, requests, json, type);
         this.keys = keys;
-        this.json = json;
+        this.rotator = rotator;
+        this.cryptography = cryptography;
+    }
+
+    /** The {@link ObjectType} of keys, for the endpoints every type shares. */
+    @jakarta.enterprise.inject.Produces
+    @Singleton
+    static ObjectType<KeyJson, KeyBundle> type(KeyService keys) {
+        return new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item);
+    }
+
+    @Override
+    Object get(Vault vault, KeyJson out, String name, String version) {
+        return out.bundle(keys.get(vault, name, version));
+    }
+
+    @Override
+    Object update(Vault vault, KeyJson out, String name, String version, byte[] body) {
+        return out.bundle(keys.update(vault, name, version, KeyJson.patch(json, body)));
     }
 
     /** {@code POST /keys/{name}/create}: a new key, or a new version of one. */
@@ -76,100 +89,13 @@ public class KeysResource {
                 ok(out.bundle(keys.importKey(vault, name, KeyJson.importKey(json, body)))));
     }
 
-    /** {@code GET /keys/{name}} and {@code GET /keys/{name}/}: the latest version. */
-    @GET
-    @Path("/{name}{slash:/?}")
-    public Response getLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_GET, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.get(vault, name, null))));
-    }
-
-    @GET
-    @Path("/{name}/{version}")
-    public Response getVersion(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_GET, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.get(vault, name, version))));
-    }
-
-    /** {@code PATCH /keys/{name}/{version}}: {@code key_ops}, attributes, tags of one version. */
-    @PATCH
-    @Path("/{name}/{version}")
-    public Response update(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, byte[] body, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_UPDATE, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.update(vault, name, version, KeyJson.patch(json, body)))));
-    }
-
-    /** {@code PATCH /keys/{name}} (or {@code /keys/{name}/}): the latest version. */
-    @PATCH
-    @Path("/{name}{slash:/?}")
-    public Response updateLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_UPDATE, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.update(vault, name, null, KeyJson.patch(json, body)))));
-    }
-
-    /** {@code GET /keys}: live keys, each with its latest version's attributes. */
-    @GET
-    public Response list(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
-            @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_LIST, apiVersion, (vault, out) -> {
-            int max = Paging.maxResults(maxResults);
-            Page<KeyBundle> page = keys.list(vault, Paging.after(skipToken), max);
-            return ok(out.list(page, page.items().stream().map(k -> out.item(k, false)).toList(), "/keys", max));
-        });
-    }
-
-    @GET
-    @Path("/{name}/versions")
-    public Response versions(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @QueryParam("maxresults") String maxResults, @QueryParam("$skiptoken") String skipToken,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_LIST_VERSIONS, apiVersion, (vault, out) -> {
-            int max = Paging.maxResults(maxResults);
-            Page<KeyBundle> page = keys.versions(vault, name, Paging.after(skipToken), max);
-            return ok(out.list(page, page.items().stream().map(k -> out.item(k, true)).toList(),
-                    "/keys/" + name + "/versions", max));
-        });
-    }
-
-    /** {@code DELETE /keys/{name}}: soft delete of every version. */
-    @DELETE
-    @Path("/{name}{slash:/?}")
-    public Response delete(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_DELETE, apiVersion, (vault, out) ->
-                ok(out.deleted(keys.delete(vault, name))));
-    }
-
-    @POST
-    @Path("/{name}/backup")
-    public Response backup(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_BACKUP, apiVersion, (vault, out) ->
-                ok(KeyJson.backup(keys.backup(vault, name))));
-    }
-
-    @POST
-    @Path("/restore")
-    public Response restore(@QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_RESTORE, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.restore(vault, KeyJson.backupBlob(json, body)))));
-    }
-
     /** {@code POST /keys/{name}/rotate}: a new version of the same type and size. */
     @POST
     @Path("/{name}/rotate")
     public Response rotate(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
         return run(http, headers, Operation.KEY_ROTATE, apiVersion, (vault, out) ->
-                ok(out.bundle(keys.rotate(vault, name))));
+                ok(out.bundle(rotator.rotate(vault, name))));
     }
 
     @GET
@@ -177,7 +103,7 @@ public class KeysResource {
     public Response rotationPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
             @Context HttpServerRequest http, @Context HttpHeaders headers) {
         return run(http, headers, Operation.KEY_ROTATION_POLICY_GET, apiVersion, (vault, out) ->
-                ok(out.rotationPolicy(name, keys.rotationPolicy(vault, name))));
+                ok(out.rotationPolicy(name, rotator.rotationPolicy(vault, name))));
     }
 
     /** {@code PUT /keys/{name}/rotationpolicy}: replaces the policy; its Rotate action is carried out by Moat. */
@@ -187,7 +113,7 @@ public class KeysResource {
             byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
         return run(http, headers, Operation.KEY_ROTATION_POLICY_SET, apiVersion, (vault, out) -> {
             KeyJson.Rotation rotation = KeyJson.rotationPolicy(json, body);
-            return ok(out.rotationPolicy(name, keys.setRotationPolicy(vault, name, rotation.expiryTime(),
+            return ok(out.rotationPolicy(name, rotator.setRotationPolicy(vault, name, rotation.expiryTime(),
                     rotation.actions())));
         });
     }
@@ -226,12 +152,12 @@ public class KeysResource {
                     apiVersion, body);
             case "sign" -> runAs(http, headers, Operation.KEY_SIGN, apiVersion, (vault, out, caller) -> {
                 KeyJson.Operation request = KeyJson.operation(json, body);
-                return ok(out.result(keys.sign(vault, name, wanted, request.alg(), request.value(),
+                return ok(out.result(cryptography.sign(vault, name, wanted, request.alg(), request.value(),
                         caller.describe())));
             });
             case "verify" -> runAs(http, headers, Operation.KEY_VERIFY, apiVersion, (vault, out, caller) -> {
                 KeyJson.Verification request = KeyJson.verification(json, body);
-                return ok(Map.of("value", keys.verify(vault, name, wanted, request.alg(), request.digest(),
+                return ok(Map.of("value", cryptography.verify(vault, name, wanted, request.alg(), request.digest(),
                         request.signature(), caller.describe())));
             });
             // like any path no operation serves: UnrecognisedRequests records it and answers Key Vault's 404
@@ -243,54 +169,8 @@ public class KeysResource {
             String name, String version, String apiVersion, byte[] body) {
         return runAs(http, headers, operation, apiVersion, (vault, out, caller) -> {
             KeyJson.Operation request = KeyJson.operation(json, body);
-            return ok(out.result(keys.cipher(vault, name, version, keyOperation, request.alg(), request.value(),
+            return ok(out.result(cryptography.cipher(vault, name, version, keyOperation, request.alg(), request.value(),
                     caller.describe())));
         });
-    }
-
-    private Response run(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
-            BiFunction<Vault, KeyJson, Response> work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, work);
-    }
-
-    private Response runAs(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
-            Work work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, work);
-    }
-
-    /** An operation that also needs the caller (the cryptography, whose {@code key_ops} refusal names it). */
-    @FunctionalInterface
-    interface Work {
-        Response apply(Vault vault, KeyJson out, Identity caller);
-    }
-
-    static Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, Operation operation, String apiVersion, BiFunction<Vault, KeyJson, Response> work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion,
-                (vault, out, caller) -> work.apply(vault, out));
-    }
-
-    /**
-     * Runs a keys operation through the pipeline: inside it (after every check) the api-version is validated and
-     * refusals by a rule become Key Vault's error JSON.
-     */
-    static Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, Operation operation, String apiVersion, Work work) {
-        return pipeline.run(requests.of(http, headers), operation, (vault, caller) -> {
-            try {
-                KeyJson out = new KeyJson(http.scheme() + "://" + http.host(), ApiVersion.parse(apiVersion),
-                        Recovery.of(vault.properties()));
-                return work.apply(vault, out, caller);
-            } catch (KeysException refused) {
-                return KeyVaultErrors.of(refused);
-            } catch (SecretsException refused) {
-                // api-version and paging refusals, shared with secrets
-                return KeyVaultErrors.of(refused);
-            }
-        });
-    }
-
-    static Response ok(Object entity) {
-        return Response.ok(entity, MediaType.APPLICATION_JSON_TYPE).build();
     }
 }

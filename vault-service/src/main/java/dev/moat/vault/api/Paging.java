@@ -3,7 +3,7 @@ package dev.moat.vault.api;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 
-import dev.moat.vault.secrets.SecretsException;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * List paging as Key Vault does it: {@code maxresults} from 1 to 25 (default 25), and an opaque {@code $skiptoken} in
@@ -29,7 +29,7 @@ final class Paging {
         } catch (NumberFormatException e) {
             // refused below
         }
-        throw SecretsException.badParameter("Invalid maxresults '" + value + "': it is an integer from 1 to "
+        throw VaultObjectException.badParameter("Invalid maxresults '" + value + "': it is an integer from 1 to "
                 + MAX_RESULTS + ".");
     }
 
@@ -50,7 +50,7 @@ final class Paging {
         } catch (IllegalArgumentException e) {
             // refused below
         }
-        throw SecretsException.badParameter("Invalid $skiptoken '" + (token.length() > 80 ? token.substring(0, 80)
+        throw VaultObjectException.badParameter("Invalid $skiptoken '" + (token.length() > 80 ? token.substring(0, 80)
                 + "…" : token) + "': use the nextLink of the previous page as it is.");
     }
 }

@@ -2,6 +2,8 @@ package dev.moat.vault.certificates;
 
 import java.util.Map;
 
+import dev.moat.vault.objects.Named;
+
 /**
  * One certificate version as Key Vault returns it: its X.509 DER, its key and secret ids (same name; the key has the
  * same version, the secret the version that holds this certificate's PFX or PEM), attributes, tags and the policy.
@@ -11,7 +13,7 @@ import java.util.Map;
  */
 public record CertificateBundle(String name, String version, byte[] cer, String secretVersion, boolean enabled,
         long notBefore, long expires, long created, long updated, Map<String, String> tags, CertificatePolicy policy,
-        long policyCreated, long policyUpdated) {
+        long policyCreated, long policyUpdated) implements Named {
 
     public CertificateBundle {
         tags = Map.copyOf(tags);

@@ -9,7 +9,7 @@ import org.bouncycastle.asn1.x500.X500Name;
 
 import dev.moat.vault.keys.Curve;
 import dev.moat.vault.keys.KeyRules;
-import dev.moat.vault.keys.KeysException;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * A certificate policy: how its key is made, how its secret is encoded, what its X.509 certificate says and who issues
@@ -48,24 +48,24 @@ public record CertificatePolicy(String kty, Integer keySize, String crv, boolean
      * Checks what a certificate made from this policy needs.
      *
      * @param forCreate a create needs a subject and issuer {@code Self}; an import takes them from the file
-     * @throws KeysException 400 naming the field and the rule
+     * @throws VaultObjectException 400 naming the field and the rule
      */
     void validate(boolean forCreate) {
         switch (kty) {
             case "RSA" -> KeyRules.rsaSize(keySize);
             case "EC" -> Curve.of(crv);
-            case "RSA-HSM", "EC-HSM" -> throw KeysException.badParameter("policy.key_props.kty '" + kty + "' is not "
+            case "RSA-HSM", "EC-HSM" -> throw VaultObjectException.badParameter("policy.key_props.kty '" + kty + "' is not "
                     + "supported: Moat holds software-protected keys only (RSA or EC).");
-            default -> throw KeysException.badParameter("policy.key_props.kty '" + kty + "' is not a certificate key "
+            default -> throw VaultObjectException.badParameter("policy.key_props.kty '" + kty + "' is not a certificate key "
                     + "type: use RSA or EC.");
         }
         if (!PKCS12.equals(contentType) && !PEM.equals(contentType)) {
-            throw KeysException.badParameter("policy.secret_props.contentType '" + contentType + "' is not "
+            throw VaultObjectException.badParameter("policy.secret_props.contentType '" + contentType + "' is not "
                     + "supported: use " + PKCS12 + " or " + PEM + ".");
         }
         for (String usage : keyUsage) {
             if (!KEY_USAGES.contains(usage)) {
-                throw KeysException.badParameter("policy.x509_props.key_usage value '" + usage + "' is not a key "
+                throw VaultObjectException.badParameter("policy.x509_props.key_usage value '" + usage + "' is not a key "
                         + "usage: expected any of " + String.join(", ", KEY_USAGES.stream().sorted().toList()) + ".");
             }
         }
@@ -73,27 +73,27 @@ public record CertificatePolicy(String kty, Integer keySize, String crv, boolean
             try {
                 new ASN1ObjectIdentifier(eku);
             } catch (IllegalArgumentException e) {
-                throw KeysException.badParameter("policy.x509_props.ekus value '" + eku + "' is not an object "
+                throw VaultObjectException.badParameter("policy.x509_props.ekus value '" + eku + "' is not an object "
                         + "identifier (for example 1.3.6.1.5.5.7.3.1).");
             }
         }
         if (validityMonths < 1 || validityMonths > 1200) {
-            throw KeysException.badParameter("policy.x509_props.validity_months " + validityMonths + " is out of "
+            throw VaultObjectException.badParameter("policy.x509_props.validity_months " + validityMonths + " is out of "
                     + "range: a certificate is valid for 1 to 1200 months.");
         }
         if (!forCreate) {
             return;
         }
         if (issuerName == null) {
-            throw KeysException.badParameter("policy.issuer.name is missing: Moat issues self-signed certificates, "
+            throw VaultObjectException.badParameter("policy.issuer.name is missing: Moat issues self-signed certificates, "
                     + "so a create names issuer Self.");
         }
         if (!"Self".equalsIgnoreCase(issuerName)) {
-            throw KeysException.badParameter("policy.issuer.name '" + issuerName + "' is not supported: Moat issues "
+            throw VaultObjectException.badParameter("policy.issuer.name '" + issuerName + "' is not supported: Moat issues "
                     + "self-signed certificates (issuer Self); import certificates from other issuers.");
         }
         if (subject == null || subject.isBlank()) {
-            throw KeysException.badParameter("policy.x509_props.subject is missing: a certificate needs a subject "
+            throw VaultObjectException.badParameter("policy.x509_props.subject is missing: a certificate needs a subject "
                     + "such as CN=example.com.");
         }
         x500(subject);
@@ -103,7 +103,7 @@ public record CertificatePolicy(String kty, Integer keySize, String crv, boolean
         try {
             return new X500Name(subject);
         } catch (IllegalArgumentException e) {
-            throw KeysException.badParameter("policy.x509_props.subject '" + subject + "' is not an X.500 name (for "
+            throw VaultObjectException.badParameter("policy.x509_props.subject '" + subject + "' is not an X.500 name (for "
                     + "example CN=example.com, O=Contoso).");
         }
     }

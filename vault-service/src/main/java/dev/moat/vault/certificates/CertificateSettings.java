@@ -18,8 +18,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.keys.KeyRules;
-import dev.moat.vault.keys.KeysException;
-import dev.moat.vault.secrets.Page;
+import dev.moat.vault.objects.Page;
+import dev.moat.vault.objects.VaultObjectException;
+import dev.moat.vault.store.Jdbc;
 import dev.moat.vault.vaults.Vault;
 
 /**
@@ -75,11 +76,11 @@ public class CertificateSettings {
 
     public List<Contact> setContacts(Vault vault, List<Contact> contacts) {
         if (contacts.isEmpty()) {
-            throw KeysException.badParameter("'contacts' is empty: set at least one contact, or delete the contacts.");
+            throw VaultObjectException.badParameter("'contacts' is empty: set at least one contact, or delete the contacts.");
         }
         for (Contact contact : contacts) {
             if (contact.email() == null || !contact.email().contains("@") || contact.email().length() > 254) {
-                throw KeysException.badParameter("contact email '" + (contact.email() == null ? "" : contact.email())
+                throw VaultObjectException.badParameter("contact email '" + (contact.email() == null ? "" : contact.email())
                         + "' is not an e-mail address: each contact needs one.");
             }
         }
@@ -115,7 +116,7 @@ public class CertificateSettings {
             Issuer base = replace || existing.isEmpty() ? null : existing.get();
             String provider = change.provider() != null ? change.provider() : base == null ? null : base.provider();
             if (provider == null || provider.isBlank() || provider.length() > 100) {
-                throw KeysException.badParameter("The issuer's 'provider' is missing or longer than 100 characters: "
+                throw VaultObjectException.badParameter("The issuer's 'provider' is missing or longer than 100 characters: "
                         + "an issuer names its provider (for example DigiCert or GlobalSign).");
             }
             Issuer issuer = new Issuer(existing.map(Issuer::name).orElse(name), provider,
@@ -176,44 +177,22 @@ public class CertificateSettings {
                 rs.getLong(6), rs.getLong(7));
     }
 
-    private static KeysException contactsNotFound() {
-        return KeysException.notFound("ContactsNotFound", "Contacts not found: this key vault has no certificate "
+    private static VaultObjectException contactsNotFound() {
+        return VaultObjectException.notFound("ContactsNotFound", "Contacts not found: this key vault has no certificate "
                 + "contacts.");
     }
 
-    private static KeysException issuerNotFound(String name) {
-        return KeysException.notFound("CertificateIssuerNotFound", "Issuer not found: " + name);
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
+    private static VaultObjectException issuerNotFound(String name) {
+        return VaultObjectException.notFound("CertificateIssuerNotFound", "Issuer not found: " + name);
     }
 
     /** Runs {@code work} in one transaction. */
-    private <T> T query(Work<T> work) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.run(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("certificate settings store failed: " + e.getMessage(), e);
-        }
+    private <T> T query(Jdbc.Work<T> work) {
+        return Jdbc.inTransaction(dataSource, "certificate settings store", work);
     }
 
     private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            return s.executeUpdate();
-        }
+        return Jdbc.update(c, sql, args);
     }
 
     private List<Contact> read(String stored) {

@@ -12,8 +12,10 @@ import java.security.KeyStore;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.cert.CertificateFactory;
+import java.security.cert.CertificateParsingException;
 import java.security.cert.X509Certificate;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -22,6 +24,7 @@ import java.util.Date;
 import java.util.List;
 
 import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.ExtendedKeyUsage;
 import org.bouncycastle.asn1.x509.Extension;
@@ -29,6 +32,7 @@ import org.bouncycastle.asn1.x509.GeneralName;
 import org.bouncycastle.asn1.x509.GeneralNames;
 import org.bouncycastle.asn1.x509.KeyPurposeId;
 import org.bouncycastle.asn1.x509.KeyUsage;
+import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.X509v3CertificateBuilder;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -36,13 +40,11 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
-import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import dev.moat.vault.keys.KeyMaterial;
-import dev.moat.vault.keys.KeysException;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * X.509 for certificates: a self-signed certificate from a policy, and the certificate's secret as Key Vault stores
@@ -95,7 +97,7 @@ final class X509 {
             return new JcaX509CertificateConverter().getCertificate(builder.build(
                     new JcaContentSignerBuilder(algorithm).build(privateKey)));
         } catch (IOException | GeneralSecurityException | OperatorCreationException | IllegalArgumentException e) {
-            throw KeysException.badParameter("The policy does not make a valid certificate: " + e.getMessage());
+            throw VaultObjectException.badParameter("The policy does not make a valid certificate: " + e.getMessage());
         }
     }
 
@@ -145,11 +147,11 @@ final class X509 {
      * Reads an imported certificate: PEM text (as such or base64-encoded), or a base64 PFX opened with
      * {@code password}.
      *
-     * @throws KeysException 400 saying what is wrong with the file (never its content)
+     * @throws VaultObjectException 400 saying what is wrong with the file (never its content)
      */
     static Parsed parse(String value, String password) {
         if (value == null || value.isBlank()) {
-            throw KeysException.badParameter("The request has no 'value': importing needs the certificate as a "
+            throw VaultObjectException.badParameter("The request has no 'value': importing needs the certificate as a "
                     + "base64 PFX or PEM.");
         }
         String text = value.strip();
@@ -158,7 +160,7 @@ final class X509 {
             try {
                 bytes = Base64.getDecoder().decode(text.replaceAll("\\s", ""));
             } catch (IllegalArgumentException e) {
-                throw KeysException.badParameter("'value' is neither PEM nor base64: import a base64 PFX or PEM.");
+                throw VaultObjectException.badParameter("'value' is neither PEM nor base64: import a base64 PFX or PEM.");
             }
             String decoded = new String(bytes, StandardCharsets.US_ASCII).strip();
             if (!decoded.startsWith("-----BEGIN")) {
@@ -176,7 +178,7 @@ final class X509 {
             store = KeyStore.getInstance("PKCS12");
             store.load(new ByteArrayInputStream(bytes), secret);
         } catch (IOException | GeneralSecurityException e) {
-            throw KeysException.badParameter("'value' is not a PFX (PKCS#12) that opens with the given password "
+            throw VaultObjectException.badParameter("'value' is not a PFX (PKCS#12) that opens with the given password "
                     + "('pwd'): " + e.getClass().getSimpleName() + ".");
         }
         try {
@@ -191,10 +193,10 @@ final class X509 {
                 }
             }
         } catch (GeneralSecurityException e) {
-            throw KeysException.badParameter("The PFX's private key does not open: " + e.getClass().getSimpleName()
+            throw VaultObjectException.badParameter("The PFX's private key does not open: " + e.getClass().getSimpleName()
                     + ".");
         }
-        throw KeysException.badParameter("The PFX holds no private key: a certificate is imported with its key.");
+        throw VaultObjectException.badParameter("The PFX holds no private key: a certificate is imported with its key.");
     }
 
     private static Parsed pem(String text) {
@@ -212,14 +214,14 @@ final class X509 {
                 }
             }
         } catch (IOException e) {
-            throw KeysException.badParameter("'value' is not readable PEM: " + e.getClass().getSimpleName() + ".");
+            throw VaultObjectException.badParameter("'value' is not readable PEM: " + e.getClass().getSimpleName() + ".");
         }
         if (key == null) {
-            throw KeysException.badParameter("The PEM holds no unencrypted private key (-----BEGIN PRIVATE KEY-----): "
+            throw VaultObjectException.badParameter("The PEM holds no unencrypted private key (-----BEGIN PRIVATE KEY-----): "
                     + "a certificate is imported with its key.");
         }
         if (chain.isEmpty()) {
-            throw KeysException.badParameter("The PEM holds no certificate (-----BEGIN CERTIFICATE-----).");
+            throw VaultObjectException.badParameter("The PEM holds no certificate (-----BEGIN CERTIFICATE-----).");
         }
         return new Parsed(key, chain);
     }
@@ -238,6 +240,55 @@ final class X509 {
             return certificate.getEncoded();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("certificate does not encode", e);
+        }
+    }
+
+    /**
+     * The policy of an imported certificate: what the request gives, else what the file says (subject, names,
+     * validity, key), with issuer {@code Unknown}.
+     */
+    static CertificatePolicy policyOf(X509Certificate leaf, KeyMaterial key, CertificatePolicy given,
+            boolean pem) {
+        long months = Math.max(1, ChronoUnit.MONTHS.between(leaf.getNotBefore().toInstant().atZone(
+                java.time.ZoneOffset.UTC), leaf.getNotAfter().toInstant().atZone(java.time.ZoneOffset.UTC)));
+        List<String> dnsNames = new ArrayList<>();
+        List<String> emails = new ArrayList<>();
+        try {
+            if (leaf.getSubjectAlternativeNames() != null) {
+                for (List<?> san : leaf.getSubjectAlternativeNames()) {
+                    if (Integer.valueOf(2).equals(san.get(0))) {
+                        dnsNames.add(String.valueOf(san.get(1)));
+                    } else if (Integer.valueOf(1).equals(san.get(0))) {
+                        emails.add(String.valueOf(san.get(1)));
+                    }
+                }
+            }
+        } catch (CertificateParsingException e) {
+            throw VaultObjectException.badParameter("The certificate's subject alternative names do not parse.");
+        }
+        String contentType = given != null && given.contentType() != null ? given.contentType()
+                : pem ? CertificatePolicy.PEM : CertificatePolicy.PKCS12;
+        return new CertificatePolicy(key.kty(), key.isRsa() ? key.rsaBits() : null,
+                key.isRsa() ? null : key.curve().jwkName(), given == null || given.exportable(),
+                given != null && given.reuseKey(), contentType, leaf.getSubjectX500Principal().getName(),
+                dnsNames, emails, List.of(), given == null ? List.of() : given.ekus(),
+                given == null ? List.of() : given.keyUsage(), (int) Math.min(months, 1200),
+                given == null || given.issuerName() == null ? "Unknown" : given.issuerName(),
+                given == null ? null : given.certificateType(), given == null ? List.of() : given.lifetimeActions(),
+                given == null || given.enabled());
+    }
+
+    static boolean isPem(String value) {
+        String text = value.strip();
+        if (text.startsWith("-----BEGIN")) {
+            return true;
+        }
+        try {
+            return new String(java.util.Base64.getDecoder().decode(text.replaceAll("\\s", "")),
+                    java.nio.charset.StandardCharsets.US_ASCII)
+                    .strip().startsWith("-----BEGIN");
+        } catch (IllegalArgumentException e) {
+            return false;
         }
     }
 }

@@ -31,7 +31,8 @@ import dev.moat.vault.config.VaultConfig.Events.Spool.Fsync;
 import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
 
 /**
- * A bounded, durable, append-only queue of serialized decision events on disk: every event is written here before it
+ * One cohesive thing because its file format, its writer thread and its checkpoint share one lock and one layout.
+ * <p>A bounded, durable, append-only queue of serialized decision events on disk: every event is written here before it
  * goes to Kafka, and removed only once Kafka acknowledged it, so that none is lost while Kafka is slow or down, nor when
  * the service restarts.
  *

@@ -1,17 +1,18 @@
 package dev.moat.vault.housekeeping;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 
 import org.jboss.logging.Logger;
 
 import dev.moat.vault.certificates.CertificateService;
-import dev.moat.vault.keys.KeyService;
-import dev.moat.vault.secrets.SecretService;
+import dev.moat.vault.objects.VaultObjects;
 import io.quarkus.scheduler.Scheduled;
 
 /**
- * Purges soft-deleted secrets, keys and certificates once their {@code scheduledPurgeDate} has passed, every
- * {@code moat.vault.secrets.purge-interval} (one retention rule for every object of a vault), and finishes pending
+ * Purges soft-deleted objects of every type (every {@link VaultObjects}: secrets, keys, certificates) once their
+ * {@code scheduledPurgeDate} has passed, every {@code moat.vault.secrets.purge-interval} (one retention rule for
+ * every object of a vault), and finishes pending
  * certificate creates that no replica is working on, every {@code moat.vault.certificates.pending-interval}. Every
  * replica runs both; each object is done by one of them (its lease), and a failure is retried at the next run.
  */
@@ -20,22 +21,18 @@ public class Housekeeping {
 
     private static final Logger LOG = Logger.getLogger(Housekeeping.class);
 
-    private final SecretService secrets;
-    private final KeyService keys;
+    private final Instance<VaultObjects<?>> types;
     private final CertificateService certificates;
 
-    public Housekeeping(SecretService secrets, KeyService keys, CertificateService certificates) {
-        this.secrets = secrets;
-        this.keys = keys;
+    public Housekeeping(Instance<VaultObjects<?>> types, CertificateService certificates) {
+        this.types = types;
         this.certificates = certificates;
     }
 
     @Scheduled(identity = "purge-soft-deleted", every = "${moat.vault.secrets.purge-interval}",
             delayed = "${moat.vault.secrets.purge-interval}", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void purge() {
-        purge("secret", secrets::purgeDue);
-        purge("key", keys::purgeDue);
-        purge("certificate", certificates::purgeDue);
+        types.forEach(type -> purge(type.noun(), type::purgeDue));
     }
 
     @Scheduled(identity = "finish-pending-certificates", every = "${moat.vault.certificates.pending-interval:10s}",

@@ -2,6 +2,8 @@ package dev.moat.vault.keys;
 
 import java.util.Base64;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /** Key Vault's byte fields: base64url without padding on the way out; padding and standard base64 accepted in. */
 public final class Base64Url {
 
@@ -14,10 +16,10 @@ public final class Base64Url {
         return ENCODER.encodeToString(bytes);
     }
 
-    /** @throws KeysException 400 naming the field when the text is not base64url */
+    /** @throws VaultObjectException 400 naming the field when the text is not base64url */
     public static byte[] decode(String text, String field) {
         if (text == null) {
-            throw KeysException.badParameter("'" + field + "' is missing: it is base64url-encoded bytes.");
+            throw VaultObjectException.badParameter("'" + field + "' is missing: it is base64url-encoded bytes.");
         }
         String normalised = text.strip().replace('+', '-').replace('/', '_');
         int end = normalised.length();
@@ -27,7 +29,7 @@ public final class Base64Url {
         try {
             return Base64.getUrlDecoder().decode(normalised.substring(0, end));
         } catch (IllegalArgumentException e) {
-            throw KeysException.badParameter("'" + field + "' is not base64url: " + e.getMessage() + ".");
+            throw VaultObjectException.badParameter("'" + field + "' is not base64url: " + e.getMessage() + ".");
         }
     }
 }

@@ -7,6 +7,8 @@ import java.security.spec.ECParameterSpec;
 import java.util.Arrays;
 import java.util.stream.Collectors;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /** The elliptic curves of Key Vault's software keys, with their JCA names and coordinate sizes. */
 public enum Curve {
     P_256("P-256", "secp256r1", 32),
@@ -38,14 +40,14 @@ public enum Curve {
         return coordinateBytes;
     }
 
-    /** @throws KeysException 400 naming the curve when it is not one of these (P-256K included: not offered) */
+    /** @throws VaultObjectException 400 naming the curve when it is not one of these (P-256K included: not offered) */
     public static Curve of(String crv) {
         for (Curve c : values()) {
             if (c.jwkName.equals(crv)) {
                 return c;
             }
         }
-        throw KeysException.badParameter("crv '" + KeyRules.shown(crv) + "' is not supported: an EC key uses one of "
+        throw VaultObjectException.badParameter("crv '" + KeyRules.shown(crv) + "' is not supported: an EC key uses one of "
                 + names() + ".");
     }
 
@@ -61,7 +63,7 @@ public enum Curve {
                 return c;
             }
         }
-        throw KeysException.badParameter("an EC key on a " + params.getCurve().getField().getFieldSize() + "-bit curve "
+        throw VaultObjectException.badParameter("an EC key on a " + params.getCurve().getField().getFieldSize() + "-bit curve "
                 + "other than " + names() + " is not supported.");
     }
 

@@ -21,12 +21,14 @@ import org.bouncycastle.asn1.ASN1Sequence;
 import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.jce.provider.BouncyCastleProvider;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /**
  * The cryptography of Key Vault keys, as the Azure SDK's local cryptography expects it (azure-compat.md 5.2):
  * RSA1_5, RSA-OAEP (SHA-1, MGF1-SHA-1) and RSA-OAEP-256 (SHA-256, MGF1-SHA-256) for encrypt and key wrapping;
  * RS256/384/512 (PKCS#1 v1.5 over the DigestInfo of the given digest), PS256/384/512 (PSS, MGF1 with the same hash,
  * salt as long as the hash) and ES256/384/512 (ECDSA, the signature as raw {@code r||s}) over a digest the client
- * computed. Bad input is a {@link KeysException} 400 naming the value and the rule.
+ * computed. Bad input is a {@link VaultObjectException} 400 naming the value and the rule.
  */
 public final class KeyCrypto {
 
@@ -57,7 +59,7 @@ public final class KeyCrypto {
                     return a;
                 }
             }
-            throw KeysException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: encryption and key "
+            throw VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: encryption and key "
                     + "wrapping use RSA1_5, RSA-OAEP or RSA-OAEP-256.");
         }
 
@@ -143,7 +145,7 @@ public final class KeyCrypto {
                     return a;
                 }
             }
-            throw KeysException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: signatures use "
+            throw VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: signatures use "
                     + "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or ES512.");
         }
     }
@@ -155,7 +157,7 @@ public final class KeyCrypto {
         requireRsa(key, alg.jwaName());
         int max = modulusBytes(key) - alg.overhead;
         if (plaintext.length > max) {
-            throw KeysException.badParameter("The value is " + plaintext.length + " bytes: " + alg.jwaName()
+            throw VaultObjectException.badParameter("The value is " + plaintext.length + " bytes: " + alg.jwaName()
                     + " with a " + key.rsaBits() + "-bit key encrypts at most " + max + " bytes.");
         }
         try {
@@ -168,13 +170,13 @@ public final class KeyCrypto {
     public static byte[] decrypt(KeyMaterial key, EncryptionAlgorithm alg, byte[] ciphertext) {
         requireRsa(key, alg.jwaName());
         if (ciphertext.length != modulusBytes(key)) {
-            throw KeysException.badParameter("The value is " + ciphertext.length + " bytes: a ciphertext of a "
+            throw VaultObjectException.badParameter("The value is " + ciphertext.length + " bytes: a ciphertext of a "
                     + key.rsaBits() + "-bit RSA key is exactly " + modulusBytes(key) + " bytes.");
         }
         try {
             return alg.cipher(Cipher.DECRYPT_MODE, key.privateKey()).doFinal(ciphertext);
         } catch (BadPaddingException | IllegalBlockSizeException e) {
-            throw KeysException.badParameter("The value does not decrypt with " + alg.jwaName() + " under this key: "
+            throw VaultObjectException.badParameter("The value does not decrypt with " + alg.jwaName() + " under this key: "
                     + "it was encrypted with another key or algorithm, or altered.");
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(alg.jwaName() + " decryption failed: " + e.getClass().getSimpleName());
@@ -262,14 +264,14 @@ public final class KeyCrypto {
 
     private static void requireRsa(KeyMaterial key, String alg) {
         if (!key.isRsa()) {
-            throw KeysException.badParameter("alg '" + alg + "' needs an RSA key; this key is EC ("
+            throw VaultObjectException.badParameter("alg '" + alg + "' needs an RSA key; this key is EC ("
                     + key.curve().jwkName() + ").");
         }
     }
 
     private static void requireFits(KeyMaterial key, SignatureAlgorithm alg) {
         if (alg.isEcdsa() ? key.curve() != alg.curve() : !key.isRsa()) {
-            throw KeysException.badParameter("alg '" + alg.jwaName() + "' needs " + (alg.isEcdsa()
+            throw VaultObjectException.badParameter("alg '" + alg.jwaName() + "' needs " + (alg.isEcdsa()
                     ? "an EC key on " + alg.curve().jwkName() : "an RSA key") + "; this key is " + (key.isRsa()
                             ? "RSA" : "EC on " + key.curve().jwkName()) + ".");
         }
@@ -277,7 +279,7 @@ public final class KeyCrypto {
 
     private static void requireDigest(SignatureAlgorithm alg, byte[] digest) {
         if (digest.length != alg.digestLength()) {
-            throw KeysException.badParameter("The digest is " + digest.length + " bytes: " + alg.jwaName()
+            throw VaultObjectException.badParameter("The digest is " + digest.length + " bytes: " + alg.jwaName()
                     + " signs a " + alg.hash() + " digest of exactly " + alg.digestLength() + " bytes.");
         }
     }

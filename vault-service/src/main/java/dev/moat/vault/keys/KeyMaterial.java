@@ -24,6 +24,8 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Arrays;
 import java.util.List;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /**
  * An asymmetric key pair held by a vault: generated, imported from a JWK, or opened from its sealed PKCS#8 form. It
  * exposes the public JWK; the private key is used only by {@link KeyCrypto} and leaves only as PKCS#8 bytes to be
@@ -79,13 +81,13 @@ public final class KeyMaterial {
      * A key pair read from a certificate file. It must be one Key Vault holds (RSA 2048/3072/4096, EC P-256/384/521)
      * and the two halves must belong together.
      *
-     * @throws KeysException 400 naming the rule
+     * @throws VaultObjectException 400 naming the rule
      */
     public static KeyMaterial fromPair(PublicKey publicKey, PrivateKey privateKey) {
         KeyMaterial material;
         if (publicKey instanceof RSAPublicKey rsa) {
             if (!KeyRules.RSA_SIZES.contains(rsa.getModulus().bitLength())) {
-                throw KeysException.badParameter("The certificate's key is a " + rsa.getModulus().bitLength()
+                throw VaultObjectException.badParameter("The certificate's key is a " + rsa.getModulus().bitLength()
                         + "-bit RSA key: an RSA key is 2048, 3072 or 4096 bits.");
             }
             material = new KeyMaterial(new KeyPair(publicKey, privateKey), null);
@@ -93,11 +95,11 @@ public final class KeyMaterial {
             material = new KeyMaterial(new KeyPair(publicKey, privateKey),
                     Curve.of(ec.getParams()));
         } else {
-            throw KeysException.badParameter("The certificate's key is " + publicKey.getAlgorithm() + ": a "
+            throw VaultObjectException.badParameter("The certificate's key is " + publicKey.getAlgorithm() + ": a "
                     + "certificate's key is RSA or EC.");
         }
         if (!KeyCrypto.pairMatches(material)) {
-            throw KeysException.badParameter("The private key does not belong to the certificate's public key.");
+            throw VaultObjectException.badParameter("The private key does not belong to the certificate's public key.");
         }
         return material;
     }
@@ -118,23 +120,23 @@ public final class KeyMaterial {
      * A key pair from an imported JWK, which must hold the private key. The pair is checked to match (a signature of
      * the private key verifies under the public one), so a JWK with mismatched parts is refused, not stored.
      *
-     * @throws KeysException 400 naming the field and the rule
+     * @throws VaultObjectException 400 naming the field and the rule
      */
     public static KeyMaterial fromJwk(JsonWebKey jwk) {
         String kty = jwk.kty();
         if (kty == null) {
-            throw KeysException.badParameter("key.kty is missing: an imported key is a JWK with kty RSA or EC.");
+            throw VaultObjectException.badParameter("key.kty is missing: an imported key is a JWK with kty RSA or EC.");
         }
         KeyMaterial material = switch (kty) {
             case "RSA" -> rsaFromJwk(jwk);
             case "EC" -> ecFromJwk(jwk);
-            case "RSA-HSM", "EC-HSM", "oct-HSM" -> throw KeysException.badParameter("key.kty '" + kty + "' is not "
+            case "RSA-HSM", "EC-HSM", "oct-HSM" -> throw VaultObjectException.badParameter("key.kty '" + kty + "' is not "
                     + "supported: Moat holds software-protected keys only (kty RSA or EC).");
-            default -> throw KeysException.badParameter("key.kty '" + KeyRules.shown(kty) + "' is not supported: an "
+            default -> throw VaultObjectException.badParameter("key.kty '" + KeyRules.shown(kty) + "' is not supported: an "
                     + "imported key is RSA or EC.");
         };
         if (!KeyCrypto.pairMatches(material)) {
-            throw KeysException.badParameter("The imported key's private and public parts do not belong together "
+            throw VaultObjectException.badParameter("The imported key's private and public parts do not belong together "
                     + "(a signature made with the private key does not verify with the public one).");
         }
         return material;
@@ -145,11 +147,11 @@ public final class KeyMaterial {
         BigInteger e = integer(jwk.e(), "key.e", true);
         BigInteger d = integer(jwk.d(), "key.d", false);
         if (d == null) {
-            throw KeysException.badParameter("key.d is missing: an imported RSA key must carry its private key "
+            throw VaultObjectException.badParameter("key.d is missing: an imported RSA key must carry its private key "
                     + "(d, and optionally p, q, dp, dq, qi).");
         }
         if (!KeyRules.RSA_SIZES.contains(n.bitLength())) {
-            throw KeysException.badParameter("key.n is a " + n.bitLength() + "-bit modulus: an RSA key is 2048, 3072 "
+            throw VaultObjectException.badParameter("key.n is a " + n.bitLength() + "-bit modulus: an RSA key is 2048, 3072 "
                     + "or 4096 bits.");
         }
         BigInteger p = integer(jwk.p(), "key.p", false);
@@ -159,7 +161,7 @@ public final class KeyMaterial {
         BigInteger qi = integer(jwk.qi(), "key.qi", false);
         boolean crt = p != null && q != null && dp != null && dq != null && qi != null;
         if (crt && !p.multiply(q).equals(n)) {
-            throw KeysException.badParameter("key.p times key.q is not key.n: the RSA factors do not match the "
+            throw VaultObjectException.badParameter("key.p times key.q is not key.n: the RSA factors do not match the "
                     + "modulus.");
         }
         try {
@@ -169,7 +171,7 @@ public final class KeyMaterial {
                     : new RSAPrivateKeySpec(n, d));
             return new KeyMaterial(new KeyPair(pub, priv), null);
         } catch (GeneralSecurityException ex) {
-            throw KeysException.badParameter("The RSA key's parameters are not a valid RSA key ("
+            throw VaultObjectException.badParameter("The RSA key's parameters are not a valid RSA key ("
                     + ex.getClass().getSimpleName() + ").");
         }
     }
@@ -180,7 +182,7 @@ public final class KeyMaterial {
         byte[] y = bytes(jwk.y(), "key.y", true);
         byte[] d = bytes(jwk.d(), "key.d", false);
         if (d == null) {
-            throw KeysException.badParameter("key.d is missing: an imported EC key must carry its private key (d).");
+            throw VaultObjectException.badParameter("key.d is missing: an imported EC key must carry its private key (d).");
         }
         try {
             requireLength(x, "key.x", curve);
@@ -193,7 +195,7 @@ public final class KeyMaterial {
             PrivateKey priv = factory.generatePrivate(new ECPrivateKeySpec(new BigInteger(1, d), params));
             return new KeyMaterial(new KeyPair(pub, priv), curve);
         } catch (GeneralSecurityException ex) {
-            throw KeysException.badParameter("key.x and key.y are not a point of " + curve.jwkName() + " ("
+            throw VaultObjectException.badParameter("key.x and key.y are not a point of " + curve.jwkName() + " ("
                     + ex.getClass().getSimpleName() + ").");
         } finally {
             Arrays.fill(d, (byte) 0);
@@ -202,7 +204,7 @@ public final class KeyMaterial {
 
     private static void requireLength(byte[] value, String field, Curve curve) {
         if (value.length != curve.coordinateBytes()) {
-            throw KeysException.badParameter(field + " is " + value.length + " bytes: on " + curve.jwkName()
+            throw VaultObjectException.badParameter(field + " is " + value.length + " bytes: on " + curve.jwkName()
                     + " it is exactly " + curve.coordinateBytes() + " bytes.");
         }
     }
@@ -300,13 +302,13 @@ public final class KeyMaterial {
     private static byte[] bytes(String base64url, String field, boolean required) {
         if (base64url == null) {
             if (required) {
-                throw KeysException.badParameter(field + " is missing from the imported JWK.");
+                throw VaultObjectException.badParameter(field + " is missing from the imported JWK.");
             }
             return null;
         }
         byte[] bytes = Base64Url.decode(base64url, field);
         if (bytes.length == 0) {
-            throw KeysException.badParameter(field + " is empty.");
+            throw VaultObjectException.badParameter(field + " is empty.");
         }
         return bytes;
     }
@@ -314,5 +316,38 @@ public final class KeyMaterial {
     @Override
     public String toString() {
         return "KeyMaterial[" + kty() + (isRsa() ? " " + rsaBits() : " " + curve.jwkName()) + ", private redacted]";
+    }
+
+    /** A new key as a create request asks for it: RSA (2048 by default) or EC (P-256 by default). */
+    static KeyMaterial generate(KeyCreate request) {
+        String kty = request.kty();
+        if (kty == null) {
+            throw VaultObjectException.badParameter("The request has no 'kty': creating a key needs kty RSA or EC.");
+        }
+        return switch (kty) {
+            case "RSA" -> {
+                if (request.crv() != null) {
+                    throw VaultObjectException.badParameter("crv '" + KeyRules.shown(request.crv()) + "' is given for an RSA "
+                            + "key: crv is for kty EC only.");
+                }
+                if (request.publicExponent() != null && request.publicExponent() != 0
+                        && request.publicExponent() != 65537) {
+                    throw VaultObjectException.badParameter("public_exponent " + request.publicExponent() + " is not "
+                            + "supported: RSA keys are created with the exponent 65537.");
+                }
+                yield KeyMaterial.generateRsa(KeyRules.rsaSize(request.keySize()));
+            }
+            case "EC" -> {
+                if (request.keySize() != null && request.keySize() != 0) {
+                    throw VaultObjectException.badParameter("key_size " + request.keySize() + " is given for an EC key: an EC "
+                            + "key's size is its curve (crv).");
+                }
+                yield KeyMaterial.generateEc(request.crv() == null ? Curve.P_256 : Curve.of(request.crv()));
+            }
+            case "RSA-HSM", "EC-HSM", "oct-HSM", "oct" -> throw VaultObjectException.badParameter("kty '" + kty + "' is not "
+                    + "supported: Moat holds software-protected keys only (kty RSA or EC).");
+            default -> throw VaultObjectException.badParameter("kty '" + KeyRules.shown(kty) + "' is not a key type: use RSA "
+                    + "or EC.");
+        };
     }
 }

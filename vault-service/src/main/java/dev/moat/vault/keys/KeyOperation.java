@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /** The JWK {@code key_ops} values Key Vault knows; a key allows only the operations its {@code key_ops} lists. */
 public enum KeyOperation {
     ENCRYPT("encrypt"),
@@ -38,7 +40,7 @@ public enum KeyOperation {
     /**
      * Parses {@code key_ops} (names compared case-insensitively, kept in their documented spelling, duplicates dropped).
      *
-     * @throws KeysException 400 naming the first unknown value
+     * @throws VaultObjectException 400 naming the first unknown value
      */
     public static List<KeyOperation> parse(List<String> names) {
         Set<KeyOperation> ops = new LinkedHashSet<>();
@@ -54,7 +56,7 @@ public enum KeyOperation {
                 return op;
             }
         }
-        throw KeysException.badParameter("key_ops value '" + KeyRules.shown(name) + "' is not a key operation: "
+        throw VaultObjectException.badParameter("key_ops value '" + KeyRules.shown(name) + "' is not a key operation: "
                 + "expected any of " + Arrays.stream(values()).map(KeyOperation::jwkName).collect(Collectors.joining(", "))
                 + ".");
     }

@@ -7,6 +7,8 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Locale;
 
+import dev.moat.vault.objects.VaultObjectException;
+
 /**
  * A key's rotation policy, as Key Vault has it: lifetime actions ({@code Rotate} or {@code Notify}, each triggered a
  * period after the latest version was created or before it expires) and the expiry given to new versions. Moat
@@ -45,12 +47,12 @@ public record RotationPolicy(String expiryTime, List<LifetimeAction> lifetimeAct
      * trigger per action, {@code Notify} only before expiry, a before-expiry trigger shorter than {@code expiryTime},
      * at most one {@code Rotate}.
      *
-     * @throws KeysException 400 naming the field and the rule
+     * @throws VaultObjectException 400 naming the field and the rule
      */
     static RotationPolicy validated(String expiryTime, List<LifetimeAction> actions) {
         Period expiry = expiryTime == null ? null : period(expiryTime, "attributes.expiryTime");
         if (expiry != null && days(expiry) < 28) {
-            throw KeysException.badParameter("attributes.expiryTime '" + expiryTime + "' is shorter than 28 days: a "
+            throw VaultObjectException.badParameter("attributes.expiryTime '" + expiryTime + "' is shorter than 28 days: a "
                     + "rotation policy's expiry is at least P28D.");
         }
         List<LifetimeAction> canonical = new java.util.ArrayList<>();
@@ -62,29 +64,29 @@ public record RotationPolicy(String expiryTime, List<LifetimeAction> lifetimeAct
                 default -> "";
             };
             if (type.isEmpty()) {
-                throw KeysException.badParameter("lifetimeActions action.type '" + KeyRules.shown(action.type())
+                throw VaultObjectException.badParameter("lifetimeActions action.type '" + KeyRules.shown(action.type())
                         + "' is not an action: use Rotate or Notify.");
             }
             if ((action.timeAfterCreate() == null) == (action.timeBeforeExpiry() == null)) {
-                throw KeysException.badParameter("A lifetime action has exactly one trigger: timeAfterCreate or "
+                throw VaultObjectException.badParameter("A lifetime action has exactly one trigger: timeAfterCreate or "
                         + "timeBeforeExpiry.");
             }
             String which = action.timeAfterCreate() != null ? "timeAfterCreate" : "timeBeforeExpiry";
             String value = action.timeAfterCreate() != null ? action.timeAfterCreate() : action.timeBeforeExpiry();
             Period trigger = period(value, "lifetimeActions trigger." + which);
             if (days(trigger) < 7) {
-                throw KeysException.badParameter("lifetimeActions trigger." + which + " '" + value + "' is shorter "
+                throw VaultObjectException.badParameter("lifetimeActions trigger." + which + " '" + value + "' is shorter "
                         + "than 7 days: a trigger is at least P7D.");
             }
             if (type.equals("Notify") && action.timeBeforeExpiry() == null) {
-                throw KeysException.badParameter("A Notify action is triggered by timeBeforeExpiry only.");
+                throw VaultObjectException.badParameter("A Notify action is triggered by timeBeforeExpiry only.");
             }
             if (action.timeBeforeExpiry() != null && expiry != null && days(trigger) >= days(expiry)) {
-                throw KeysException.badParameter("lifetimeActions trigger.timeBeforeExpiry '" + value + "' is not "
+                throw VaultObjectException.badParameter("lifetimeActions trigger.timeBeforeExpiry '" + value + "' is not "
                         + "shorter than attributes.expiryTime '" + expiryTime + "'.");
             }
             if (type.equals("Rotate") && ++rotations > 1) {
-                throw KeysException.badParameter("A rotation policy has at most one Rotate action.");
+                throw VaultObjectException.badParameter("A rotation policy has at most one Rotate action.");
             }
             canonical.add(new LifetimeAction(action.timeAfterCreate(), action.timeBeforeExpiry(), type));
         }
@@ -129,7 +131,7 @@ public record RotationPolicy(String expiryTime, List<LifetimeAction> lifetimeAct
             }
             return period;
         } catch (DateTimeParseException e) {
-            throw KeysException.badParameter(field + " '" + KeyRules.shown(text) + "' is not an ISO-8601 period of "
+            throw VaultObjectException.badParameter(field + " '" + KeyRules.shown(text) + "' is not an ISO-8601 period of "
                     + "years, months, weeks or days (for example P90D or P2Y).");
         }
     }

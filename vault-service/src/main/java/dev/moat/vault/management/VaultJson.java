@@ -23,7 +23,8 @@ import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultProperties;
 
 /**
- * ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Input is read field by field
+ * One cohesive thing because it is the one mapping of a vault's ARM JSON, both ways, field by field.
+ * <p>ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Input is read field by field
  * so that every bad value is a 400 naming the field and the value; unknown and output-only fields
  * ({@code vaultUri}, {@code provisioningState}, ...) are ignored, so that a PUT of a GET's output is accepted and
  * changes nothing.

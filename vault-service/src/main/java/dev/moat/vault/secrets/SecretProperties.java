@@ -2,6 +2,9 @@ package dev.moat.vault.secrets;
 
 import java.util.Map;
 
+import dev.moat.vault.objects.Attributes;
+import dev.moat.vault.objects.Named;
+
 /**
  * A secret version without its value: what lists, updates, deletes and recoveries return.
  *
@@ -9,8 +12,8 @@ import java.util.Map;
  * @param version 32 lowercase hexadecimal characters
  * @param contentType null when unset
  */
-public record SecretProperties(String name, String version, String contentType, SecretAttributes attributes,
-        Map<String, String> tags) {
+public record SecretProperties(String name, String version, String contentType, Attributes attributes,
+        Map<String, String> tags) implements Named {
 
     public SecretProperties {
         tags = Map.copyOf(tags);

@@ -1,9 +1,10 @@
 package dev.moat.vault.secrets;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Pattern;
+
+import dev.moat.vault.objects.ObjectNames;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * Azure Key Vault's limits on secrets, each refused with a 400 {@code BadParameter} that names the offending value
@@ -19,44 +20,34 @@ import java.util.regex.Pattern;
  */
 public final class SecretRules {
 
-    public static final Pattern NAME = Pattern.compile("[0-9a-zA-Z-]{1,127}");
     public static final int MAX_VALUE_BYTES = 25 * 1024;
     public static final int MAX_CONTENT_TYPE = 255;
     public static final int MAX_TAGS = 15;
     public static final int MAX_TAG_NAME = 512;
     public static final int MAX_TAG_VALUE = 256;
-    private static final Pattern VERSION = Pattern.compile("[0-9a-fA-F]{32}");
 
     private SecretRules() {
     }
 
     /** @return the name's case-insensitive key (lower case) */
     public static String nameKey(String name) {
-        if (name == null || !NAME.matcher(name).matches()) {
-            throw SecretsException.badParameter("Invalid secret name '" + shown(name) + "': a secret name is 1 to 127 "
-                    + "characters, each a letter, a digit or '-' (^[0-9a-zA-Z-]{1,127}$).");
-        }
-        return name.toLowerCase(Locale.ROOT);
+        return ObjectNames.nameKey(name, "secret");
     }
 
     /** @return the version in its stored (lower-case) form */
     public static String version(String version) {
-        if (version == null || !VERSION.matcher(version).matches()) {
-            throw SecretsException.badParameter("Invalid secret version '" + shown(version) + "': a secret version "
-                    + "is 32 hexadecimal characters.");
-        }
-        return version.toLowerCase(Locale.ROOT);
+        return ObjectNames.version(version, "secret");
     }
 
     /** @return the value's UTF-8 bytes */
     public static byte[] value(String value) {
         if (value == null) {
-            throw SecretsException.badParameter("The request has no 'value': setting a secret needs its value "
+            throw VaultObjectException.badParameter("The request has no 'value': setting a secret needs its value "
                     + "(a string).");
         }
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);
         if (bytes.length > MAX_VALUE_BYTES) {
-            throw SecretsException.badParameter("The secret value is " + bytes.length + " bytes in UTF-8; a secret "
+            throw VaultObjectException.badParameter("The secret value is " + bytes.length + " bytes in UTF-8; a secret "
                     + "value is at most " + MAX_VALUE_BYTES + " bytes (25 KB).");
         }
         return bytes;
@@ -64,23 +55,23 @@ public final class SecretRules {
 
     public static void contentType(String contentType) {
         if (contentType != null && contentType.length() > MAX_CONTENT_TYPE) {
-            throw SecretsException.badParameter("contentType '" + shown(contentType) + "' is " + contentType.length()
+            throw VaultObjectException.badParameter("contentType '" + shown(contentType) + "' is " + contentType.length()
                     + " characters; a content type is at most " + MAX_CONTENT_TYPE + " characters.");
         }
     }
 
     public static void tags(Map<String, String> tags) {
         if (tags.size() > MAX_TAGS) {
-            throw SecretsException.badParameter("The request has " + tags.size() + " tags; a secret has at most "
+            throw VaultObjectException.badParameter("The request has " + tags.size() + " tags; a secret has at most "
                     + MAX_TAGS + " tags.");
         }
         for (Map.Entry<String, String> tag : tags.entrySet()) {
             if (tag.getKey().isEmpty() || tag.getKey().length() > MAX_TAG_NAME) {
-                throw SecretsException.badParameter("Tag name '" + shown(tag.getKey()) + "' is "
+                throw VaultObjectException.badParameter("Tag name '" + shown(tag.getKey()) + "' is "
                         + tag.getKey().length() + " characters; a tag name is 1 to " + MAX_TAG_NAME + " characters.");
             }
             if (tag.getValue().length() > MAX_TAG_VALUE) {
-                throw SecretsException.badParameter("The value of tag '" + shown(tag.getKey()) + "' is "
+                throw VaultObjectException.badParameter("The value of tag '" + shown(tag.getKey()) + "' is "
                         + tag.getValue().length() + " characters; a tag value is at most " + MAX_TAG_VALUE
                         + " characters.");
             }
@@ -89,16 +80,12 @@ public final class SecretRules {
 
     public static void validityPeriod(Long notBefore, Long expires) {
         if (notBefore != null && expires != null && expires <= notBefore) {
-            throw SecretsException.badParameter("attributes.exp (" + expires + ") is not after attributes.nbf ("
+            throw VaultObjectException.badParameter("attributes.exp (" + expires + ") is not after attributes.nbf ("
                     + notBefore + "): a secret must expire after it becomes valid.");
         }
     }
 
-    /** A value shown in a message, cut short when long. */
     static String shown(String value) {
-        if (value == null) {
-            return "";
-        }
-        return value.length() <= 140 ? value : value.substring(0, 140) + "…";
+        return ObjectNames.shown(value);
     }
 }

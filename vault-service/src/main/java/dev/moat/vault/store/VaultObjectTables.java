@@ -29,18 +29,18 @@ public record VaultObjectTables(String table, String versionTable) {
     /** Soft-deletes an object: recoverable until {@code purgeAt} (epoch seconds), then purged. */
     public void markDeleted(Connection c, String vault, String nameKey, long deletedAt, long purgeAt)
             throws SQLException {
-        update(c, "UPDATE " + table + " SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
+        Jdbc.update(c, "UPDATE " + table + " SET deleted_at = ?, scheduled_purge_at = ? WHERE vault = ? AND name_key = ?",
                 deletedAt, purgeAt, vault, nameKey);
     }
 
     public void markRecovered(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "UPDATE " + table + " SET deleted_at = NULL, scheduled_purge_at = NULL WHERE vault = ? AND "
+        Jdbc.update(c, "UPDATE " + table + " SET deleted_at = NULL, scheduled_purge_at = NULL WHERE vault = ? AND "
                 + "name_key = ?", vault, nameKey);
     }
 
     /** Removes an object and (by cascade) all its versions. */
     public void remove(Connection c, String vault, String nameKey) throws SQLException {
-        update(c, "DELETE FROM " + table + " WHERE vault = ? AND name_key = ?", vault, nameKey);
+        Jdbc.update(c, "DELETE FROM " + table + " WHERE vault = ? AND name_key = ?", vault, nameKey);
     }
 
     /**
@@ -123,18 +123,9 @@ public record VaultObjectTables(String table, String versionTable) {
         @Override
         public boolean process(String item, Lease lease) {
             String[] key = split(item);
-            return JobLeases.applyOnce(dataSource, lease, c -> update(c, "DELETE FROM " + table + " WHERE vault = ? "
+            return JobLeases.applyOnce(dataSource, lease, c -> Jdbc.update(c, "DELETE FROM " + table + " WHERE vault = ? "
                     + "AND name_key = ? AND deleted_at IS NOT NULL AND scheduled_purge_at <= ?", key[0], key[1],
                     clock.instant().getEpochSecond()) == 1);
-        }
-    }
-
-    private static int update(Connection c, String sql, Object... args) throws SQLException {
-        try (PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < args.length; i++) {
-                s.setObject(i + 1, args[i]);
-            }
-            return s.executeUpdate();
         }
     }
 }

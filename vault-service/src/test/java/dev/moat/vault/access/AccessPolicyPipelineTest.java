@@ -4,7 +4,6 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -13,25 +12,19 @@ import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-class AccessPolicyPipelineTest {
+class AccessPolicyPipelineTest implements FreshPolicyService {
 
     private static final String VAULT = "policyvault";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vaultWhereOnlyAliceMayReadSecrets() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "Get")));
     }
 

@@ -16,14 +16,12 @@ import java.util.Base64;
 import java.util.Map;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -33,7 +31,7 @@ import io.restassured.specification.RequestSpecification;
 
 /** Certificates over HTTPS as Key Vault answers them (azure-compat.md section 5.3), with their errors. */
 @QuarkusTest
-class CertificatesApiTest {
+class CertificatesApiTest implements FreshPolicyService {
 
     private static final String VAULT = "certsapi";
     private static final String VERSION_ID = "[0-9a-f]{32}";
@@ -42,14 +40,8 @@ class CertificatesApiTest {
             + "\"key_props\":{\"kty\":\"EC\",\"crv\":\"P-256\"}},\"attributes\":{\"enabled\":true},"
             + "\"preserveCertOrder\":false}";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vaultWhereAliceHoldsEveryPermission() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "certificates", "all"),
                 Vaults.policy(Tokens.ALICE, "keys", "all"), Vaults.secretsPolicy(Tokens.ALICE, "all")));
     }

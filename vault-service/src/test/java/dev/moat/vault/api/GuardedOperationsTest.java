@@ -15,8 +15,6 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -28,8 +26,8 @@ import dev.moat.vault.access.PermissionCategory;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,7 +40,7 @@ import io.restassured.response.Response;
  * operation. An operation without a row here fails {@link #every_key_and_certificate_operation_has_a_row}.
  */
 @QuarkusTest
-class GuardedOperationsTest {
+class GuardedOperationsTest implements FreshPolicyService {
 
     private static final String VAULT = "guarded";
     private static final String VERSION = "0123456789abcdef0123456789abcdef";
@@ -118,16 +116,6 @@ class GuardedOperationsTest {
                 new Row(Operation.CERTIFICATE_ISSUER_GET, "GET", "/certificates/issuers/guarded-issuer", null),
                 new Row(Operation.CERTIFICATE_ISSUER_LIST, "GET", "/certificates/issuers", null),
                 new Row(Operation.CERTIFICATE_ISSUER_DELETE, "DELETE", "/certificates/issuers/guarded-issuer", null));
-    }
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void allowingFirewall() {
-        PolicyServiceDouble.reset();
     }
 
     @Test

@@ -36,7 +36,6 @@ import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -48,8 +47,7 @@ import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
-import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -59,21 +57,15 @@ import io.restassured.specification.RequestSpecification;
 
 /** Every keys operation over HTTPS as Key Vault answers it (azure-compat.md section 5.2), with its errors. */
 @QuarkusTest
-class KeysApiTest {
+class KeysApiTest implements FreshPolicyService {
 
     static final String VAULT = "keysapi";
     private static final String VERSION_ID = "[0-9a-f]{32}";
     private static final Base64.Decoder B64URL = Base64.getUrlDecoder();
     private static final Base64.Encoder TO_B64URL = Base64.getUrlEncoder().withoutPadding();
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vaultWhereAliceHoldsEveryKeyPermission() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
     }
 

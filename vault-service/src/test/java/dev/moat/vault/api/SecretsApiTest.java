@@ -15,12 +15,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -31,19 +29,13 @@ import io.restassured.specification.RequestSpecification;
 
 /** Every secrets operation over HTTPS as Key Vault answers it (azure-compat.md section 5.1), with its errors. */
 @QuarkusTest
-class SecretsApiTest {
+class SecretsApiTest implements FreshPolicyService {
 
     private static final String VAULT = "secretsapi";
     private static final String VERSION_ID = "[0-9a-f]{32}";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vaultWhereAliceHoldsEverySecretPermission() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
     }
 

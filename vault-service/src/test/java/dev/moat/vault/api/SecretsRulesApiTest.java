@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,8 +21,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -32,19 +31,13 @@ import io.restassured.specification.RequestSpecification;
 
 /** The rules of the secrets API, one row each: api-versions, names, sizes, paging, and a permission per operation. */
 @QuarkusTest
-class SecretsRulesApiTest {
+class SecretsRulesApiTest implements FreshPolicyService {
 
     private static final String VAULT = "secretrules";
     private static final String CAROL = "ca001000-0000-0000-0000-000000000004";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void reset() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
     }
 

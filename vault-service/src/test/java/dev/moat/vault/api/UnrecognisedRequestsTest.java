@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,26 +13,20 @@ import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 
 /** Requests on a vault host that match no operation pass the token and the firewall and leave a decision event. */
 @QuarkusTest
-class UnrecognisedRequestsTest {
+class UnrecognisedRequestsTest implements FreshPolicyService {
 
     private static final String VAULT = "unknownroutes";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vault() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "get")));
         PolicyServiceDouble.received.clear();
     }

@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.startsWith;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -20,26 +19,20 @@ import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 @QuarkusTest
-class DataPlaneAuthenticationTest {
+class DataPlaneAuthenticationTest implements FreshPolicyService {
 
     private static final String VAULT = "authvault";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vault() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
         PolicyServiceDouble.received.clear();
     }

@@ -10,12 +10,11 @@ import java.time.Duration;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -27,7 +26,7 @@ import io.restassured.specification.RequestSpecification;
  * stop would leave it) is finished by the worker.
  */
 @QuarkusTest
-class ScheduledCertificatePurgeTest {
+class ScheduledCertificatePurgeTest implements TrustsLocalCa {
 
     private static final String VAULT = "certpurge";
     private static final String POLICY = "{\"policy\":{\"x509_props\":{\"subject\":\"CN=purge\"},"
@@ -38,11 +37,6 @@ class ScheduledCertificatePurgeTest {
 
     @Inject
     AgroalDataSource dataSource;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     private static RequestSpecification alice() {
         return given().header("Host", Vaults.host(VAULT))

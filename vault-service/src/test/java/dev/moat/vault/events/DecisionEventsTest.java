@@ -13,19 +13,19 @@ import java.time.Duration;
 import java.util.UUID;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.testing.http.ManagementInterface;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
-import dev.moat.proto.policy.v1.Reason;
-import dev.moat.proto.policy.v1.RuleSetDecision;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.proto.policy.v1.Reason;
+import dev.moat.proto.policy.v1.RuleSetDecision;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
@@ -39,18 +39,12 @@ import io.restassured.specification.RequestSpecification;
  * caller's token; events go through the durable spool under the data directory.
  */
 @QuarkusTest
-class DecisionEventsTest {
+class DecisionEventsTest implements FreshPolicyService {
 
     private static final String VAULT = "eventsvault";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vault() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all"),
                 Vaults.secretsPolicy(Tokens.BOB, "list")));
     }

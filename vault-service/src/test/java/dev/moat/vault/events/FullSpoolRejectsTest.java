@@ -6,12 +6,11 @@ import static org.hamcrest.Matchers.equalTo;
 
 import java.util.Map;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.testing.http.ManagementInterface;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -24,18 +23,13 @@ import io.quarkus.test.junit.TestProfile;
  */
 @QuarkusTest
 @TestProfile(FullSpoolRejectsTest.NoRoom.class)
-class FullSpoolRejectsTest {
+class FullSpoolRejectsTest implements TrustsLocalCa {
 
     public static class NoRoom implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("moat.vault.events.spool.capacity", "0", "moat.vault.events.spool.when-full", "reject");
         }
-    }
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
     }
 
     @Test

@@ -16,15 +16,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -33,7 +30,7 @@ import io.restassured.response.Response;
 
 /** The console's sign-in: authorize form, authorization code with PKCE (S256), refresh token, as a browser and client do. */
 @QuarkusTest
-class SignInFlowTest {
+class SignInFlowTest implements FreshPolicyService {
 
     static final String CLIENT = "moat-console";
     static final String REDIRECT = "https://localhost:8444/signin/callback";
@@ -41,16 +38,6 @@ class SignInFlowTest {
     static final String ALICE_OID = "a11ce000-0000-0000-0000-000000000007";
     static final String VERIFIER = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk-and-some-more";
     static final String MANAGEMENT = "https://management.localhost/.default";
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void reset() {
-        PolicyServiceDouble.reset();
-    }
 
     private static String authorize() {
         return "/" + Tokens.TENANT + "/oauth2/v2.0/authorize";

@@ -12,14 +12,12 @@ import java.util.Base64;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.moat.vault.testing.PolicyServiceDouble;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
@@ -28,21 +26,11 @@ import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 
 @QuarkusTest
-class TokenEndpointTest {
+class TokenEndpointTest implements FreshPolicyService {
 
     static final String CLIENT = "11111111-2222-3333-4444-555555555555";
     static final String SECRET = "s3cret-for-tests";
     static final String CLIENT_OID = "0b1ec700-0000-0000-0000-000000000042";
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void reset() {
-        PolicyServiceDouble.reset();
-    }
 
     private static String tokenPath() {
         return "/" + Tokens.TENANT + "/oauth2/v2.0/token";

@@ -32,6 +32,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import dev.moat.vault.keys.KeyCrypto.EncryptionAlgorithm;
 import dev.moat.vault.keys.KeyCrypto.SignatureAlgorithm;
+import dev.moat.vault.objects.VaultObjectException;
 
 /**
  * The service's cryptography interoperates with the JDK's, the way the Azure SDK's local cryptography uses it: what
@@ -80,7 +81,7 @@ class KeyCryptoTest {
         byte[] ciphertext = jdkDefault.doFinal(MESSAGE);
 
         assertThatThrownBy(() -> KeyCrypto.decrypt(RSA, EncryptionAlgorithm.RSA_OAEP_256, ciphertext))
-                .isInstanceOf(KeysException.class).hasMessageContaining("does not decrypt");
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("does not decrypt");
     }
 
     @ParameterizedTest
@@ -125,7 +126,7 @@ class KeyCryptoTest {
     @Test
     void a_digest_of_the_wrong_length_is_refused_naming_the_rule() {
         assertThatThrownBy(() -> KeyCrypto.sign(RSA, SignatureAlgorithm.RS384, new byte[32]))
-                .isInstanceOf(KeysException.class)
+                .isInstanceOf(VaultObjectException.class)
                 .hasMessage("The digest is 32 bytes: RS384 signs a SHA-384 digest of exactly 48 bytes.");
     }
 
@@ -133,17 +134,17 @@ class KeyCryptoTest {
     void an_algorithm_for_another_key_type_is_refused() {
         KeyMaterial ec = KeyMaterial.generateEc(Curve.P_256);
         assertThatThrownBy(() -> KeyCrypto.encrypt(ec, EncryptionAlgorithm.RSA_OAEP, MESSAGE))
-                .isInstanceOf(KeysException.class).hasMessageContaining("needs an RSA key");
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("needs an RSA key");
         assertThatThrownBy(() -> KeyCrypto.sign(ec, SignatureAlgorithm.ES384, new byte[48]))
-                .isInstanceOf(KeysException.class).hasMessageContaining("needs an EC key on P-384");
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("needs an EC key on P-384");
         assertThatThrownBy(() -> KeyCrypto.sign(RSA, SignatureAlgorithm.ES256, new byte[32]))
-                .isInstanceOf(KeysException.class).hasMessageContaining("needs an EC key on P-256");
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("needs an EC key on P-256");
     }
 
     @Test
     void a_plaintext_longer_than_the_padding_allows_is_refused() {
         assertThatThrownBy(() -> KeyCrypto.encrypt(RSA, EncryptionAlgorithm.RSA_OAEP_256, new byte[191]))
-                .isInstanceOf(KeysException.class)
+                .isInstanceOf(VaultObjectException.class)
                 .hasMessage("The value is 191 bytes: RSA-OAEP-256 with a 2048-bit key encrypts at most 190 bytes.");
     }
 
@@ -164,7 +165,7 @@ class KeyCryptoTest {
 
         JsonWebKey mismatched = new JsonWebKey("RSA", null, jwk.n(), jwk.e(),
                 b64(priv.getPrivateExponent().add(BigInteger.TWO)), null, null, null, null, null, null, null, null);
-        assertThatThrownBy(() -> KeyMaterial.fromJwk(mismatched)).isInstanceOf(KeysException.class)
+        assertThatThrownBy(() -> KeyMaterial.fromJwk(mismatched)).isInstanceOf(VaultObjectException.class)
                 .hasMessageContaining("do not belong together");
     }
 
@@ -189,7 +190,7 @@ class KeyCryptoTest {
         KeyPair pair = generator.generateKeyPair();
 
         assertThatThrownBy(() -> KeyMaterial.fromPair(pair.getPublic(), pair.getPrivate()))
-                .isInstanceOf(KeysException.class)
+                .isInstanceOf(VaultObjectException.class)
                 .hasMessage("an EC key on a 256-bit curve other than P-256, P-384, P-521 is not supported.");
     }
 

@@ -8,12 +8,11 @@ import java.sql.Statement;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -25,7 +24,7 @@ import io.restassured.specification.RequestSpecification;
  * policy's Rotate action is due is rotated.
  */
 @QuarkusTest
-class KeyHousekeepingTest {
+class KeyHousekeepingTest implements TrustsLocalCa {
 
     private static final String VAULT = "keypurge";
 
@@ -34,11 +33,6 @@ class KeyHousekeepingTest {
 
     @Inject
     AgroalDataSource dataSource;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     private static RequestSpecification alice() {
         return given().header("Host", Vaults.host(VAULT))

@@ -10,11 +10,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
+import java.security.KeyStore;
+import java.security.cert.X509Certificate;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 import java.sql.Connection;
 import java.sql.Statement;
@@ -33,13 +33,11 @@ import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
-import dev.moat.vault.testing.PolicyServiceDouble;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
@@ -56,23 +54,13 @@ import io.restassured.specification.RequestSpecification;
  * while the public modulus, stored in clear, is found (so the scan does read the stored keys).
  */
 @QuarkusTest
-class PrivateKeysAtRestTest {
+class PrivateKeysAtRestTest implements FreshPolicyService {
 
     private static final String VAULT = "keysatrest";
     private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     @Inject
     AgroalDataSource dataSource;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void allowingFirewall() {
-        PolicyServiceDouble.reset();
-    }
 
     private static RequestSpecification alice(String vault) {
         return given().header("Host", Vaults.host(vault))

@@ -9,36 +9,24 @@ import static org.hamcrest.Matchers.hasSize;
 
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-import dev.moat.vault.testing.PolicyServiceDouble;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.quarkus.test.junit.QuarkusTest;
 
 /** The ARM calls the Azure CLI makes around vaults: cloud metadata, subscriptions, resource groups, managed HSMs. */
 @QuarkusTest
-class ArmCompatibilityTest {
+class ArmCompatibilityTest implements FreshPolicyService {
 
     private static final String SUB = "/subscriptions/sub-arm";
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void reset() {
-        PolicyServiceDouble.reset();
-    }
 
     private static RequestSpecification as(String objectId) {
         return given().header("Authorization", Tokens.management().objectId(objectId).bearer())

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,8 +24,8 @@ import dev.moat.proto.events.v1.ChangeAction;
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.proto.events.v1.ResourceKind;
 import dev.moat.vault.testing.ChangeEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.grpc.Status;
@@ -38,21 +36,11 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 @QuarkusTest
-class VaultsManagementTest {
+class VaultsManagementTest implements FreshPolicyService {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String SUB = "sub-mgmt";
     private static final String RG = "rg-mgmt";
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void reset() {
-        PolicyServiceDouble.reset();
-    }
 
     static String path(String name) {
         return "/subscriptions/" + SUB + "/resourceGroups/" + RG + "/providers/Microsoft.KeyVault/vaults/" + name

@@ -9,7 +9,6 @@ import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -18,25 +17,19 @@ import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-class DataPlanePipelineTest {
+class DataPlanePipelineTest implements FreshPolicyService {
 
     private static final String VAULT = "pipelinevault";
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vaultWithAnAccessPolicyForAlice() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "get", "list")));
         PolicyServiceDouble.received.clear();
     }

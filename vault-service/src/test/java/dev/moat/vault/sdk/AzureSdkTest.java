@@ -13,8 +13,6 @@ import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -38,6 +36,7 @@ import com.azure.security.keyvault.secrets.models.SecretProperties;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
@@ -53,21 +52,11 @@ import io.restassured.RestAssured;
  * {@code -Djdk.net.hosts.file} (see the surefire configuration).
  */
 @QuarkusTest
-class AzureSdkTest {
+class AzureSdkTest implements FreshPolicyService {
 
     private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
     private static final String SECRET = "s3cret-for-tests";
     private static final String CLIENT_OID = "0b1ec700-0000-0000-0000-000000000042";
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
-    @BeforeEach
-    void reset() {
-        PolicyServiceDouble.reset();
-    }
 
     private static HttpClient trustingTheLocalCa() throws Exception {
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

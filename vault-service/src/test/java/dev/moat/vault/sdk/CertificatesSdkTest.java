@@ -29,7 +29,6 @@ import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +66,7 @@ import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -78,7 +78,7 @@ import io.restassured.RestAssured;
  * {@code SecretClient}, are what Key Vault gives (the key signs for the certificate, the secret is its PFX).
  */
 @QuarkusTest
-class CertificatesSdkTest {
+class CertificatesSdkTest implements TrustsLocalCa {
 
     private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
     private static final String SECRET = "s3cret-for-tests";
@@ -87,11 +87,6 @@ class CertificatesSdkTest {
 
     private static HttpClient http;
     private static ClientSecretCredential credential;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     @BeforeEach
     void vaultWhereTheClientHoldsCertificateKeyAndSecretPermissions() throws Exception {

@@ -60,6 +60,7 @@ import com.azure.security.keyvault.keys.models.KeyVaultKey;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -71,7 +72,7 @@ import io.restassured.RestAssured;
  * decrypts and unwraps what the SDK encrypted locally, and its signatures verify locally).
  */
 @QuarkusTest
-class KeysSdkTest {
+class KeysSdkTest implements TrustsLocalCa {
 
     private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
     private static final String SECRET = "s3cret-for-tests";
@@ -80,11 +81,6 @@ class KeysSdkTest {
 
     private static HttpClient http;
     private static ClientSecretCredential credential;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     @BeforeEach
     void vaultsWhereTheClientHoldsEveryKeyPermission() throws Exception {

@@ -18,13 +18,11 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
-import dev.moat.vault.testing.PolicyServiceDouble;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
@@ -40,17 +38,12 @@ import io.restassured.specification.RequestSpecification;
  * found in the database file (so the scan does read the stored data).
  */
 @QuarkusTest
-class PlaintextAtRestTest {
+class PlaintextAtRestTest implements FreshPolicyService {
 
     private static final String VAULT = "atrestvault";
 
     @Inject
     AgroalDataSource dataSource;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     private static RequestSpecification alice() {
         return given().header("Host", Vaults.host(VAULT))
@@ -88,11 +81,6 @@ class PlaintextAtRestTest {
             }
         }
         return found;
-    }
-
-    @BeforeEach
-    void allowingFirewall() {
-        PolicyServiceDouble.reset();
     }
 
     @Test

@@ -16,6 +16,8 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import dev.moat.vault.objects.Recovery;
+import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.vaults.VaultProperties;
 
 /** Azure's limits on secrets, one row per rule. */
@@ -47,7 +49,7 @@ class SecretRulesTest {
     @MethodSource("badNames")
     void refuses_other_names_naming_the_value_and_the_rule(String name, String why) {
         assertThatThrownBy(() -> SecretRules.nameKey(name))
-                .isInstanceOfSatisfying(SecretsException.class, e -> {
+                .isInstanceOfSatisfying(VaultObjectException.class, e -> {
                     assertThat(e.status()).isEqualTo(400);
                     assertThat(e.code()).isEqualTo("BadParameter");
                 })
@@ -70,7 +72,7 @@ class SecretRulesTest {
         if (accepted) {
             assertThat(SecretRules.value(value)).hasSizeLessThanOrEqualTo(25_600);
         } else {
-            assertThatThrownBy(() -> SecretRules.value(value)).isInstanceOf(SecretsException.class)
+            assertThatThrownBy(() -> SecretRules.value(value)).isInstanceOf(VaultObjectException.class)
                     .hasMessageContaining("at most 25600 bytes")
                     .hasMessageNotContaining(value.substring(0, 10));
         }
@@ -78,14 +80,14 @@ class SecretRulesTest {
 
     @Test
     void a_value_is_required() {
-        assertThatThrownBy(() -> SecretRules.value(null)).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(() -> SecretRules.value(null)).isInstanceOf(VaultObjectException.class)
                 .hasMessageContaining("'value'");
     }
 
     @Test
     void a_content_type_is_at_most_255_characters() {
         assertThatCode(() -> SecretRules.contentType("t".repeat(255))).doesNotThrowAnyException();
-        assertThatThrownBy(() -> SecretRules.contentType("t".repeat(256))).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(() -> SecretRules.contentType("t".repeat(256))).isInstanceOf(VaultObjectException.class)
                 .hasMessageContaining("256 characters").hasMessageContaining("at most 255");
     }
 
@@ -112,7 +114,7 @@ class SecretRulesTest {
         if (refusal == null) {
             assertThatCode(() -> SecretRules.tags(tags)).doesNotThrowAnyException();
         } else {
-            assertThatThrownBy(() -> SecretRules.tags(tags)).isInstanceOf(SecretsException.class)
+            assertThatThrownBy(() -> SecretRules.tags(tags)).isInstanceOf(VaultObjectException.class)
                     .hasMessageContaining(refusal);
         }
     }
@@ -121,7 +123,7 @@ class SecretRulesTest {
     void a_secret_expires_after_it_becomes_valid() {
         assertThatCode(() -> SecretRules.validityPeriod(100L, 101L)).doesNotThrowAnyException();
         assertThatCode(() -> SecretRules.validityPeriod(null, 101L)).doesNotThrowAnyException();
-        assertThatThrownBy(() -> SecretRules.validityPeriod(100L, 100L)).isInstanceOf(SecretsException.class)
+        assertThatThrownBy(() -> SecretRules.validityPeriod(100L, 100L)).isInstanceOf(VaultObjectException.class)
                 .hasMessageContaining("attributes.exp (100) is not after attributes.nbf (100)");
     }
 
@@ -130,7 +132,7 @@ class SecretRulesTest {
         assertThat(SecretRules.version("0123456789ABCDEF0123456789abcdef"))
                 .isEqualTo("0123456789abcdef0123456789abcdef");
         for (String bad : List.of("latest", "0123", "g123456789abcdef0123456789abcdef")) {
-            assertThatThrownBy(() -> SecretRules.version(bad)).isInstanceOf(SecretsException.class)
+            assertThatThrownBy(() -> SecretRules.version(bad)).isInstanceOf(VaultObjectException.class)
                     .hasMessageContaining("'" + bad + "'").hasMessageContaining("32 hexadecimal characters");
         }
     }

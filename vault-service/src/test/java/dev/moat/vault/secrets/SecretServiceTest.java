@@ -10,11 +10,13 @@ import java.util.Map;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.objects.Deleted;
+import dev.moat.vault.objects.Page;
+import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultStore;
@@ -22,18 +24,13 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /** The rules of secrets against the real store (H2 file database) and the real crypto. */
 @QuarkusTest
-class SecretServiceTest {
+class SecretServiceTest implements TrustsLocalCa {
 
     @Inject
     SecretService secrets;
 
     @Inject
     VaultStore vaults;
-
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
 
     private Vault vault(String name) {
         return vault(name, "");
@@ -50,7 +47,7 @@ class SecretServiceTest {
     }
 
     private static void assertRefused(Runnable call, int status, String code, String innerCode, String text) {
-        assertThatThrownBy(call::run).isInstanceOfSatisfying(SecretsException.class, e -> {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(VaultObjectException.class, e -> {
             assertThat(e.status()).isEqualTo(status);
             assertThat(e.code()).isEqualTo(code);
             assertThat(e.innerCode()).isEqualTo(innerCode);
@@ -130,13 +127,13 @@ class SecretServiceTest {
         secrets.set(vault, "s", value("v1"));
         secrets.set(vault, "s", value("v2"));
 
-        DeletedSecret deleted = secrets.delete(vault, "s");
+        Deleted<SecretProperties> deleted = secrets.delete(vault, "s");
         assertThat(deleted.scheduledPurgeDate() - deleted.deletedDate()).isEqualTo(90L * 86_400);
         assertRefused(() -> secrets.get(vault, "s", null), 404, "SecretNotFound", null, "(name/id) s ");
         assertRefused(() -> secrets.set(vault, "s", value("v3")), 409, "Conflict", "ObjectIsDeletedButRecoverable",
                 "Secret s is currently in a deleted but recoverable state, and its name cannot be reused; in this "
                         + "state, the secret can only be recovered or purged.");
-        assertThat(secrets.listDeleted(vault, null, 25).items()).extracting(d -> d.properties().name())
+        assertThat(secrets.listDeleted(vault, null, 25).items()).extracting(d -> d.object().name())
                 .containsExactly("s");
 
         secrets.recover(vault, "s");
@@ -155,7 +152,7 @@ class SecretServiceTest {
     void purge_protection_forbids_purging_and_a_shorter_retention_shortens_the_schedule() {
         Vault vault = vault("svcprotected", "\"enablePurgeProtection\":true,\"softDeleteRetentionInDays\":7,");
         secrets.set(vault, "s", value("v"));
-        DeletedSecret deleted = secrets.delete(vault, "s");
+        Deleted<SecretProperties> deleted = secrets.delete(vault, "s");
 
         assertThat(deleted.scheduledPurgeDate() - deleted.deletedDate()).isEqualTo(7L * 86_400);
         assertRefused(() -> secrets.purge(vault, "s"), 403, "Forbidden", "PurgeProtectionEnabled",

@@ -2,8 +2,8 @@ package dev.moat.vault.secrets;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 
 import java.sql.Connection;
@@ -16,7 +16,6 @@ import java.time.ZoneOffset;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -26,8 +25,7 @@ import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.vault.crypto.MasterKey;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
-import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import dev.moat.vault.vaults.VaultStore;
@@ -42,7 +40,7 @@ import io.restassured.specification.RequestSpecification;
  * secrets are purged once their date has passed.
  */
 @QuarkusTest
-class TamperedStoreTest {
+class TamperedStoreTest implements FreshPolicyService {
 
     private static final String VAULT = "tampervault";
 
@@ -61,14 +59,8 @@ class TamperedStoreTest {
     @Inject
     VaultStore vaults;
 
-    @BeforeAll
-    static void https() {
-        TestHttps.trustLocalCa();
-    }
-
     @BeforeEach
     void vault() {
-        PolicyServiceDouble.reset();
         Vaults.put(VAULT, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
     }
 

@@ -31,6 +31,7 @@ import dev.moat.vault.certificates.CertificateRequest;
 import dev.moat.vault.certificates.CertificateService;
 import dev.moat.vault.keys.KeyCreate;
 import dev.moat.vault.keys.KeyRepository;
+import dev.moat.vault.keys.KeyRotator;
 import dev.moat.vault.keys.KeyService;
 import dev.moat.vault.keys.RotationPolicy;
 import dev.moat.vault.secrets.SecretService;
@@ -56,7 +57,8 @@ class JobLeaseRaceTest {
     }
 
     /** One replica's services on the shared database. */
-    record Replica(VaultStore vaults, SecretService secrets, KeyService keys, CertificateService certificates) {
+    record Replica(VaultStore vaults, SecretService secrets, KeyService keys, KeyRotator rotator,
+            CertificateService certificates) {
     }
 
     private Replica replica() {
@@ -65,7 +67,8 @@ class JobLeaseRaceTest {
                 VaultStoreContract.JSON);
         KeyService keys = new KeyService(new KeyRepository(dataSource), VaultStoreContract.MASTER_KEY,
                 VaultStoreContract.JSON);
-        return new Replica(vaults, secrets, keys, new CertificateService(new CertificateRepository(dataSource), keys,
+        return new Replica(vaults, secrets, keys, new KeyRotator(keys, new KeyRepository(dataSource),
+                VaultStoreContract.JSON, vaults), new CertificateService(new CertificateRepository(dataSource), keys,
                 secrets, vaults, VaultStoreContract.MASTER_KEY, VaultStoreContract.JSON));
     }
 
@@ -124,18 +127,18 @@ class JobLeaseRaceTest {
         int due = 40;
         for (int i = 0; i < due; i++) {
             one.keys().create(vault, "k" + i, new KeyCreate("EC", null, null, "P-256", null, null, null, null, Map.of()));
-            one.keys().setRotationPolicy(vault, "k" + i, null,
+            one.rotator().setRotationPolicy(vault, "k" + i, null,
                     List.of(new RotationPolicy.LifetimeAction("P7D", null, "Rotate")));
         }
         execute("UPDATE vault_key_version SET created = created - 8 * 86400");
 
-        int[] done = race(() -> one.keys().rotateDue(one.vaults()::find),
-                () -> two.keys().rotateDue(two.vaults()::find));
+        int[] done = race(() -> one.rotator().rotateDue(one.vaults()::find),
+                () -> two.rotator().rotateDue(two.vaults()::find));
 
         assertThat(done[0] + done[1]).as("each due key rotated by exactly one replica (%d + %d)", done[0], done[1])
                 .isEqualTo(due);
         assertThat(count("SELECT COUNT(*) FROM vault_key_version")).as("one new version per key").isEqualTo(2 * due);
-        assertThat(one.keys().rotateDue(one.vaults()::find)).as("nothing due any more").isZero();
+        assertThat(one.rotator().rotateDue(one.vaults()::find)).as("nothing due any more").isZero();
     }
 
     @Test

@@ -28,16 +28,17 @@ import dev.moat.vault.certificates.CertificateSettings;
 import dev.moat.vault.crypto.MasterKey;
 import dev.moat.vault.keys.KeyBundle;
 import dev.moat.vault.keys.KeyCreate;
+import dev.moat.vault.keys.KeyCryptography;
 import dev.moat.vault.keys.KeyRepository;
+import dev.moat.vault.keys.KeyRotator;
 import dev.moat.vault.keys.KeyService;
-import dev.moat.vault.keys.KeysException;
 import dev.moat.vault.keys.RotationPolicy;
 import dev.moat.vault.management.VirtualNetworkMetaStore;
+import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.secrets.SecretProperties;
 import dev.moat.vault.secrets.SecretService;
 import dev.moat.vault.secrets.SecretStore;
 import dev.moat.vault.secrets.SecretWrite;
-import dev.moat.vault.secrets.SecretsException;
 import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultProperties;
 import dev.moat.vault.vaults.VaultStore;
@@ -63,14 +64,16 @@ abstract class VaultStoreContract {
     }
 
     /** One replica's stores and services, as CDI would make them. */
-    record Replica(VaultStore vaults, SecretService secrets, KeyService keys, CertificateSettings settings,
-            VirtualNetworkMetaStore networks) {
+    record Replica(VaultStore vaults, SecretService secrets, KeyService keys, KeyRotator rotator,
+            KeyCryptography cryptography, CertificateSettings settings, VirtualNetworkMetaStore networks) {
     }
 
     Replica replica() {
         DataSource dataSource = dataSource();
-        return new Replica(new VaultStore(dataSource, JSON), new SecretService(new SecretStore(dataSource), MASTER_KEY,
-                JSON), new KeyService(new KeyRepository(dataSource), MASTER_KEY, JSON),
+        VaultStore vaults = new VaultStore(dataSource, JSON);
+        KeyService keys = new KeyService(new KeyRepository(dataSource), MASTER_KEY, JSON);
+        return new Replica(vaults, new SecretService(new SecretStore(dataSource), MASTER_KEY, JSON), keys,
+                new KeyRotator(keys, new KeyRepository(dataSource), JSON, vaults), new KeyCryptography(keys),
                 new CertificateSettings(dataSource, JSON), new VirtualNetworkMetaStore(dataSource));
     }
 
@@ -137,7 +140,7 @@ abstract class VaultStoreContract {
 
         one.secrets().delete(vault, "page-0");
         assertThatThrownBy(() -> one.secrets().set(vault, "page-0", new SecretWrite("x", null, Map.of(), null, null,
-                null))).isInstanceOf(SecretsException.class);
+                null))).isInstanceOf(VaultObjectException.class);
         assertThat(one.secrets().listDeleted(vault, null, 25).items()).hasSize(1);
         one.secrets().recover(vault, "page-0");
         assertThat(one.secrets().get(vault, "page-0", null).value()).isEqualTo("v0");
@@ -157,21 +160,21 @@ abstract class VaultStoreContract {
         KeyBundle rsa = one.keys().create(vault, "signer", new KeyCreate("RSA", 2048, null, null, null, null, null,
                 null, Map.of()));
         one.keys().create(vault, "ec", new KeyCreate("EC", null, null, "P-256", null, null, null, null, Map.of()));
-        KeyBundle rotated = one.keys().rotate(vault, "signer");
-        RotationPolicy policy = one.keys().setRotationPolicy(vault, "signer", "P90D",
+        KeyBundle rotated = one.rotator().rotate(vault, "signer");
+        RotationPolicy policy = one.rotator().setRotationPolicy(vault, "signer", "P90D",
                 List.of(new RotationPolicy.LifetimeAction("P30D", null, "Rotate")));
 
         assertThat(rotated.version()).isNotEqualTo(rsa.version());
         assertThat(rotated.key().n()).isNotEqualTo(rsa.key().n());
         assertThat(one.keys().versions(vault, "signer", null, 25).items()).hasSize(2);
-        assertThat(one.keys().rotationPolicy(vault, "signer").lifetimeActions()).isEqualTo(policy.lifetimeActions());
+        assertThat(one.rotator().rotationPolicy(vault, "signer").lifetimeActions()).isEqualTo(policy.lifetimeActions());
         byte[] digest = random(32);
-        var signature = one.keys().sign(vault, "signer", null, "RS256", digest, "test");
-        assertThat(one.keys().verify(vault, "signer", null, "RS256", digest, signature.value(), "test")).isTrue();
+        var signature = one.cryptography().sign(vault, "signer", null, "RS256", digest, "test");
+        assertThat(one.cryptography().verify(vault, "signer", null, "RS256", digest, signature.value(), "test")).isTrue();
 
         one.keys().delete(vault, "ec");
         assertThatThrownBy(() -> one.keys().create(vault, "ec", new KeyCreate("EC", null, null, null, null, null, null,
-                null, Map.of()))).isInstanceOf(KeysException.class);
+                null, Map.of()))).isInstanceOf(VaultObjectException.class);
         pastPurgeDate("vault_key", "contractkeys", "ec");
         assertThat(one.keys().purgeDue()).isEqualTo(1);
         assertThat(one.keys().listDeleted(vault, null, 25).items()).isEmpty();

@@ -1,4 +1,4 @@
-package dev.moat.vault.secrets;
+package dev.moat.vault.objects;
 
 import java.util.List;
 

@@ -1,0 +1,87 @@
+package dev.moat.vault.store;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import javax.sql.DataSource;
+
+/**
+ * The JDBC plumbing every store would otherwise repeat: one transaction around a piece of work, a statement with its
+ * arguments, rows read into records. Plain SQL that H2 and PostgreSQL both run.
+ */
+public final class Jdbc {
+
+    /** Work on a connection, inside the caller's transaction. */
+    @FunctionalInterface
+    public interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    /** Reads the current row of a result. */
+    @FunctionalInterface
+    public interface Reader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    private Jdbc() {
+    }
+
+    /**
+     * Runs {@code work} in one transaction, committed when it returns and rolled back when it throws; a database
+     * failure becomes an {@link IllegalStateException} naming {@code store} (the request gets a 500, never a guess).
+     */
+    public static <T> T inTransaction(DataSource dataSource, String store, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.run(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(store + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Runs an INSERT, UPDATE or DELETE. @return how many rows it changed */
+    public static int update(Connection c, String sql, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            return s.executeUpdate();
+        }
+    }
+
+    /** The first row of a query, read by {@code reader}. */
+    public static <T> Optional<T> one(Connection c, String sql, Reader<T> reader, Object... args) throws SQLException {
+        List<T> rows = list(c, sql, reader, args);
+        return rows.isEmpty() ? Optional.empty() : Optional.of(rows.get(0));
+    }
+
+    /** Every row of a query, read by {@code reader}. */
+    public static <T> List<T> list(Connection c, String sql, Reader<T> reader, Object... args) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
+            bind(s, args);
+            List<T> rows = new ArrayList<>();
+            try (ResultSet rs = s.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(reader.read(rs));
+                }
+            }
+            return rows;
+        }
+    }
+
+    private static void bind(PreparedStatement s, Object... args) throws SQLException {
+        for (int i = 0; i < args.length; i++) {
+            s.setObject(i + 1, args[i]);
+        }
+    }
+}
