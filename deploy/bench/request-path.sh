@@ -1,0 +1,162 @@
+#!/usr/bin/env bash
+# Request-path benchmark: what one vault-service data-plane request costs, each path beside the framework's own
+# ceiling, measured side by side in one run with wrk (Debian package `wrk`). Starts its own local stack (free ports,
+# data under deploy/target/bench/), stops it on exit (also on error or Ctrl-C), and prints one Markdown table:
+#
+#   - ceiling:          GET /q/health/live on the management interface (Quarkus and Vert.x, no Moat code)
+#   - unknown vault:    GET on a vault host that does not exist (the data-plane TLS listener, Moat's router, a 404)
+#   - allowed read:     GET of a secret through a 127-rule firewall (token check, policy-service's Check over gRPC,
+#                       the access policy, the decrypting read, the decision event to the spool and Kafka)
+#   - firewall denial:  the same request from an address no rule admits (403 ForbiddenByFirewall)
+#   - token refused:    the same request with a token that does not verify (401)
+#   - one connection:   the allowed read, one connection, its latency percentiles
+#   - time to warm:     after `deploy/moat up` returns, the allowed read's throughput in one-second slices until it
+#                       reaches half of its warm figure
+#
+#   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 16] [--threads 2]
+#
+# Clients play other addresses with X-Forwarded-For: the stack is started with --trust-loopback-proxy.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+BUILD=yes
+SECONDS_PER_PATH=20
+CONNECTIONS=16
+THREADS=2
+while [[ $# -gt 0 ]]; do
+  case "$1" in
+    --no-build) BUILD=no; shift ;;
+    --seconds) SECONDS_PER_PATH="$2"; shift 2 ;;
+    --connections) CONNECTIONS="$2"; shift 2 ;;
+    --threads) THREADS="$2"; shift 2 ;;
+    *) echo "unknown option $1" >&2; exit 2 ;;
+  esac
+done
+command -v wrk >/dev/null || { echo "request-path: wrk is missing (apt-get install wrk)" >&2; exit 1; }
+
+cd "$ROOT"
+if [[ "$BUILD" == yes ]]; then
+  echo "request-path: building (./mvnw -B -q -DskipTests package)..." >&2
+  ./mvnw -B -q -DskipTests package
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+DATA="$ROOT/deploy/target/bench/request-path-$(date +%Y%m%dT%H%M%S)"
+VAULT_PORT=$(free_port)
+MANAGEMENT_PORT=$(free_port)
+ARGS=(--no-build --data-dir "$DATA" --trust-loopback-proxy --kafka-port "$(free_port)"
+      --kafka-controller-port "$(free_port)" --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)"
+      --vault-port "$VAULT_PORT" --vault-management-port "$MANAGEMENT_PORT" --audit-port "$(free_port)"
+      --audit-management-port "$(free_port)" --console-port "$(free_port)" --console-management-port "$(free_port)")
+trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
+deploy/moat up "${ARGS[@]}" >&2
+UP_AT=$(date +%s.%N)
+
+# shellcheck disable=SC1091
+source "$DATA/credentials.env"
+CA="$DATA/vault/tls/ca.crt"
+BASE="https://localhost:$VAULT_PORT"
+token() {
+  curl -sS --fail-with-body --cacert "$CA" "$BASE/$MOAT_TENANT_ID/oauth2/v2.0/token" -d grant_type=client_credentials \
+    -d client_id="$1" -d client_secret="$2" -d scope="$3" | sed -E 's/.*"access_token":"([^"]+)".*/\1/'
+}
+MGMT=$(token "$MOAT_ADMIN_CLIENT_ID" "$MOAT_ADMIN_CLIENT_SECRET" https://management.localhost/.default)
+DATA_TOKEN=$(token "$MOAT_APP_CLIENT_ID" "$MOAT_APP_CLIENT_SECRET" "https://vault.localhost:$VAULT_PORT/.default")
+
+# 127 IP rules: 126 ranges no client here uses, then the one that admits the benchmark's client (the last one)
+ALLOWED=203.0.113.9
+DENIED=198.51.100.7
+rules=""
+for i in $(seq 1 126); do rules+="{\"value\":\"52.$i.0.0/16\"},"; done
+rules+="{\"value\":\"203.0.113.0/24\"}"
+curl -sS --fail-with-body --cacert "$CA" -X PUT -H "Authorization: Bearer $MGMT" -H 'Content-Type: application/json' \
+  "$BASE/subscriptions/s1/resourceGroups/bench/providers/Microsoft.KeyVault/vaults/bench?api-version=2023-02-01" \
+  -d '{"location":"local","properties":{"tenantId":"'"$MOAT_TENANT_ID"'","sku":{"family":"A","name":"standard"},
+       "accessPolicies":[{"tenantId":"'"$MOAT_TENANT_ID"'","objectId":"'"$MOAT_APP_OBJECT_ID"'","permissions":{"secrets":["get","set"]}}],
+       "networkAcls":{"defaultAction":"Deny","bypass":"None","ipRules":['"$rules"']}}}' > /dev/null
+HOST="bench.vault.localhost:$VAULT_PORT"
+SECRET_URL="https://127.0.0.1:$VAULT_PORT/secrets/db-password?api-version=7.5"
+curl -sS --fail-with-body --http1.1 --cacert "$CA" --resolve "bench.vault.localhost:$VAULT_PORT:127.0.0.1" -X PUT \
+  -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" -H 'Content-Type: application/json' \
+  -d '{"value":"benchmark-value"}' "https://$HOST/secrets/db-password?api-version=7.5" > /dev/null
+# every path must answer what it claims to measure, or the figures mean nothing
+expect() {
+  local status="$1"; shift
+  local got; got=$(curl -s -o /dev/null -w '%{http_code}' --http1.1 -k "$@")
+  [[ "$got" == "$status" ]] || { echo "request-path: expected $status, got $got for $*" >&2; exit 1; }
+}
+expect 200 -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL"
+expect 403 -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $DENIED" "$SECRET_URL"
+expect 401 -H "Host: $HOST" -H "Authorization: Bearer not-a-token" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL"
+expect 404 -H "Host: nosuchvault.vault.localhost:$VAULT_PORT" "$SECRET_URL"
+expect 200 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live"
+
+# rps of one wrk run; wrk's own "Requests/sec" line; non-2xx/3xx answers are expected for the refusals
+rps() { awk '/^Requests\/sec:/ { print $2 }'; }
+run() { # seconds connections threads url headers...
+  local seconds="$1" connections="$2" threads="$3" url="$4"; shift 4
+  local headers=()
+  for h in "$@"; do headers+=(-H "$h"); done
+  wrk -d "${seconds}s" -c "$connections" -t "$threads" --latency "${headers[@]}" "$url"
+}
+
+# time to warm: one-second slices of the allowed read from the moment `up` returned, before anything else warms it
+warm_slices=()
+for i in $(seq 1 30); do
+  started=$(date +%s.%N)
+  warm_slices+=("$started $(run 1 "$CONNECTIONS" "$THREADS" "$SECRET_URL" \
+    "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED" | rps)")
+done
+
+declare -A RESULT LAT
+measure() { # name url headers...
+  local name="$1"; shift
+  local out; out=$(run "$SECONDS_PER_PATH" "$CONNECTIONS" "$THREADS" "$@")
+  RESULT[$name]=$(rps <<< "$out")
+  LAT[$name]=$(awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p99 }' <<< "$out")
+}
+LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
+echo "request-path: measuring ${SECONDS_PER_PATH} s per path, $CONNECTIONS connections, $THREADS wrk threads..." >&2
+measure ceiling "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live"
+measure unknown "$SECRET_URL" "Host: nosuchvault.vault.localhost:$VAULT_PORT"
+measure allowed "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
+measure firewall "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED"
+measure token "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-Forwarded-For: $ALLOWED"
+one=$(run "$SECONDS_PER_PATH" 1 1 "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" \
+  "X-Forwarded-For: $ALLOWED")
+ONE_RPS=$(rps <<< "$one")
+ONE_LAT=$(awk '/^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p90 " / " p99 }' <<< "$one")
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+echo "# request-path $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs, $SECONDS_PER_PATH s per path, $CONNECTIONS connections"
+echo "# load average before the measured paths: $LOAD_BEFORE"
+echo
+echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 |"
+echo "|---|---:|---:|---:|---:|"
+for name in ceiling unknown allowed firewall token; do
+  case "$name" in
+    ceiling) label="ceiling: GET /q/health/live (management interface)" ;;
+    unknown) label="unknown vault host: 404 (data-plane TLS listener)" ;;
+    allowed) label="allowed GET secret, 127 IP rules" ;;
+    firewall) label="firewall denial: 403" ;;
+    token) label="token refused: 401" ;;
+  esac
+  echo "| $label | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} |"
+done
+echo
+echo "One connection, allowed read: $ONE_RPS requests/s; latency p50 / p90 / p99: $ONE_LAT"
+echo
+half=$(awk -v a="${RESULT[allowed]}" 'BEGIN { print a / 2 }')
+echo "Time to warm (allowed read, one-second wrk runs from the moment \`up\` returned; half of warm = $half requests/s):"
+echo
+echo "| seconds after up | requests/s |"
+echo "|---:|---:|"
+reached=""
+for slice in "${warm_slices[@]}"; do
+  read -r at value <<< "$slice"
+  since=$(awk -v a="$at" -v u="$UP_AT" 'BEGIN { printf "%.1f", a - u }')
+  echo "| $since | $value |"
+  if [[ -z "$reached" ]] && awk -v v="$value" -v h="$half" 'BEGIN { exit !(v >= h) }'; then reached="$since"; fi
+done
+echo
+echo "Half of the warm throughput reached ${reached:-not within the slices} s after \`up\` returned."
+echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
