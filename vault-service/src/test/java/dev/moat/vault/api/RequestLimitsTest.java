@@ -97,6 +97,25 @@ class RequestLimitsTest {
     }
 
     @Test
+    void over_http2_the_header_fields_are_measured_the_same() throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(TestHttps.trustStore());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls)
+                .version(java.net.http.HttpClient.Version.HTTP_2).build();
+
+        java.net.http.HttpResponse<String> answer = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "https://localhost:" + RestAssured.port + "/subscriptions?api-version=2022-12-01"))
+                .header("X-Padding", "a".repeat(40 * 1024)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+
+        assertThat(answer.version()).isEqualTo(java.net.http.HttpClient.Version.HTTP_2);
+        assertThat(answer.statusCode()).isEqualTo(431);
+        assertThat(answer.body()).contains("\"code\":\"RequestHeaderFieldsTooLarge\"");
+    }
+
+    @Test
     void on_the_bare_host_the_answer_is_the_same_without_an_event() {
         given().header("Host", "localhost:" + RestAssured.port).header("X-Padding", "a".repeat(70 * 1024))
                 .get("/subscriptions?api-version=2022-12-01")
