@@ -31,7 +31,7 @@ import dev.moat.vault.certificates.CertificateRepository.CertRow;
 import dev.moat.vault.certificates.CertificateRepository.Listed;
 import dev.moat.vault.certificates.CertificateRepository.OperationRow;
 import dev.moat.vault.certificates.CertificateRepository.VersionRow;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.keys.Curve;
 import dev.moat.vault.keys.KeyMaterial;
@@ -91,14 +91,14 @@ public class CertificateService {
     private final KeyService keys;
     private final SecretService secrets;
     private final VaultStore vaults;
-    private final MasterKey masterKey;
+    private final MasterKeyRing masterKey;
     private final ObjectMapper json;
     private final Clock clock = Clock.systemUTC();
     private final LeasedJob pendingJob = new PendingOperations();
 
     @Inject
     public CertificateService(CertificateRepository store, KeyService keys, SecretService secrets, VaultStore vaults,
-            MasterKey masterKey, ObjectMapper json) {
+            MasterKeyRing masterKey, ObjectMapper json) {
         this.store = store;
         this.keys = keys;
         this.secrets = secrets;

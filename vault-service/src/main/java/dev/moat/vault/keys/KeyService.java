@@ -22,7 +22,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.keys.KeyCrypto.EncryptionAlgorithm;
@@ -72,17 +72,17 @@ public class KeyService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final KeyRepository store;
-    private final MasterKey masterKey;
+    private final MasterKeyRing masterKey;
     private final ObjectMapper json;
     private final Clock clock;
     private final VaultDataKeys dataKeys;
 
     @Inject
-    public KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json) {
+    public KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json) {
         this(store, masterKey, json, Clock.systemUTC());
     }
 
-    KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+    KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json, Clock clock) {
         this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
         this.masterKey = masterKey;

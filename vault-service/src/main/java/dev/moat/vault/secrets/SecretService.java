@@ -13,10 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -24,14 +22,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.secrets.SecretStore.Listed;
 import dev.moat.vault.secrets.SecretStore.SecretRow;
 import dev.moat.vault.secrets.SecretStore.VersionRow;
 import dev.moat.vault.vaults.Vault;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * The rules of Key Vault secrets. Each operation is one transaction. Values are sealed with the vault's data key
@@ -60,33 +57,22 @@ public class SecretService {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final SecretStore store;
-    private final MasterKey masterKey;
+    private final MasterKeyRing masterKey;
     private final ObjectMapper json;
     private final Clock clock;
     private final VaultDataKeys dataKeys;
 
     @Inject
-    public SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json) {
+    public SecretService(SecretStore store, MasterKeyRing masterKey, ObjectMapper json) {
         this(store, masterKey, json, Clock.systemUTC());
     }
 
-    SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+    SecretService(SecretStore store, MasterKeyRing masterKey, ObjectMapper json, Clock clock) {
         this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
         this.masterKey = masterKey;
         this.json = json;
         this.clock = clock;
-    }
-
-    /** Refuses to start with a master key other than the one that wrapped the stored data keys. */
-    void checkMasterKey(@Observes StartupEvent event) {
-        TreeSet<String> others = store.masterKeyIds();
-        others.remove(masterKey.id());
-        if (!others.isEmpty()) {
-            throw new IllegalStateException("The master key (id " + masterKey.id() + ") is not the one that protects "
-                    + "the stored secrets (master key id " + String.join(", ", others) + "): start with that key "
-                    + "(moat.vault.crypto.master-key-file or MOAT_MASTER_KEY), or none of them can be read.");
-        }
     }
 
     /** Adds a version (the first one creates the secret); a soft-deleted name is refused with 409. */

@@ -8,7 +8,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -69,20 +68,6 @@ public class SecretStore {
         } catch (SQLException e) {
             throw new StoreException(e);
         }
-    }
-
-    /** The master key ids that wrapped the stored data keys. */
-    TreeSet<String> masterKeyIds() {
-        return inTransaction(c -> {
-            TreeSet<String> ids = new TreeSet<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT master_key_id FROM vault_data_key");
-                    ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            return ids;
-        });
     }
 
     /**
