@@ -99,7 +99,8 @@ public final class MasterKeyLoader {
                         + "' does not exist or is not readable.");
             }
             warnIfOthersCanRead(path);
-            MasterKey key = decode(read(path), "the file '" + path + "' (moat.vault.crypto.additional-master-key-files)");
+            MasterKey key = decode(read(path),
+                    "the file '" + path + "' (moat.vault.crypto.additional-master-key-files)");
             if (key.id().equals(primary.id())) {
                 throw new IllegalStateException("moat.vault.crypto.additional-master-key-files: '" + path + "' holds "
                         + "the primary master key " + key.id() + " again: list only the other keys.");

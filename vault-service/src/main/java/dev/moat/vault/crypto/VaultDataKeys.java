@@ -75,7 +75,7 @@ public final class VaultDataKeys {
         }
     }
 
-    /** Vaults whose data key is wrapped under a held key other than the primary, in name order, at most {@code limit}. */
+    /** Vaults whose data key is under a held key other than the primary, in name order, at most {@code limit}. */
     public List<String> notUnderPrimary(Connection c, int limit) throws SQLException {
         List<String> others = new ArrayList<>(ring.ids());
         others.remove(ring.primaryId());

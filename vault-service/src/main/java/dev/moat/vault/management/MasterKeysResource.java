@@ -14,9 +14,10 @@ import io.smallrye.common.annotation.Blocking;
 import io.vertx.core.http.HttpServerRequest;
 
 /**
- * {@code GET /providers/Moat.Vault/masterKeys}: where a master-key rotation stands (docs/adr/0018-master-key-rotation.md),
- * for administrators and readers: per master key id, the data keys still wrapped under it, the live replicas that hold
- * it and that wrap under it, and whether it can be removed. Ids only, never key material.
+ * {@code GET /providers/Moat.Vault/masterKeys}: where a master-key rotation stands
+ * (docs/adr/0018-master-key-rotation.md), for administrators and readers: per master key id, the data keys still
+ * wrapped under it, the live replicas that hold it and that wrap under it, and whether it can be removed. Ids only,
+ * never key material.
  */
 @Path("/providers/Moat.Vault/masterKeys")
 @Produces(MediaType.APPLICATION_JSON)

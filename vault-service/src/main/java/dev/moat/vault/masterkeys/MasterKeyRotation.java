@@ -27,9 +27,9 @@ import io.quarkus.scheduler.Scheduled;
 
 /**
  * A replica's part in a master-key rotation: at start it refuses to run without a key that still wraps data keys (or
- * that another live replica wraps new ones under), and records its keys; every {@code moat.vault.crypto.rewrap-interval}
- * it records them again and, once every live replica has the same primary key, re-wraps what is still under another
- * key; and it answers the master-key report.
+ * that another live replica wraps new ones under), and records its keys; every
+ * {@code moat.vault.crypto.rewrap-interval} it records them again and, once every live replica has the same primary
+ * key, re-wraps what is still under another key; and it answers the master-key report.
  */
 @ApplicationScoped
 public class MasterKeyRotation {

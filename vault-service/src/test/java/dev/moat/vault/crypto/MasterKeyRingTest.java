@@ -76,7 +76,8 @@ class MasterKeyRingTest {
         assertThat(ring.ids()).containsExactly(idOf(primary), idOf(other));
 
         assertThat(MasterKeyLoader.loadRing(Optional.of(primary), Optional.empty(), false,
-                dir.resolve("generated.key"), List.of()).ids()).as("one key is a ring of one").containsExactly(idOf(primary));
+                dir.resolve("generated.key"), List.of()).ids()).as("one key is a ring of one")
+                .containsExactly(idOf(primary));
         assertThatThrownBy(() -> MasterKeyLoader.loadRing(Optional.of(primary), Optional.empty(), false,
                 dir.resolve("generated.key"), List.of(primary))).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("holds the primary master key");
