@@ -106,25 +106,36 @@ class ConsoleBrowserTest {
         return browser.findElement(By.cssSelector(css));
     }
 
+    /**
+     * Clicks a link or a submit button and waits until the browser has left the page it was on: a click returns
+     * once the event is dispatched, not once the next page is loaded, so reading the page right after it may read
+     * the old one.
+     */
+    private static void follow(String css) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        find(css).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30)).until(ExpectedConditions.stalenessOf(page));
+    }
+
     private static void signIn(String user) {
         open("/vaults");
         assertThat(browser.getCurrentUrl()).startsWith(stack.managementUrl() + "/").contains("/oauth2/v2.0/authorize");
         find("#username").sendKeys(client.credential("MOAT_CONSOLE_" + user.toUpperCase() + "_USER"));
         find("#password").sendKeys(client.credential("MOAT_CONSOLE_" + user.toUpperCase() + "_PASSWORD"));
-        find("#sign-in").click();
+        follow("#sign-in");
         assertThat(browser.getCurrentUrl()).isEqualTo(stack.consoleUrl() + "/vaults");
         assertThat(find("#user").getText()).isEqualTo(user);
     }
 
     private static void signOut() {
-        find("#sign-out").click();
+        follow("#sign-out");
         assertThat(browser.getCurrentUrl()).endsWith("/signin/signed-out");
     }
 
     private static void createVault(String name) {
         open("/vaults");
         find("#name").sendKeys(name);
-        find("#create").click();
+        follow("#create");
         assertThat(find("#vault-uri").getText()).isEqualTo("https://" + name + ".vault.localhost:" + stack.vaultPort
                 + "/");
     }
@@ -153,19 +164,19 @@ class ConsoleBrowserTest {
 
         signIn("admin");
         createVault("browser1");
-        find("#networking").click();
+        follow("#networking");
         find("#access-selected").click();
         find("#newIp").sendKeys("198.51.100.0/24");
-        find("#add-ip").click();
+        follow("#add-ip");
         new Select(find("#newSubnet")).selectByValue(subnet);
-        find("#add-subnet").click();
+        follow("#add-subnet");
         // the subnet lacks the Microsoft.KeyVault endpoint: the page says so and offers to enable it
         assertThat(find("#subnet-error-0").getText()).contains("does not have the Microsoft.KeyVault service endpoint");
-        find("#enable-endpoint-0").click();
+        follow("#enable-endpoint-0");
         assertThat(find("#notice").getText()).contains("Microsoft.KeyVault service endpoint is enabled");
         assertThat(browser.findElements(By.id("subnet-error-0"))).isEmpty();
         assertThat(find("#access-selected").isSelected()).isTrue();
-        find("#save").click();
+        follow("#save");
         assertThat(find("#notice").getText()).startsWith("Saved.");
         screenshot("console-networking.png");
 
@@ -188,13 +199,13 @@ class ConsoleBrowserTest {
         find("#access-selected").click();
         for (int i = 0; i <= 129; i++) {
             find("#newIp").sendKeys(i == 0 ? "10.0.0.0/8" : "203.0.1." + i);
-            find("#add-ip").click();
+            follow("#add-ip");
             // each Add re-renders the form with one more row (nothing is saved yet)
             new WebDriverWait(browser, Duration.ofSeconds(10))
                     .until(ExpectedConditions.presenceOfElementLocated(By.id("ip-" + i)));
         }
         assertThat(browser.findElements(By.cssSelector("#ip-rules input[name=ip]"))).hasSize(130);
-        find("#save").click();
+        follow("#save");
 
         assertThat(find("#ip-error-0").getText()).contains("10.0.0.0/8");
         assertThat(find("#ip-rules-error").getText()).contains("130").contains("127");
@@ -210,14 +221,14 @@ class ConsoleBrowserTest {
         createVault("browser3");
         open("/vaults/rg/browser3/networking");
         find("#access-selected").click();
-        find("#save").click();
+        follow("#save");
         assertThat(find("#notice").getText()).startsWith("Saved.");
 
         open("/vaults/rg/browser3/secrets");
         assertThat(find("#firewall-message").getText()).contains("Client address is not authorized")
                 .contains("Client address: " + BROWSER_ADDRESS);
         String decisionId = find("#decision-link").getAttribute("href").replaceAll(".*/", "");
-        find("#decision-link").click();
+        follow("#decision-link");
         await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
             browser.navigate().refresh();
             return !browser.findElements(By.id("decision-client")).isEmpty()
@@ -227,7 +238,7 @@ class ConsoleBrowserTest {
         assertThat(find("#decision-client").getText()).isEqualTo(BROWSER_ADDRESS);
         assertThat(find("#decision-vault").getText()).isEqualTo("browser3");
         assertThat(browser.getCurrentUrl()).endsWith("/audit/decisions/" + decisionId);
-        find("button.add-rule[data-rule='" + BROWSER_ADDRESS + "']").click();
+        follow("button.add-rule[data-rule='" + BROWSER_ADDRESS + "']");
         assertThat(find("#notice").getText()).contains("Added " + BROWSER_ADDRESS);
 
         open("/vaults/rg/browser3/secrets");
@@ -261,10 +272,10 @@ class ConsoleBrowserTest {
         open("/vaults/rg/browser1/networking");
         assertThat(find("#access-selected").isSelected()).isTrue();
         find("#access-all").click();
-        find("#save").click();
+        follow("#save");
         assertThat(find(".general-error").getText()).contains("does not have authorization");
         open("/vaults/rg/browser1");
-        find("#delete-vault").click();
+        follow("#delete-vault");
         assertThat(find("#error").getText()).contains("does not have authorization");
         assertThat(armVault("browser1").getString("properties.networkAcls.defaultAction")).isEqualTo("Deny");
         signOut();
