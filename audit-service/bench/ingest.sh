@@ -137,6 +137,8 @@ free_port() {
 KAFKA_PORT="$(free_port)"
 CONTROLLER_PORT="$(free_port "$KAFKA_PORT")"
 AUDIT_PORT="$(free_port "$KAFKA_PORT" "$CONTROLLER_PORT")"
+# health and metrics: audit-service's management interface
+MANAGEMENT_PORT="$(free_port "$KAFKA_PORT" "$CONTROLLER_PORT" "$AUDIT_PORT")"
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
 # --- Kafka (as deploy/moat configures it) ---------------------------------------------------------------------
@@ -215,19 +217,19 @@ fi
 # Access control off: no token issuer runs here, and the benchmark measures ingest, not token checks.
 # shellcheck disable=SC2086 # AUDIT_JVM_OPTS is a list of options
 "$JAVA" -Xmx512m -Dmoat.audit.auth.enabled=false ${AUDIT_JVM_OPTS:-} \
-  -Dmoat.data-dir="$RUN_DIR/data" -Dquarkus.http.port="$AUDIT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+  -Dmoat.data-dir="$RUN_DIR/data" -Dquarkus.http.port="$AUDIT_PORT" -Dquarkus.management.port="$MANAGEMENT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -jar "$JAR" > "$RUN_DIR/logs/audit-service.log" 2>&1 < /dev/null &
 AUDIT_PID=$!
 log "audit-service pid $AUDIT_PID on http://127.0.0.1:$AUDIT_PORT"
 
 # the drain measurement starts at once, so that it sees the consumer from its first batch
 if (( EVENTS > 0 )); then
-  bench drain drain --audit-url "http://127.0.0.1:$AUDIT_PORT" --audit-pid "$AUDIT_PID" \
+  bench drain drain --audit-url "http://127.0.0.1:$AUDIT_PORT" --metrics-url "http://127.0.0.1:$MANAGEMENT_PORT" --audit-pid "$AUDIT_PID" \
     --ids-file "$RUN_DIR/ids.txt" "${BENCH_ARGS[@]}" || die "the drain measurement failed"
 fi
 
 deadline=$(( $(date +%s) + 120 ))
-until curl -fsS -o /dev/null "http://127.0.0.1:$AUDIT_PORT/q/health/ready" 2>/dev/null; do
+until curl -fsS -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" 2>/dev/null; do
   kill -0 "$AUDIT_PID" 2>/dev/null || die "audit-service exited during start-up"
   (( $(date +%s) < deadline )) || die "audit-service not ready after 120 s"
   sleep 0.3
@@ -236,7 +238,7 @@ log "audit-service ready"
 
 # --- live bulk and steady rates -------------------------------------------------------------------------------
 status=0
-bench run run --bootstrap "$BOOTSTRAP" --audit-url "http://127.0.0.1:$AUDIT_PORT" \
+bench run run --bootstrap "$BOOTSTRAP" --audit-url "http://127.0.0.1:$AUDIT_PORT" --metrics-url "http://127.0.0.1:$MANAGEMENT_PORT" \
   --audit-pid "$AUDIT_PID" --kafka-pid "$KAFKA_PID" "${BENCH_ARGS[@]}" || status=$?
 echo "# uptime after: $(uptime)" | tee -a "$RESULT"
 echo "# audit-service data: $(du -sh "$RUN_DIR/data" 2>/dev/null | cut -f1)" | tee -a "$RESULT"

@@ -26,7 +26,9 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 DATA="$ROOT/deploy/target/bench/e2e-$(date +%Y%m%dT%H%M%S)"
 VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port)
 ARGS=(--no-build --data-dir "$DATA" --kafka-port "$(free_port)" --kafka-controller-port "$(free_port)"
-      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT")
+      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT"
+      --vault-management-port "$(free_port)" --audit-management-port "$(free_port)"
+      --console-port "$(free_port)" --console-management-port "$(free_port)")
 trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
 deploy/moat up "${ARGS[@]}" >&2
 

@@ -32,9 +32,11 @@ CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 DATA="$ROOT/deploy/target/bench/what-if-$(date +%Y%m%dT%H%M%S)"
-VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port); KAFKA_PORT=$(free_port)
+VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port); KAFKA_PORT=$(free_port); AUDIT_MANAGEMENT_PORT=$(free_port)
 ARGS=(--no-build --data-dir "$DATA" --kafka-port "$KAFKA_PORT" --kafka-controller-port "$(free_port)"
-      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT")
+      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT"
+      --vault-management-port "$(free_port)" --audit-management-port "$AUDIT_MANAGEMENT_PORT"
+      --console-port "$(free_port)" --console-management-port "$(free_port)")
 trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
 deploy/moat up "${ARGS[@]}" >&2
 
@@ -43,5 +45,5 @@ echo "# uptime before: $(uptime)"
 echo "| origins | events | runs | min | median | max | answer |"
 echo "|---:|---:|---:|---:|---:|---:|---|"
 java -cp "$CP" dev.moat.system.bench.WhatIfBenchmark "$DATA" "$VAULT_PORT" "$AUDIT_PORT" "$KAFKA_PORT" \
-  "$ORIGINS" "$EVENTS" "$RUNS"
+  "$ORIGINS" "$EVENTS" "$RUNS" "$AUDIT_MANAGEMENT_PORT"
 echo "# uptime after: $(uptime)"

@@ -273,19 +273,11 @@ class HaSystemTest {
     }
 
     private static boolean ready(String name) throws Exception {
-        int n = Integer.parseInt(name.substring(name.length() - 1));
-        String url;
-        if (name.startsWith("vault-service")) {
-            url = "https://localhost:" + stack.vaultReplicaPort(n) + "/q/health/ready";
-        } else if (name.startsWith("policy-service")) {
-            url = "http://127.0.0.1:" + stack.policyReplicaHttpPort(n) + "/q/health/ready";
-        } else if (name.startsWith("audit-service")) {
-            url = "http://127.0.0.1:" + stack.auditReplicaPort(n) + "/q/health/ready";
-        } else {
-            return kafkaBrokerRegistered(n);
+        if (name.startsWith("kafka")) {
+            return kafkaBrokerRegistered(Integer.parseInt(name.substring(name.length() - 1)));
         }
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3)).build(),
-                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        return http.send(HttpRequest.newBuilder(URI.create(stack.managementInterfaceUrl(name) + "/q/health/ready"))
+                .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
     }
 
     /** The restarted broker answers on its own port and is back in the cluster's metadata. */

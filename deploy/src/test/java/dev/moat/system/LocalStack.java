@@ -27,6 +27,10 @@ final class LocalStack implements AutoCloseable {
     final int auditPort;
     final int consolePort;
     private final int kafkaControllerPort;
+    /** The management interfaces (health, metrics) of vault-service, audit-service and the console. */
+    private final int vaultManagementPort;
+    private final int auditManagementPort;
+    private final int consoleManagementPort;
     /** {@code --topology ha}: the first of the replicas' own ports (see {@code ha_port_table} in deploy/moat), else 0. */
     final int internalPortBase;
     /** What {@code up} printed. */
@@ -44,6 +48,9 @@ final class LocalStack implements AutoCloseable {
         this.vaultPort = freePort();
         this.auditPort = freePort();
         this.consolePort = freePort();
+        this.vaultManagementPort = freePort();
+        this.auditManagementPort = freePort();
+        this.consoleManagementPort = freePort();
         this.internalPortBase = ha ? freePortRange(HA_INTERNAL_PORTS) : 0;
     }
 
@@ -76,7 +83,7 @@ final class LocalStack implements AutoCloseable {
         return stack;
     }
 
-    private static final int HA_INTERNAL_PORTS = 15;
+    private static final int HA_INTERNAL_PORTS = 19;
 
     /** The HTTPS port on which the balancer reaches vault-service replica {@code n} (1 or 2) alone. */
     int vaultReplicaPort(int n) {
@@ -91,6 +98,24 @@ final class LocalStack implements AutoCloseable {
     /** The port of audit-service replica {@code n}. */
     int auditReplicaPort(int n) {
         return internalPortBase + 10 + n;
+    }
+
+    /**
+     * Where a process of the stack serves {@code /q/health/*} and {@code /q/metrics}: its management interface, plain
+     * HTTP on loopback, never the port that serves clients. {@code name} as in the pid files: {@code vault-service},
+     * {@code policy-service}, {@code audit-service}, {@code console}, or a replica such as {@code vault-service-2}.
+     */
+    String managementInterfaceUrl(String name) {
+        int replica = name.matches(".*-[12]") ? name.charAt(name.length() - 1) - '0' : 0;
+        String service = replica == 0 ? name : name.substring(0, name.length() - 2);
+        int port = switch (service) {
+            case "vault-service" -> replica == 0 ? vaultManagementPort : internalPortBase + 14 + replica;
+            case "audit-service" -> replica == 0 ? auditManagementPort : internalPortBase + 16 + replica;
+            case "policy-service" -> replica == 0 ? policyHttpPort : policyReplicaHttpPort(replica);
+            case "console" -> consoleManagementPort;
+            default -> throw new IllegalArgumentException("no management interface: " + name);
+        };
+        return "http://127.0.0.1:" + port;
     }
 
     /** Kafka's bootstrap servers: the one broker, or the three of the ha topology. */
@@ -111,7 +136,10 @@ final class LocalStack implements AutoCloseable {
                 "--policy-grpc-port", String.valueOf(policyGrpcPort),
                 "--vault-port", String.valueOf(vaultPort),
                 "--audit-port", String.valueOf(auditPort),
-                "--console-port", String.valueOf(consolePort)));
+                "--console-port", String.valueOf(consolePort),
+                "--vault-management-port", String.valueOf(vaultManagementPort),
+                "--audit-management-port", String.valueOf(auditManagementPort),
+                "--console-management-port", String.valueOf(consoleManagementPort)));
         if (internalPortBase != 0) {
             cmd.addAll(List.of("--topology", "ha", "--internal-port-base", String.valueOf(internalPortBase)));
         }
@@ -274,9 +302,17 @@ final class LocalStack implements AutoCloseable {
         throw new IOException("no " + count + " consecutive free ports found");
     }
 
+    /** Ports handed out by {@link #freePort()}: the system may offer a just-closed port again. */
+    private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** A port free now and not handed out before in this JVM. */
     private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
+                if (ISSUED.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
 import java.time.Duration;
@@ -70,9 +71,16 @@ class StackSystemTest {
     @Order(1)
     void every_process_reports_ready() throws Exception {
         assertThat(stack.moat("status").exitCode()).isZero();
-        given().get("http://127.0.0.1:" + stack.policyHttpPort + "/q/health/ready").then().statusCode(200);
-        given().get(stack.auditUrl() + "/q/health/ready").then().statusCode(200);
-        given().get(stack.managementUrl() + "/q/health/ready").then().statusCode(200);
+        for (String service : List.of("policy-service", "vault-service", "audit-service", "console")) {
+            given().get(stack.managementInterfaceUrl(service) + "/q/health/ready").then().statusCode(200);
+        }
+        given().get(stack.managementInterfaceUrl("vault-service") + "/q/metrics").then().statusCode(200)
+                .body(containsString("moat_vault_decision_spool_depth"));
+        // not on the ports that serve clients
+        given().get(stack.managementUrl() + "/q/metrics").then().statusCode(404);
+        given().header("Host", stack.vaultHost("nosuchvault")).get(stack.vaultUrl() + "/q/metrics").then()
+                .statusCode(404).body("error.code", equalTo("VaultNotFound"));
+        given().get(stack.auditUrl() + "/q/health/ready").then().statusCode(404);
     }
 
     @Test

@@ -13,8 +13,8 @@ import dev.moat.audit.auth.AuditAccess;
 
 /**
  * The one place that guards the query API: every resource of this service (all under {@code /api/v1}) answers only
- * requests {@link AuditAccess} grants. {@code /q/health}, {@code /q/metrics} and {@code /q/openapi} are not resources
- * of this API and stay open: they reveal no events. Runs on the worker thread of the (blocking) resources, so that a
+ * requests {@link AuditAccess} grants. {@code /q/openapi} is not a resource of this API and stays open: it reveals no
+ * events ({@code /q/health} and {@code /q/metrics} are on the management interface, another port). Runs on the worker thread of the (blocking) resources, so that a
  * JWKS fetch never blocks the event loop.
  */
 public class AdministratorsOnly {

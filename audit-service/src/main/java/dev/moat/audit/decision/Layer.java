@@ -11,7 +11,9 @@ public enum Layer implements Labelled {
     /** The vault's access policies (403 ForbiddenByPolicy). */
     ACCESS_POLICY("AccessPolicy"),
     /** Every check passed and the operation ran. */
-    OPERATION("Operation");
+    OPERATION("Operation"),
+    /** The request itself was over the size limits (414, 431, 413), refused before any check. */
+    REQUEST("Request");
 
     private final String label;
 

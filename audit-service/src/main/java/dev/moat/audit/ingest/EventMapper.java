@@ -120,6 +120,7 @@ public final class EventMapper {
             case LAYER_FIREWALL -> Layer.FIREWALL;
             case LAYER_ACCESS_POLICY -> Layer.ACCESS_POLICY;
             case LAYER_OPERATION -> Layer.OPERATION;
+            case LAYER_REQUEST -> Layer.REQUEST;
             default -> throw unknown("layer", event.getLayerValue());
         };
     }

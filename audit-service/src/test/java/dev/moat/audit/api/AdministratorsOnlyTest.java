@@ -35,6 +35,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
+import dev.moat.testing.http.ManagementInterface;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
@@ -166,10 +167,12 @@ class AdministratorsOnlyTest {
     }
 
     @Test
-    void health_metrics_and_openapi_stay_open_and_openapi_names_the_bearer_token() {
-        given().get("/q/health/live").then().statusCode(200);
-        given().get("/q/health/ready").then().statusCode(anyOf(is(200), is(503)));
-        given().get("/q/metrics").then().statusCode(200);
+    void health_and_metrics_are_open_on_the_management_port_only_and_openapi_names_the_bearer_token() {
+        given().get("/q/metrics").then().statusCode(404);
+        given().get("/q/health/ready").then().statusCode(404);
+        ManagementInterface.given().get("/q/health/live").then().statusCode(200);
+        ManagementInterface.given().get("/q/health/ready").then().statusCode(anyOf(is(200), is(503)));
+        ManagementInterface.given().get("/q/metrics").then().statusCode(200);
         given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("components.securitySchemes.administrator.scheme", equalTo("bearer"))
                 .body("security[0].administrator", equalTo(List.of()));

@@ -532,7 +532,7 @@ public final class IngestBenchmark {
 
     /** {@code moat_audit_events_stored_total{kind="decision"}} from the Prometheus endpoint. */
     private long storedCount() throws IOException, InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(options.auditUrl + "/q/metrics"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(options.metricsUrl + "/q/metrics"))
                 .timeout(Duration.ofSeconds(10)).GET().build();
         String body = http.send(request, HttpResponse.BodyHandlers.ofString()).body();
         for (String line : body.split("\n")) {
@@ -671,6 +671,8 @@ public final class IngestBenchmark {
     private static final class Options {
         String bootstrap = "127.0.0.1:9092";
         String auditUrl = "http://127.0.0.1:8082";
+        /** audit-service's management interface, where {@code /q/metrics} is served. */
+        String metricsUrl = "http://127.0.0.1:8092";
         int partitions = 1;
         int events = 100_000;
         int[] rates = {200, 1000};
@@ -694,6 +696,7 @@ public final class IngestBenchmark {
                 switch (name) {
                     case "--bootstrap" -> o.bootstrap = value;
                     case "--audit-url" -> o.auditUrl = value.replaceAll("/+$", "");
+                    case "--metrics-url" -> o.metricsUrl = value.replaceAll("/+$", "");
                     case "--partitions" -> o.partitions = Integer.parseInt(value);
                     case "--events" -> o.events = Integer.parseInt(value);
                     case "--rates" -> o.rates = value.isBlank() ? new int[0]
@@ -718,7 +721,7 @@ public final class IngestBenchmark {
 
         static IllegalArgumentException usage(String problem) {
             return new IllegalArgumentException(problem + "\nusage: IngestBenchmark create-topics|preload|drain|run [--bootstrap HOST:PORT]"
-                    + " [--audit-url URL] [--partitions N] [--events N] [--rates R1,R2] [--steady-seconds S]"
+                    + " [--audit-url URL] [--metrics-url URL] [--partitions N] [--events N] [--rates R1,R2] [--steady-seconds S]"
                     + " [--samples-per-second N] [--poll-interval-ms MS] [--vaults N] [--timeout S] [--audit-pid PID]"
                     + " [--kafka-pid PID] [--ids-file FILE (preload, drain)]");
         }

@@ -36,6 +36,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
+import dev.moat.testing.http.ManagementInterface;
 import dev.moat.audit.store.Database;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
@@ -230,7 +231,7 @@ class EventIngestTest {
 
     @Test
     void the_dead_letter_count_is_exported_as_a_metric() {
-        given().get("/q/metrics").then().statusCode(200)
+        ManagementInterface.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("moat_audit_events_dead_lettered_total"))
                 .body(org.hamcrest.Matchers.containsString("moat_audit_events_stored_total{kind=\"decision\""))
                 .body(org.hamcrest.Matchers.containsString("moat_audit_consumer_lag"));
@@ -238,14 +239,14 @@ class EventIngestTest {
 
     @Test
     void readiness_is_up_with_the_database_and_the_broker_reachable() {
-        await().atMost(WAIT).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(WAIT).untilAsserted(() -> ManagementInterface.given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
                 .body("checks.find { it.name == 'Kafka event consumer' }.data.broker", equalTo("reachable")));
-        given().get("/q/health/ready").then()
+        ManagementInterface.given().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'Kafka event consumer' }.data.consumer", equalTo("running"))
                 .body("checks.name", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.containsString("Database")));
-        given().get("/q/health/live").then().statusCode(200);
+        ManagementInterface.given().get("/q/health/live").then().statusCode(200);
     }
 
     /** Reads the dead-letter topic from the start until a record keyed by {@code vault} appears. */

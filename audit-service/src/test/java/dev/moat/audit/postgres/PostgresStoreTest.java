@@ -27,6 +27,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.path.json.JsonPath;
 
+import dev.moat.testing.http.ManagementInterface;
 import dev.moat.audit.retention.RetentionPurge;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
@@ -91,7 +92,7 @@ class PostgresStoreTest {
 
     @Test
     void readiness_reports_the_postgresql_datasource() {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> given().get("/q/health/ready").then()
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> ManagementInterface.given().get("/q/health/ready").then()
                 .statusCode(200)
                 .body("checks.find { it.name == 'Database connections health check' }.data.postgresql", equalTo("UP")));
     }
@@ -174,8 +175,8 @@ class PostgresStoreTest {
 
         asAdmin().get("/api/v1/decisions/{id}", old.getEventId()).then().statusCode(404)
                 .body("error.message", containsString(old.getEventId()));
-        given().get("/q/metrics").then().body(containsString("moat_audit_events_stored_total"));
+        ManagementInterface.given().get("/q/metrics").then().body(containsString("moat_audit_events_stored_total"));
         given().get("/q/openapi").then().statusCode(200).body(containsString("/api/v1/vaults/{vault}/diagnosis"));
-        given().get("/q/health/ready").then().body("checks.name", hasItem("Kafka event consumer"));
+        ManagementInterface.given().get("/q/health/ready").then().body("checks.name", hasItem("Kafka event consumer"));
     }
 }

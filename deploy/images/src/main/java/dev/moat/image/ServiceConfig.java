@@ -44,12 +44,17 @@ public record ServiceConfig(String name, Properties properties) {
         return Optional.ofNullable(properties.getProperty(key)).map(String::strip);
     }
 
-    /** Every port the service listens on, in a fixed order: https, http, grpc, management. */
+    /**
+     * Every port the service listens on, in a fixed order: https, http, grpc, management. No main HTTP port when
+     * {@code quarkus.http.host-enabled=false} (policy-service: its only HTTP is the management interface).
+     */
     public List<ServicePort> ports() {
         List<ServicePort> ports = new ArrayList<>();
-        value("quarkus.http.ssl-port").map(Integer::parseInt).ifPresent(p -> ports.add(new ServicePort("https", p)));
-        if (!"disabled".equals(value("quarkus.http.insecure-requests").orElse("enabled"))) {
-            ports.add(new ServicePort("http", value("quarkus.http.port").map(Integer::parseInt).orElse(8080)));
+        if (Boolean.parseBoolean(value("quarkus.http.host-enabled").orElse("true"))) {
+            value("quarkus.http.ssl-port").map(Integer::parseInt).ifPresent(p -> ports.add(new ServicePort("https", p)));
+            if (!"disabled".equals(value("quarkus.http.insecure-requests").orElse("enabled"))) {
+                ports.add(new ServicePort("http", value("quarkus.http.port").map(Integer::parseInt).orElse(8080)));
+            }
         }
         if (Boolean.parseBoolean(value("quarkus.grpc.server.use-separate-server").orElse("true"))
                 && value("quarkus.grpc.server.port").isPresent()) {

@@ -69,17 +69,16 @@ class ImageRunsTest {
         List<String> entrypoint = unpack(ImageBuilder.tarball(root, service), rootfs);
 
         Path data = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "vault-data");
-        int port;
-        try (ServerSocket free = new ServerSocket(0)) {
-            port = free.getLocalPort();
-        }
+        int port = freePort();
+        int managementPort = freePort();
         List<String> command = new ArrayList<>(List.of(
                 rootfs.resolve("lib64/ld-linux-x86-64.so.2").toString(),
                 "--library-path", rootfs.resolve("lib/x86_64-linux-gnu") + ":" + rootfs.resolve("usr/lib/x86_64-linux-gnu"),
                 rootfs + entrypoint.get(0)));
         command.addAll(entrypoint.subList(1, entrypoint.size() - 1)); // the JVM options, up to the jar
-        boolean https = config.healthScheme().equals("HTTPS");
-        command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http." + (https ? "ssl-port=" : "port=") + port,
+        boolean mainHttps = config.ports().stream().anyMatch(p -> p.name().equals("https"));
+        command.addAll(List.of("-Dquarkus.http.host=127.0.0.1", "-Dquarkus.http." + (mainHttps ? "ssl-port=" : "port=") + port,
+                "-Dquarkus.management.host=127.0.0.1", "-Dquarkus.management.port=" + managementPort,
                 "-Dmoat.data-dir=" + data, "-Dkafka.bootstrap.servers=127.0.0.1:1"));
         command.addAll(List.of(options.split(" ")));
         command.addAll(List.of("-jar", rootfs + entrypoint.get(entrypoint.size() - 1)));
@@ -87,9 +86,12 @@ class ImageRunsTest {
         process = new ProcessBuilder(command).directory(rootfs.resolve("deployments").toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
+        // health is on the management interface (plain HTTP) where the service enables it, else on the main port;
         // vault-service serves HTTPS with a local CA it makes in its data directory
+        boolean https = config.healthScheme().equals("HTTPS");
         Path ca = data.resolve("vault/tls/ca.crt");
-        String url = (https ? "https" : "http") + "://localhost:" + port + config.livenessPath();
+        String url = (https ? "https" : "http") + "://localhost:" + (config.managementEnabled() ? managementPort : port)
+                + config.livenessPath();
         Awaitility.await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
                 .failFast("the service exited; see " + log, () -> !process.isAlive())
                 .until(() -> (!https || Files.isRegularFile(ca)) && live(url, https ? ca : null) == 200);
@@ -99,6 +101,12 @@ class ImageRunsTest {
                 .contains(rootfs.resolve("lib/x86_64-linux-gnu/libc.so.6").toString());
         assertThat(Files.readString(log)).doesNotContain("ClassNotFoundException", "NoClassDefFoundError",
                 "UnsatisfiedLinkError");
+    }
+
+    private static int freePort() throws java.io.IOException {
+        try (ServerSocket free = new ServerSocket(0)) {
+            return free.getLocalPort();
+        }
     }
 
     private static int live(String url, Path ca) {

@@ -27,6 +27,8 @@ class BrokenManifestTest {
             port-nobody-listens-on | Service policy-service port
             wrong-probe-path       | audit-service liveness path
             grpc-open-to-all       | only vault-service reaches gRPC
+            health-on-the-data-plane-port | vault-service readiness port
+            management-port-exposed       | Service audit-service port management exposes audit-service's management interface
             """)
     void a_broken_manifest_fails_the_checks(String fixture, String named) {
         Path dir = moat.kubernetes().resolve("src/test/resources/broken").resolve(fixture);

@@ -184,7 +184,10 @@ final class ManifestChecks {
         return used;
     }
 
-    /** Every Service selects a workload and sends each port to a port that workload's container listens on. */
+    /**
+     * Every Service selects a workload and sends each port to a port that workload's container listens on, never to
+     * its management interface (health and metrics are for the kubelet and the namespace's monitoring, not clients).
+     */
     static void services(Rendered rendered) {
         for (Service service : rendered.all(Service.class)) {
             Map<String, String> selector = service.getSpec().getSelector();
@@ -198,6 +201,9 @@ final class ManifestChecks {
                 int number = portNumber(c, targetPort);
                 assertThat(c.getPorts()).as("Service %s port %s reaches a port %s listens on",
                         service.getMetadata().getName(), port.getName(), target).anyMatch(p -> p.getContainerPort() == number);
+                assertThat(c.getPorts()).as("Service %s port %s exposes %s's management interface",
+                        service.getMetadata().getName(), port.getName(), target)
+                        .noneMatch(p -> p.getContainerPort() == number && "management".equals(p.getName()));
             }
         }
     }
@@ -335,13 +341,19 @@ final class ManifestChecks {
                 switch (key) {
                     case "quarkus.http.host" -> assertThat(imageEnv).containsEntry("QUARKUS_HTTP_HOST", "0.0.0.0");
                     case "quarkus.grpc.server.host" -> assertThat(imageEnv).containsEntry("QUARKUS_GRPC_SERVER_HOST", "0.0.0.0");
+                    // the local stack binds the management interface to loopback; the kubelet must reach it here
+                    case "quarkus.management.host" -> {
+                        assertThat(imageEnv).containsEntry("QUARKUS_MANAGEMENT_HOST", "0.0.0.0");
+                        assertThat(cfg.getProperty(key)).as("%s %s", service.name(), key).isEqualTo("0.0.0.0");
+                    }
                     case "moat.data-dir" -> {
                         assertThat(imageEnv).containsEntry("MOAT_DATA_DIR", ImageBuilder.DATA_DIR);
                         assertThat(Rendered.mountAt(c, ImageBuilder.DATA_DIR)).as("%s data volume", service.name()).isPresent();
                     }
                     // the stack moves ports to free ones; a container keeps the service's own (checked by workload())
                     case "quarkus.http.port", "quarkus.http.ssl-port", "quarkus.grpc.server.port",
-                            "quarkus.http.insecure-requests" -> assertThat(cfg.getProperty(key)).as(key).isNull();
+                            "quarkus.management.port", "quarkus.http.insecure-requests" ->
+                            assertThat(cfg.getProperty(key)).as(key).isNull();
                     case "quarkus.config.locations" ->
                             assertThat(Rendered.mountAt(c, CONFIG_DIR)).as("%s configuration", service.name()).isPresent();
                     case "moat.vault.crypto.generate-master-key" -> {

@@ -40,7 +40,7 @@ import dev.moat.proto.events.v1.Result;
  * {@code POST /api/v1/vaults/{vault}/what-if} of a rule set narrowed to 20.0.0.0/19 (which locks out part of them).
  * Run by {@code deploy/bench/what-if.sh}.
  *
- * <p>Arguments: data-dir vault-port audit-port kafka-port origins events-per-origin runs
+ * <p>Arguments: data-dir vault-port audit-port kafka-port origins events-per-origin runs audit-management-port
  */
 public final class WhatIfBenchmark {
 
@@ -55,6 +55,7 @@ public final class WhatIfBenchmark {
         int origins = Integer.parseInt(args[4]);
         int perOrigin = Integer.parseInt(args[5]);
         int runs = Integer.parseInt(args[6]);
+        String auditMetrics = "http://127.0.0.1:" + Integer.parseInt(args[7]);
         if (origins > 16384) {
             throw new IllegalArgumentException("at most 16384 origins fit in 20.0.0.0/18");
         }
@@ -79,12 +80,12 @@ public final class WhatIfBenchmark {
             throw new IllegalStateException("vault not created: " + created.statusCode() + " " + created.body());
         }
 
-        double storedBefore = stored(http, audit);
+        double storedBefore = stored(http, auditMetrics);
         long total = (long) origins * perOrigin;
         publish(kafkaPort, vault, origins, perOrigin);
         long waitStart = System.nanoTime();
         Awaitility.await("audit-service stores " + total + " events").atMost(Duration.ofMinutes(10))
-                .pollInterval(Duration.ofSeconds(1)).until(() -> stored(http, audit) >= storedBefore + total);
+                .pollInterval(Duration.ofSeconds(1)).until(() -> stored(http, auditMetrics) >= storedBefore + total);
         System.out.printf("# %d decision events of %d origins stored in %.1f s after publishing%n", total, origins,
                 (System.nanoTime() - waitStart) / 1e9);
 

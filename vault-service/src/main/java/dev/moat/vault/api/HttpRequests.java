@@ -18,6 +18,11 @@ public class HttpRequests {
     }
 
     public DataPlaneRequest of(HttpServerRequest request, HttpHeaders headers) {
+        return of(request);
+    }
+
+    /** The same from the Vert.x request alone (also before JAX-RS has the request: see {@link RequestLimits}). */
+    public DataPlaneRequest of(HttpServerRequest request) {
         return new DataPlaneRequest(
                 // Host over HTTP/1.1, :authority over HTTP/2
                 request.host(),
@@ -27,7 +32,7 @@ public class HttpRequests {
                 request.localAddress().port(),
                 request.headers().getAll("X-Forwarded-For"),
                 subnetHeader == null ? null : request.getHeader(subnetHeader),
-                headers.getHeaderString(HttpHeaders.AUTHORIZATION),
-                headers.getHeaderString("x-ms-client-request-id"));
+                request.getHeader(HttpHeaders.AUTHORIZATION),
+                request.getHeader("x-ms-client-request-id"));
     }
 }

@@ -36,6 +36,18 @@ public final class KeyVaultErrors {
         return error(404, code, message, null);
     }
 
+    /** A request over a size limit: 414 (request line), 431 (header fields) or 413 (body), before any check. */
+    public static Response requestTooLarge(int status, long size, long limit) {
+        return switch (status) {
+            case 414 -> error(414, "RequestUriTooLong", "The request line is " + size + " bytes long; the limit is "
+                    + limit + " bytes.", null);
+            case 431 -> error(431, "RequestHeaderFieldsTooLarge", "The request's header fields are " + size
+                    + " bytes; the limit is " + limit + " bytes.", null);
+            default -> error(413, "RequestEntityTooLarge", "The request body is " + size + " bytes; the limit is "
+                    + limit + " bytes.", null);
+        };
+    }
+
     /** Unknown host: there is no vault of that name here. */
     public static Response vaultNotFound(String host) {
         return error(404, "VaultNotFound", "No vault is served at host '" + host + "'.", null);

@@ -34,6 +34,9 @@ public class KeyVaultRefusals implements RefusalAnswers {
         if (refusal instanceof Refusal.PublicNetworkAccessDisabled r) {
             return KeyVaultErrors.publicNetworkAccessDisabled(r.clientAddress(), r.caller(), r.vault());
         }
+        if (refusal instanceof Refusal.RequestTooLarge r) {
+            return KeyVaultErrors.requestTooLarge(r.part().status(), r.size(), r.limit());
+        }
         if (refusal instanceof Refusal.ForbiddenByPolicy r) {
             return KeyVaultErrors.forbiddenByPolicy(r.caller(), r.category(), r.permission(), r.vault(), r.location());
         }

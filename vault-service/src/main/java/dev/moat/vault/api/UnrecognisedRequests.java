@@ -21,7 +21,8 @@ import io.vertx.core.http.HttpServerRequest;
  * A request on a vault host that matches no Key Vault operation (an unknown path, or a method the path does not take)
  * still goes through {@link DataPlanePipeline}: challenged without a token, refused by the firewall like any other, and
  * recorded as a decision event; then answered with Key Vault's error JSON (404 {@code NotFound} or 405
- * {@code MethodNotAllowed}). Other hosts, and {@code /q/*} on any host, keep the framework's answer.
+ * {@code MethodNotAllowed}). {@code /q/*} is no exception: health and metrics are on the management interface, not
+ * on this port. Other hosts keep the framework's answer.
  */
 @ApplicationScoped
 public class UnrecognisedRequests {
@@ -51,7 +52,7 @@ public class UnrecognisedRequests {
     /** The pipeline blocks (database, gRPC, the spool's write): it runs on a worker, not on the event loop. */
     private Uni<Response> answer(WebApplicationException e, HttpServerRequest http, HttpHeaders headers, int status,
             String code, String message) {
-        if (http.path().startsWith("/q/") || vaultHosts.vaultOf(http.host()).isEmpty()) {
+        if (vaultHosts.vaultOf(http.host()).isEmpty()) {
             return Uni.createFrom().item(e.getResponse());
         }
         var request = requests.of(http, headers);

@@ -52,6 +52,25 @@ public interface VaultConfig {
 
     Certificates certificates();
 
+    HttpLimits httpLimits();
+
+    /**
+     * The sizes of a request above which vault-service refuses it before any check, in Key Vault's error JSON (414,
+     * 431) with a decision event on a vault host. The HTTP codec's own limits
+     * ({@code quarkus.http.limits.max-initial-line-length}, {@code max-header-size}, {@code max-header-list-size}) are
+     * set higher, as a ceiling: beyond it the codec answers by itself (no body, no event). The body's limit is
+     * {@code quarkus.http.limits.max-body-size}, answered the same way when {@code Content-Length} announces more.
+     */
+    interface HttpLimits {
+        /** The request line ({@code GET /secrets/s?api-version=7.5 HTTP/1.1}), in bytes: above it, 414. */
+        @WithDefault("8K")
+        MemorySize maxRequestLine();
+
+        /** All header lines together (names, values, separators), in bytes: above it, 431. */
+        @WithDefault("20K")
+        MemorySize maxHeaderSize();
+    }
+
     interface Crypto {
         /**
          * File holding the master key: the base64 of 32 random bytes. Exclusive with the environment variable

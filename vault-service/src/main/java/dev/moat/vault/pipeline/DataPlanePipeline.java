@@ -55,6 +55,8 @@ public class DataPlanePipeline {
     public static final String DECISION_ID_HEADER = "x-moat-decision-id";
 
     private static final Logger LOG = Logger.getLogger(DataPlanePipeline.class);
+    /** The longest request path a decision event carries (the audit trail's column). */
+    private static final int MAX_EVENT_PATH = 2048;
 
     private final VaultHost hosts;
     private final VaultStore vaults;
@@ -110,17 +112,56 @@ public class DataPlanePipeline {
             // the spool is full and set to reject: no request is served without its decision event
             return answers.answer(new Refusal.DecisionSpoolFull());
         }
-        DecisionEvent.Builder event = DecisionEvent.newBuilder()
-                .setTime(Timestamp.newBuilder().setSeconds(received.getEpochSecond()).setNanos(received.getNano()))
-                .setVault(vault.get().name())
-                .setOperation(operation.operationName())
-                .setHttpMethod(request.method())
-                .setRequestPath(request.path())
-                .setSource(instance)
-                .setCorrelationId(request.clientRequestId() != null ? request.clientRequestId() : UUID.randomUUID().toString());
+        DecisionEvent.Builder event = newEvent(request, vault.get().name(), received)
+                .setOperation(operation.operationName());
 
         Response response = decide(request, operation, vault.get(), event, body);
+        return published(ticket, event, response, started);
+    }
 
+    /**
+     * Answers a request refused for its size before any check (no token read, the firewall not asked) and records it,
+     * when its host names an existing vault, as a denial at {@link Layer#LAYER_REQUEST}. Elsewhere the answer alone:
+     * no vault's trail it belongs to.
+     */
+    public Response refuse(DataPlaneRequest request, Refusal.RequestTooLarge refusal) {
+        long started = System.nanoTime();
+        Instant received = Instant.now();
+        var vault = hosts.vaultOf(request.host()).flatMap(vaults::find);
+        if (vault.isEmpty()) {
+            return answers.answer(refusal);
+        }
+        DecisionSpool.Ticket ticket = events.admit();
+        if (ticket == null) {
+            return answers.answer(new Refusal.DecisionSpoolFull());
+        }
+        DecisionEvent.Builder event = newEvent(request, vault.get().name(), received);
+        try {
+            event.setCallerIp(origins.resolve(request.peerAddress(), request.forwardedFor(), request.sourceSubnet())
+                    .clientAddress());
+        } catch (OriginResolver.InvalidOriginException e) {
+            event.setCallerIp(request.peerAddress());
+        }
+        deny(event, Layer.LAYER_REQUEST, refusal.reason());
+        return published(ticket, event, answers.answer(refusal), started);
+    }
+
+    /** An event's fields known on arrival. The path is cut to what the audit trail keeps (a 414's may be longer). */
+    private DecisionEvent.Builder newEvent(DataPlaneRequest request, String vault, Instant received) {
+        String path = request.path().length() > MAX_EVENT_PATH ? request.path().substring(0, MAX_EVENT_PATH)
+                : request.path();
+        return DecisionEvent.newBuilder()
+                .setTime(Timestamp.newBuilder().setSeconds(received.getEpochSecond()).setNanos(received.getNano()))
+                .setVault(vault)
+                .setHttpMethod(request.method())
+                .setRequestPath(path)
+                .setSource(instance)
+                .setCorrelationId(request.clientRequestId() != null ? request.clientRequestId() : UUID.randomUUID().toString());
+    }
+
+    /** Completes the event with the answer's status and the time taken, publishes it, and names it in the answer. */
+    private Response published(DecisionSpool.Ticket ticket, DecisionEvent.Builder event, Response response,
+            long started) {
         long elapsed = System.nanoTime() - started;
         event.setHttpStatus(response.getStatus())
                 .setDuration(com.google.protobuf.Duration.newBuilder()

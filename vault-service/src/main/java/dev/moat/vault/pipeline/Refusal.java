@@ -48,6 +48,37 @@ public sealed interface Refusal {
             implements Refusal {
     }
 
+    /**
+     * The request is over a size limit and was refused before any check: its request line (414), its header fields
+     * (431) or its body (413).
+     */
+    record RequestTooLarge(Part part, long size, long limit) implements Refusal {
+
+        /** The part of the request that is too large, with the HTTP status that says so. */
+        public enum Part {
+            REQUEST_LINE(414), HEADER_FIELDS(431), BODY(413);
+
+            private final int status;
+
+            Part(int status) {
+                this.status = status;
+            }
+
+            public int status() {
+                return status;
+            }
+        }
+
+        /** The reason recorded in the decision event. */
+        public String reason() {
+            return switch (part) {
+                case REQUEST_LINE -> "request line of " + size + " bytes is longer than the limit of " + limit;
+                case HEADER_FIELDS -> "header fields of " + size + " bytes are larger than the limit of " + limit;
+                case BODY -> "body of " + size + " bytes is larger than the limit of " + limit;
+            };
+        }
+    }
+
     /** The operation failed unexpectedly; the correlation id finds it in the log. */
     record InternalError(String correlationId) implements Refusal {
     }

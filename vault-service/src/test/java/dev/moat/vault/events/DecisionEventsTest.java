@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import dev.moat.testing.http.ManagementInterface;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.policy.v1.Reason;
@@ -155,14 +156,14 @@ class DecisionEventsTest {
         try (Stream<Path> files = Files.list(spool)) {
             assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.matches("segment-\\d{16}\\.log"));
         }
-        given().when().get("/q/metrics").then().statusCode(200)
+        ManagementInterface.given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("moat_vault_decision_spool_depth"))
                 .body(containsString("moat_vault_decision_spool_capacity 1000000.0"))
                 .body(containsString("moat_vault_decision_events_delivered_total"))
                 .body(containsString("moat_vault_decision_events_dropped_total 0.0"))
                 .body(containsString("moat_vault_decision_events_rejected_total 0.0"));
         // (the double of policy-service has no gRPC health service, so the whole readiness is down in these tests)
-        given().when().get("/q/health/ready").then()
+        ManagementInterface.given().when().get("/q/health/ready").then()
                 .body("checks.find { it.name == 'decision-events' }.status", equalTo("UP"))
                 .body("checks.find { it.name == 'decision-events' }.data.kafka", equalTo("delivering"));
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.moat.testing.http.ManagementInterface;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
@@ -49,10 +50,10 @@ class FullSpoolRejectsTest {
                 .body("error.code", equalTo("ServiceUnavailable"))
                 .body("error.message", containsString("event spool is full"));
 
-        given().when().get("/q/health/ready").then().statusCode(503)
+        ManagementInterface.given().when().get("/q/health/ready").then().statusCode(503)
                 .body("checks.find { it.name == 'decision-events' }.data.spoolCapacity", equalTo(0))
                 .body("checks.find { it.name == 'decision-events' }.status", equalTo("DOWN"));
-        given().when().get("/q/metrics").then().statusCode(200)
+        ManagementInterface.given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("moat_vault_decision_events_rejected_total 1.0"));
     }
 }
