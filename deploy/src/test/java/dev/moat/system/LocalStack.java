@@ -235,6 +235,17 @@ final class LocalStack implements AutoCloseable {
         return store;
     }
 
+    /** An HTTP/1.1 client that verifies the stack's HTTPS against its generated CA, as a user's client would. */
+    java.net.http.HttpClient httpClient() throws Exception {
+        var trust = javax.net.ssl.TrustManagerFactory
+                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(trustStore());
+        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(null, trust.getTrustManagers(), null);
+        return java.net.http.HttpClient.newBuilder().sslContext(tls).version(java.net.http.HttpClient.Version.HTTP_1_1)
+                .connectTimeout(java.time.Duration.ofSeconds(3)).build();
+    }
+
     /** A token for policy-service's gRPC API, signed with the stack's internal key as an operator would. */
     String policyToken(String... roles) throws Exception {
         String pem = Files.readString(dataDir.resolve("keys/internal-signing.key.pem"))

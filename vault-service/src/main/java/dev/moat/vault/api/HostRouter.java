@@ -25,7 +25,7 @@ import io.vertx.core.http.HttpServerRequest;
 public class HostRouter {
 
     private static final Pattern BARE_HOST_PATH = Pattern.compile(
-            "/subscriptions(/.*)?|/tenants|/?/metadata/endpoints"
+            "/subscriptions(/.*)?|/tenants|/?/metadata/endpoints|/providers/Moat\\.Vault/masterKeys"
                     + "|/[^/]+/(oauth2/v2\\.0/(token|authorize)|v2\\.0/\\.well-known/openid-configuration|discovery/v2\\.0/keys)/?"
                     + "|/adfs/(oauth2/(token|authorize)|\\.well-known/openid-configuration|discovery/keys)/?");
 

@@ -24,7 +24,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.vault.certificates.CertificateRepository.CertRow;
 import dev.moat.vault.certificates.CertificateRepository.OperationRow;
 import dev.moat.vault.certificates.CertificateRepository.VersionRow;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.keys.Curve;
 import dev.moat.vault.keys.KeyMaterial;
 import dev.moat.vault.keys.KeyRules;
@@ -84,7 +84,7 @@ public class CertificateService extends VaultObjectService<CertRow, VersionRow, 
 
     @Inject
     public CertificateService(CertificateRepository store, KeyService keys, SecretService secrets, VaultStore vaults,
-            MasterKey masterKey, ObjectMapper json) {
+            MasterKeyRing masterKey, ObjectMapper json) {
         super(new Lifecycle<>("certificate", "CertificateNotFound", CertificateRepository.ROWS, store.dataSource(),
                 masterKey, json, Clock.systemUTC(), new Lifecycle.Rules<>() {
                     @Override

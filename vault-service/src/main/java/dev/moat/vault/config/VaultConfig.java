@@ -85,6 +85,21 @@ public interface VaultConfig {
          */
         @WithDefault("false")
         boolean generateMasterKey();
+
+        /**
+         * Files of further master keys (same format), which open the data keys and backups they wrapped or sealed
+         * but wrap nothing new: during a rotation, the new key before every replica holds it, then the old key until
+         * no data key needs it (docs/adr/0018-master-key-rotation.md).
+         */
+        Optional<List<String>> additionalMasterKeyFiles();
+
+        /**
+         * How often each replica records which master keys it holds and, once every live replica has the same
+         * primary key, re-wraps the data keys still under another key (a batch of vaults at a time, each once
+         * across replicas).
+         */
+        @WithDefault("30s")
+        Duration rewrapInterval();
     }
 
     interface Secrets {

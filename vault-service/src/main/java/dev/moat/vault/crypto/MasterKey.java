@@ -17,6 +17,7 @@ public final class MasterKey {
     public static final int BYTES = 32;
 
     private static final byte[] BACKUP_MAGIC = {'M', 'K', 'B', '1'};
+    private static final int BACKUP_HEADER = BACKUP_MAGIC.length + 8;
 
     private final SecretKey wrappingKey;
     private final SecretKey backupKey;
@@ -75,18 +76,22 @@ public final class MasterKey {
     }
 
     public byte[] openBackup(byte[] blob) throws SealBrokenException {
-        int header = BACKUP_MAGIC.length + 8;
-        if (blob == null || blob.length < header + Aead.OVERHEAD
-                || !Arrays.equals(BACKUP_MAGIC, Arrays.copyOf(blob, BACKUP_MAGIC.length))) {
-            throw new SealBrokenException("not a Moat backup blob");
-        }
-        String blobKeyId = HexFormat.of().formatHex(blob, BACKUP_MAGIC.length, header);
+        String blobKeyId = sealedBy(blob);
         if (!blobKeyId.equals(id)) {
             throw new SealBrokenException("the backup was made by another installation (master key " + blobKeyId
                     + ", this installation's is " + id + ")");
         }
-        return Aead.open(backupKey, Arrays.copyOfRange(blob, header, blob.length),
+        return Aead.open(backupKey, Arrays.copyOfRange(blob, BACKUP_HEADER, blob.length),
                 Aead.context("moat/vault/backup/v1", id));
+    }
+
+    /** The id of the master key that sealed a backup blob, from its header. */
+    static String sealedBy(byte[] blob) throws SealBrokenException {
+        if (blob == null || blob.length < BACKUP_HEADER + Aead.OVERHEAD
+                || !Arrays.equals(BACKUP_MAGIC, Arrays.copyOf(blob, BACKUP_MAGIC.length))) {
+            throw new SealBrokenException("not a Moat backup blob");
+        }
+        return HexFormat.of().formatHex(blob, BACKUP_MAGIC.length, BACKUP_HEADER);
     }
 
     @Override

@@ -10,7 +10,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -79,6 +81,40 @@ public final class MasterKeyLoader {
         LOG.infof("master key %s from %s (generated for local use: keep the data directory private, and back the "
                 + "file up with it, or its secrets cannot be read)", key.id(), generatedFile.toAbsolutePath());
         return key;
+    }
+
+    /**
+     * The primary key as {@link #load} finds it, and beside it the further keys of
+     * {@code moat.vault.crypto.additional-master-key-files}, which only open what they wrapped or sealed before.
+     *
+     * @throws IllegalStateException with a message saying what to configure
+     */
+    public static MasterKeyRing loadRing(Optional<Path> file, Optional<String> environment, boolean generate,
+            Path generatedFile, List<Path> additionalFiles) {
+        MasterKey primary = load(file, environment, generate, generatedFile);
+        List<MasterKey> others = new ArrayList<>();
+        for (Path path : additionalFiles) {
+            if (!Files.isReadable(path)) {
+                throw new IllegalStateException("moat.vault.crypto.additional-master-key-files: '" + path
+                        + "' does not exist or is not readable.");
+            }
+            warnIfOthersCanRead(path);
+            MasterKey key = decode(read(path),
+                    "the file '" + path + "' (moat.vault.crypto.additional-master-key-files)");
+            if (key.id().equals(primary.id())) {
+                throw new IllegalStateException("moat.vault.crypto.additional-master-key-files: '" + path + "' holds "
+                        + "the primary master key " + key.id() + " again: list only the other keys.");
+            }
+            LOG.infof("additional master key %s read from %s (opens data keys and backups, wraps nothing new)",
+                    key.id(), path);
+            others.add(key);
+        }
+        try {
+            return MasterKeyRing.of(primary, others);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("moat.vault.crypto.additional-master-key-files: " + e.getMessage()
+                    + ": list each key once.");
+        }
     }
 
     private static MasterKey decode(String text, String source) {

@@ -1,6 +1,7 @@
 package dev.moat.vault.crypto;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 
 import jakarta.enterprise.context.Dependent;
@@ -12,7 +13,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import dev.moat.vault.config.VaultConfig;
 import io.quarkus.runtime.Startup;
 
-/** Loads the master key while the service starts, so that a missing or malformed key stops the start at once. */
+/** Loads the master keys while the service starts, so that a missing or malformed key stops the start at once. */
 @Dependent
 public class MasterKeyProducer {
 
@@ -24,9 +25,10 @@ public class MasterKeyProducer {
     @Produces
     @Singleton
     @Startup
-    MasterKey masterKey(VaultConfig config, @ConfigProperty(name = "moat.data-dir") String dataDir) {
-        return MasterKeyLoader.load(config.crypto().masterKeyFile().map(Path::of),
+    MasterKeyRing masterKeys(VaultConfig config, @ConfigProperty(name = "moat.data-dir") String dataDir) {
+        return MasterKeyLoader.loadRing(config.crypto().masterKeyFile().map(Path::of),
                 Optional.ofNullable(System.getenv(MasterKeyLoader.ENVIRONMENT_VARIABLE)),
-                config.crypto().generateMasterKey(), generatedKeyFile(dataDir));
+                config.crypto().generateMasterKey(), generatedKeyFile(dataDir),
+                config.crypto().additionalMasterKeyFiles().orElse(List.of()).stream().map(Path::of).toList());
     }
 }

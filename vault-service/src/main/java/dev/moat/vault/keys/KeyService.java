@@ -18,7 +18,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.keys.KeyCrypto.EncryptionAlgorithm;
@@ -70,11 +70,11 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
     private final VaultDataKeys dataKeys;
 
     @Inject
-    public KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json) {
+    public KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json) {
         this(store, masterKey, json, Clock.systemUTC());
     }
 
-    KeyService(KeyRepository store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+    KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json, Clock clock) {
         super(new Lifecycle<>("key", "KeyNotFound", KeyRepository.ROWS, store.dataSource(), masterKey, json, clock,
                 new Lifecycle.Rules<>() {
                     @Override

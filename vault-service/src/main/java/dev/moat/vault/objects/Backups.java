@@ -7,7 +7,7 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
 
 /**
@@ -19,10 +19,10 @@ public final class Backups {
     private static final int FORMAT = 1;
 
     private final String noun;
-    private final MasterKey masterKey;
+    private final MasterKeyRing masterKey;
     private final ObjectMapper json;
 
-    Backups(String noun, MasterKey masterKey, ObjectMapper json) {
+    Backups(String noun, MasterKeyRing masterKey, ObjectMapper json) {
         this.noun = noun;
         this.masterKey = masterKey;
         this.json = json;

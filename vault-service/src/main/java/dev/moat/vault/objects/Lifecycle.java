@@ -21,7 +21,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.store.Jdbc;
 import dev.moat.vault.store.VaultObjectRows.Listed;
@@ -81,7 +81,7 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
      * @param notFoundCode the error code of its 404 ({@code SecretNotFound}, …)
      */
     public Lifecycle(String noun, String notFoundCode, VaultObjectRows<O, V> rows, DataSource dataSource,
-            MasterKey masterKey, ObjectMapper json, Clock clock, Rules<O> rules) {
+            MasterKeyRing masterKey, ObjectMapper json, Clock clock, Rules<O> rules) {
         this.noun = noun;
         this.notFoundCode = notFoundCode;
         this.rows = rows;

@@ -9,16 +9,14 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.crypto.DataKey;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
 import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.objects.Attributes;
@@ -31,7 +29,6 @@ import dev.moat.vault.objects.VaultObjectService;
 import dev.moat.vault.secrets.SecretStore.SecretRow;
 import dev.moat.vault.secrets.SecretStore.VersionRow;
 import dev.moat.vault.vaults.Vault;
-import io.quarkus.runtime.StartupEvent;
 
 /**
  * The rules of Key Vault secrets: what is a secret's own (its value, sealed with the vault's data key bound to vault,
@@ -55,32 +52,19 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
     }
 
     private final SecretStore store;
-    private final MasterKey masterKey;
     private final VaultDataKeys dataKeys;
 
     @Inject
-    public SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json) {
+    public SecretService(SecretStore store, MasterKeyRing masterKey, ObjectMapper json) {
         this(store, masterKey, json, Clock.systemUTC());
     }
 
-    SecretService(SecretStore store, MasterKey masterKey, ObjectMapper json, Clock clock) {
+    SecretService(SecretStore store, MasterKeyRing masterKey, ObjectMapper json, Clock clock) {
         super(new Lifecycle<>("secret", "SecretNotFound", SecretStore.ROWS, store.dataSource(), masterKey, json, clock,
                 new Lifecycle.Rules<>() {
                 }));
         this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
-        this.masterKey = masterKey;
-    }
-
-    /** Refuses to start with a master key other than the one that wrapped the stored data keys. */
-    void checkMasterKey(@Observes StartupEvent event) {
-        TreeSet<String> others = store.masterKeyIds();
-        others.remove(masterKey.id());
-        if (!others.isEmpty()) {
-            throw new IllegalStateException("The master key (id " + masterKey.id() + ") is not the one that protects "
-                    + "the stored secrets (master key id " + String.join(", ", others) + "): start with that key "
-                    + "(moat.vault.crypto.master-key-file or MOAT_MASTER_KEY), or none of them can be read.");
-        }
     }
 
     /** Adds a version (the first one creates the secret); a soft-deleted name is refused with 409. */

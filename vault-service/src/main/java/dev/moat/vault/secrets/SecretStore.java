@@ -3,7 +3,6 @@ package dev.moat.vault.secrets;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.TreeSet;
 
 import javax.sql.DataSource;
 
@@ -44,12 +43,6 @@ public class SecretStore {
 
     DataSource dataSource() {
         return dataSource;
-    }
-
-    /** The master key ids that wrapped the stored data keys. */
-    TreeSet<String> masterKeyIds() {
-        return Jdbc.inTransaction(dataSource, "secret store", c -> new TreeSet<>(Jdbc.list(c,
-                "SELECT DISTINCT master_key_id FROM vault_data_key", rs -> rs.getString(1))));
     }
 
     void insertSecret(Connection c, String vault, String nameKey, String name, String latestVersion)

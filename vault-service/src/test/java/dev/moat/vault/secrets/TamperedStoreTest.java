@@ -22,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.proto.events.v1.DecisionEvent;
-import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
 import dev.moat.vault.testing.FreshPolicyService;
@@ -51,7 +51,7 @@ class TamperedStoreTest implements FreshPolicyService {
     SecretStore store;
 
     @Inject
-    MasterKey masterKey;
+    MasterKeyRing masterKey;
 
     @Inject
     ObjectMapper json;

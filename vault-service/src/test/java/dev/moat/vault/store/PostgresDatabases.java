@@ -16,7 +16,7 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * new, empty database on it per test, migrated as the service migrates PostgreSQL, so that tests do not see each
  * other.
  */
-final class PostgresDatabases {
+public final class PostgresDatabases {
 
     private static final AtomicInteger COUNTER = new AtomicInteger();
     private static EmbeddedPostgres server;
@@ -24,7 +24,7 @@ final class PostgresDatabases {
     private PostgresDatabases() {
     }
 
-    static synchronized DataSource fresh() {
+    public static synchronized DataSource fresh() {
         if (server == null) {
             try {
                 server = EmbeddedPostgres.builder().start();

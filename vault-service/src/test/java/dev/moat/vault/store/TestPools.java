@@ -9,12 +9,12 @@ import io.agroal.api.AgroalDataSource;
 import io.agroal.api.configuration.supplier.AgroalPropertiesReader;
 
 /** A connection pool, as the service has one (Agroal), so that tests do not open a connection per statement. */
-final class TestPools {
+public final class TestPools {
 
     private TestPools() {
     }
 
-    static DataSource pool(String jdbcUrl, String user, String password) {
+    public static DataSource pool(String jdbcUrl, String user, String password) {
         try {
             return AgroalDataSource.from(new AgroalPropertiesReader().readProperties(Map.of("jdbcUrl", jdbcUrl,
                     "principal", user, "credential", password, "minSize", "0", "maxSize", "8")));

@@ -26,6 +26,7 @@ import dev.moat.vault.access.AccessPolicyEntry;
 import dev.moat.vault.access.PermissionCategory;
 import dev.moat.vault.certificates.CertificateSettings;
 import dev.moat.vault.crypto.MasterKey;
+import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.keys.KeyBundle;
 import dev.moat.vault.keys.KeyCreate;
 import dev.moat.vault.keys.KeyCryptography;
@@ -53,7 +54,7 @@ import dev.moat.vault.vaults.VaultStore;
 abstract class VaultStoreContract {
 
     static final ObjectMapper JSON = new ObjectMapper().disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
-    static final MasterKey MASTER_KEY = MasterKey.of(random(MasterKey.BYTES));
+    static final MasterKeyRing MASTER_KEY = MasterKeyRing.of(MasterKey.of(random(MasterKey.BYTES)));
 
     /** A data source on the (already migrated) database under test; the same database for every call. */
     abstract DataSource dataSource();

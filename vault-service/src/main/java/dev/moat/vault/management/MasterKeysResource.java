@@ -1,0 +1,46 @@
+package dev.moat.vault.management;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+
+import dev.moat.vault.masterkeys.MasterKeyReport;
+import dev.moat.vault.masterkeys.MasterKeyRotation;
+import io.smallrye.common.annotation.Blocking;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * {@code GET /providers/Moat.Vault/masterKeys}: where a master-key rotation stands
+ * (docs/adr/0018-master-key-rotation.md), for administrators and readers: per master key id, the data keys still
+ * wrapped under it, the live replicas that hold it and that wrap under it, and whether it can be removed. Ids only,
+ * never key material.
+ */
+@Path("/providers/Moat.Vault/masterKeys")
+@Produces(MediaType.APPLICATION_JSON)
+@Blocking
+public class MasterKeysResource {
+
+    private static final String SCOPE = "/providers/Moat.Vault/masterKeys";
+
+    private final ManagementRequest requests;
+    private final ManagementAuth auth;
+    private final MasterKeyRotation rotation;
+
+    public MasterKeysResource(ManagementRequest requests, ManagementAuth auth, MasterKeyRotation rotation) {
+        this.requests = requests;
+        this.auth = auth;
+        this.rotation = rotation;
+    }
+
+    @GET
+    public MasterKeyReport get(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
+            @Context HttpHeaders headers) {
+        ManagementRequest.Call call = requests.begin(request, headers, apiVersion);
+        auth.requireReader(call.caller(), "Moat.Vault/masterKeys/read", SCOPE);
+        return rotation.report();
+    }
+}
