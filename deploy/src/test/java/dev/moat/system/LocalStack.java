@@ -286,16 +286,15 @@ final class LocalStack implements AutoCloseable {
     private static int freePortRange(int count) throws IOException {
         var random = new java.util.Random();
         for (int attempt = 0; attempt < 100; attempt++) {
-            int base = 20000 + random.nextInt(30000);
+            int base = FIRST_PORT + random.nextInt(LAST_PORT - FIRST_PORT - count);
             boolean free = true;
             for (int port = base; port < base + count && free; port++) {
-                try (ServerSocket socket = new ServerSocket(port, 0, InetAddress.getLoopbackAddress())) {
-                    free = socket.getLocalPort() == port;
-                } catch (IOException taken) {
-                    free = false;
-                }
+                free = !ISSUED.contains(port) && bindable(port);
             }
             if (free) {
+                for (int port = base; port < base + count; port++) {
+                    ISSUED.add(port);
+                }
                 return base;
             }
         }
@@ -304,15 +303,31 @@ final class LocalStack implements AutoCloseable {
 
     /** Ports handed out by {@link #freePort()}: the system may offer a just-closed port again. */
     private static final java.util.Set<Integer> ISSUED = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private static final int FIRST_PORT = 10000;
+    private static final int LAST_PORT = 32000;
 
     /** A port free now and not handed out before in this JVM. */
+    /**
+     * A free port below Linux's ephemeral range (32768 and up): a port the kernel may hand to any outgoing connection
+     * (a broker's, a JDBC pool's) between this check and the stack's bind would fail the start with "Address already
+     * in use". Never the same port twice in one JVM.
+     */
     private static int freePort() throws IOException {
-        while (true) {
-            try (ServerSocket socket = new ServerSocket(0, 0, InetAddress.getLoopbackAddress())) {
-                if (ISSUED.add(socket.getLocalPort())) {
-                    return socket.getLocalPort();
-                }
+        var random = new java.util.Random();
+        for (int attempt = 0; attempt < 1000; attempt++) {
+            int port = FIRST_PORT + random.nextInt(LAST_PORT - FIRST_PORT);
+            if (!ISSUED.contains(port) && bindable(port) && ISSUED.add(port)) {
+                return port;
             }
+        }
+        throw new IOException("no free port between " + FIRST_PORT + " and " + LAST_PORT);
+    }
+
+    private static boolean bindable(int port) {
+        try (ServerSocket socket = new ServerSocket(port, 0, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort() == port;
+        } catch (IOException taken) {
+            return false;
         }
     }
 
