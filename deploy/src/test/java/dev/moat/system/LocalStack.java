@@ -235,7 +235,11 @@ final class LocalStack implements AutoCloseable {
         return store;
     }
 
-    /** An HTTP/1.1 client that verifies the stack's HTTPS against its generated CA, as a user's client would. */
+    /**
+     * An HTTP/1.1 client that verifies the stack's HTTPS against its generated CA, as a user's client would, with the
+     * Azure SDK's default connect timeout (10 s): through the balancer, connecting includes the TLS handshake with a
+     * replica, which on a busy machine may take a replica that has just started longer than a few seconds.
+     */
     java.net.http.HttpClient httpClient() throws Exception {
         var trust = javax.net.ssl.TrustManagerFactory
                 .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
@@ -243,7 +247,7 @@ final class LocalStack implements AutoCloseable {
         var tls = javax.net.ssl.SSLContext.getInstance("TLS");
         tls.init(null, trust.getTrustManagers(), null);
         return java.net.http.HttpClient.newBuilder().sslContext(tls).version(java.net.http.HttpClient.Version.HTTP_1_1)
-                .connectTimeout(java.time.Duration.ofSeconds(3)).build();
+                .connectTimeout(java.time.Duration.ofSeconds(10)).build();
     }
 
     /** A token for policy-service's gRPC API, signed with the stack's internal key as an operator would. */
