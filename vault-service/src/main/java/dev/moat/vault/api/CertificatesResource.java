@@ -46,7 +46,8 @@ public class CertificatesResource extends VaultObjectResource<CertificateJson, C
     @jakarta.enterprise.inject.Produces
     @Singleton
     static ObjectType<CertificateJson, CertificateBundle> type(CertificateService certificates) {
-        return new ObjectType<>(certificates, CertificateJson::new, CertificateJson::bundle, CertificateJson::item);
+        return new ObjectType<>(certificates, CertificateJson::new, CertificateJson::bundle, CertificateJson::item,
+                action -> Operation.valueOf("CERTIFICATE_" + action));
     }
 
     /** {@code POST /certificates/{name}/create}: 202 and the pending operation, which completes by itself. */

@@ -58,7 +58,8 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
     @jakarta.enterprise.inject.Produces
     @Singleton
     static ObjectType<KeyJson, KeyBundle> type(KeyService keys) {
-        return new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item);
+        return new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item,
+                action -> Operation.valueOf("KEY_" + action));
     }
 
     @Override

@@ -44,7 +44,8 @@ public class SecretsResource extends VaultObjectResource<SecretJson, SecretPrope
     @jakarta.enterprise.inject.Produces
     @Singleton
     static ObjectType<SecretJson, SecretProperties> type(SecretService secrets) {
-        return new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle, SecretJson::item);
+        return new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle, SecretJson::item,
+                action -> Operation.valueOf("SECRET_" + action));
     }
 
     @Override
