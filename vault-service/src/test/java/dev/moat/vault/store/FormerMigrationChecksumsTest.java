@@ -67,8 +67,8 @@ class FormerMigrationChecksumsTest {
         assertThat(recorded(dataSource)).containsAllEntriesOf(FormerMigrationChecksums.CURRENT);
         try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
             s.executeUpdate("INSERT INTO vault (name, subscription_id, resource_group, owner_tenant_id, owner_object_id,"
-                    + " document, created_at, updated_at) VALUES ('v1', 's', 'rg', 't', 'o', '{}', CURRENT_TIMESTAMP,"
-                    + " CURRENT_TIMESTAMP)");
+                    + " document, created_at, updated_at, etag) VALUES ('v1', 's', 'rg', 't', 'o', '{}',"
+                    + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP, 'e1')");
             s.executeUpdate("INSERT INTO secret (vault, name_key, name, latest_version) VALUES ('v1', 'a', 'A', '"
                     + "0".repeat(32) + "')");
         }
