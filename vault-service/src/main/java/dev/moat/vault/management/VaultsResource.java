@@ -29,12 +29,10 @@ public class VaultsResource {
 
     private final ManagementRequest requests;
     private final VaultService vaults;
-    private final ResourceGroupService groups;
 
-    public VaultsResource(ManagementRequest requests, VaultService vaults, ResourceGroupService groups) {
+    public VaultsResource(ManagementRequest requests, VaultService vaults) {
         this.requests = requests;
         this.vaults = vaults;
-        this.groups = groups;
     }
 
     @GET
@@ -50,7 +48,7 @@ public class VaultsResource {
     public Response put(@BeanParam ArmRequest arm, @PathParam("name") String name, String body) {
         var call = begin(arm, name);
         var result = vaults.put(call.caller(), call.context(), call.endpoint(), call.subscription(), call.group(), name,
-                groups.withDefaultLocation(call.subscription(), call.group(), requests.body(body)));
+                requests.body(body));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
