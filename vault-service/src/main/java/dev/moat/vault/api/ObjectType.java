@@ -12,7 +12,7 @@ import dev.moat.vault.pipeline.DataPlaneOperation;
  * One type of vault object as the data plane serves it: its service, its own JSON, and how one of its objects looks
  * on the wire, and its operations. Its collection ({@code /secrets}, and {@code /deletedsecrets} for the soft-deleted
  * ones) follows from the service's noun. The endpoints every type shares ({@link VaultObjectResource},
- * {@link DeletedObjectsResource}) are written against it; each type's resource produces its own, so that a type is
+ * {@link DeletedObjectsResource}) are written against it; each type's resource names its own, so that a type is
  * added without changing either.
  *
  * @param json the type's own JSON on top of the shared {@link ObjectJson}

@@ -99,6 +99,11 @@ public abstract class VaultObjectResource<J, T extends Named> {
         return update(name, null, apiVersion, body, http, headers);
     }
 
+    /** The type this resource serves; {@link DeletedObjectsResource} finds every type through its resource. */
+    ObjectType<J, T> type() {
+        return type;
+    }
+
     /** The …Bundle of a version ({@code version} null: the latest), as get answers it. */
     abstract Object get(Vault vault, J out, String name, String version);
 
