@@ -1,10 +1,12 @@
 #!/usr/bin/env python3
 """Summarises async-profiler's collapsed stacks (one file per process and path, from request-path.sh --profile).
 
-For each file: the samples, then the share of samples whose stack contains each concern below (a stack may count
-for several: the shares are "in stacks that contain", as a flame graph's widths), then the top self frames.
+First, with --interval-ms and --requests, a table of CPU time per request of each process on each path (samples
+times the sampling interval, over the requests the path served while it was sampled). Then for each file: the
+samples, the share of samples whose stack contains each concern below (a stack may count for several: the shares are
+"in stacks that contain", as a flame graph's widths), and the top self frames.
 
-    deploy/bench/profile-summary.py DIR [--top 12]
+    deploy/bench/profile-summary.py DIR [--top 12] [--interval-ms 5 --requests allowed=35000,firewall=38000,...]
 """
 import collections
 import pathlib
@@ -59,16 +61,49 @@ def summarise(path, top):
     print()
 
 
+def samples(path):
+    return sum(int(line.rpartition(" ")[2]) for line in path.read_text().splitlines()
+               if line.rpartition(" ")[2].isdigit())
+
+
+def cpu_per_request(directory, interval_ms, requests):
+    """Per path, per process: CPU microseconds per request served while sampled."""
+    files = sorted(directory.glob("*.collapsed"))
+    processes = sorted({f.stem.split("-", 1)[1] for f in files})
+    print("| path | requests | " + " | ".join(f"{p} µs CPU/request" for p in processes) + " | all four |")
+    print("|---|---:|" + "---:|" * (len(processes) + 1))
+    for name, count in requests.items():
+        row, total = [], 0.0
+        for process in processes:
+            f = directory / f"{name}-{process}.collapsed"
+            micros = samples(f) * interval_ms * 1000 / count if f.exists() and count else 0.0
+            total += micros
+            row.append(f"{micros:.0f}")
+        print(f"| {name} | {count:,} | " + " | ".join(row) + f" | {total:.0f} |")
+    print()
+
+
+def option(args, name, default):
+    if name in args:
+        i = args.index(name)
+        value = args[i + 1]
+        del args[i:i + 2]
+        return value
+    return default
+
+
 def main():
     args = sys.argv[1:]
-    top = 12
-    if "--top" in args:
-        i = args.index("--top")
-        top = int(args[i + 1])
-        del args[i:i + 2]
+    top = int(option(args, "--top", "12"))
+    interval_ms = float(option(args, "--interval-ms", "0"))
+    requests = option(args, "--requests", "")
     if len(args) != 1:
         sys.exit(__doc__)
-    for path in sorted(pathlib.Path(args[0]).glob("*.collapsed")):
+    directory = pathlib.Path(args[0])
+    if interval_ms and requests:
+        cpu_per_request(directory, interval_ms,
+                        {k: int(float(v)) for k, v in (pair.split("=") for pair in requests.split(","))})
+    for path in sorted(directory.glob("*.collapsed")):
         summarise(path, top)
 
 

@@ -35,6 +35,7 @@ CONNECTIONS=32
 THREADS=2
 PROFILE_DIR=""
 WARM_UP=60
+PROFILE_INTERVAL_MS=5
 ASYNC_PROFILER_VERSION=4.5
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -161,7 +162,7 @@ warm_up
 declare -A RESULT LAT
 measure() { # name url headers...
   local name="$1"; shift
-  profiler "start,event=itimer,interval=5ms"
+  profiler "start,event=itimer,interval=${PROFILE_INTERVAL_MS}ms"
   local out; out=$(run "$SECONDS_PER_PATH" "$CONNECTIONS" "$THREADS" "$@")
   profiler "stop,collapsed,file=$PROFILE_DIR/$name-{name}.collapsed"
   RESULT[$name]=$(rps <<< "$out")
@@ -219,5 +220,9 @@ if [[ -n "$PROFILE_DIR" ]]; then
   echo
   echo "## CPU profiles (async-profiler, itimer, during each measured path)"
   echo
-  python3 "$ROOT/deploy/bench/profile-summary.py" "$PROFILE_DIR"
+  served=""
+  for name in ceiling unknown allowed firewall token policy; do
+    served+="${served:+,}$name=$(awk -v r="${RESULT[$name]}" -v s="$SECONDS_PER_PATH" 'BEGIN { printf "%d", r * s }')"
+  done
+  python3 "$ROOT/deploy/bench/profile-summary.py" "$PROFILE_DIR" --interval-ms "$PROFILE_INTERVAL_MS" --requests "$served"
 fi
