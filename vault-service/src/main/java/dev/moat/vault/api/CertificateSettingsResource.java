@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -15,8 +16,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -34,7 +33,6 @@ import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Certificate contacts ({@code /certificates/contacts}, permission {@code managecontacts}) and issuers
@@ -62,35 +60,27 @@ public class CertificateSettingsResource {
 
     @GET
     @Path("/contacts")
-    public Response contacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_CONTACTS_GET,
-                apiVersion, (vault, out) -> ok(contacts(out, settings.contacts(vault))));
+    public Response contacts(@BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_CONTACTS_GET, (vault, out) -> ok(contacts(out, settings.contacts(vault))));
     }
 
     @PUT
     @Path("/contacts")
-    public Response setContacts(@QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_CONTACTS_SET,
-                apiVersion, (vault, out) -> ok(contacts(out, settings.setContacts(vault, readContacts(body)))));
+    public Response setContacts(byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_CONTACTS_SET, (vault, out) -> ok(contacts(out, settings.setContacts(vault, readContacts(body)))));
     }
 
     @DELETE
     @Path("/contacts")
-    public Response deleteContacts(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_CONTACTS_DELETE,
-                apiVersion, (vault, out) -> ok(contacts(out, settings.deleteContacts(vault))));
+    public Response deleteContacts(@BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_CONTACTS_DELETE, (vault, out) -> ok(contacts(out, settings.deleteContacts(vault))));
     }
 
     @GET
     @Path("/issuers")
-    public Response issuers(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
-            @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_ISSUER_LIST,
-                apiVersion, (vault, out) -> {
+    public Response issuers(@QueryParam("maxresults") String maxResults,
+            @QueryParam("$skiptoken") String skipToken, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_ISSUER_LIST, (vault, out) -> {
                     int max = Paging.maxResults(maxResults);
                     Page<Issuer> page = settings.issuers(vault, Paging.after(skipToken), max);
                     List<Map<String, Object>> items = page.items().stream().map(issuer -> Map.<String, Object>of(
@@ -102,34 +92,26 @@ public class CertificateSettingsResource {
 
     @GET
     @Path("/issuers/{name}")
-    public Response issuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_ISSUER_GET,
-                apiVersion, (vault, out) -> ok(issuer(out, settings.issuer(vault, name))));
+    public Response issuer(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_ISSUER_GET, (vault, out) -> ok(issuer(out, settings.issuer(vault, name))));
     }
 
     @PUT
     @Path("/issuers/{name}")
-    public Response putIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_ISSUER_SET,
-                apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), true))));
+    public Response putIssuer(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_ISSUER_SET, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), true))));
     }
 
     @PATCH
     @Path("/issuers/{name}")
-    public Response patchIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_ISSUER_SET,
-                apiVersion, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), false))));
+    public Response patchIssuer(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_ISSUER_SET, (vault, out) -> ok(issuer(out, settings.putIssuer(vault, name, readIssuer(body), false))));
     }
 
     @DELETE
     @Path("/issuers/{name}")
-    public Response deleteIssuer(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_ISSUER_DELETE,
-                apiVersion, (vault, out) -> ok(issuer(out, settings.deleteIssuer(vault, name))));
+    public Response deleteIssuer(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_ISSUER_DELETE, (vault, out) -> ok(issuer(out, settings.deleteIssuer(vault, name))));
     }
 
     private static Map<String, Object> contacts(CertificateJson out, List<Contact> contacts) {
@@ -226,9 +208,9 @@ public class CertificateSettingsResource {
         return value.asText();
     }
 
-    private Response run(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
+    private Response run(DataPlaneCall call, DataPlaneOperation operation,
             BiFunction<Vault, CertificateJson, Response> work) {
-        return VaultObjectResource.run(pipeline, requests, http, headers, operation, apiVersion, CertificateJson::new,
+        return VaultObjectResource.run(pipeline, requests, call, operation, CertificateJson::new,
                 (vault, out, caller) -> work.apply(vault, out));
     }
 

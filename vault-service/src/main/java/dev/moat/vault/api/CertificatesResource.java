@@ -1,14 +1,12 @@
 package dev.moat.vault.api;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -20,7 +18,6 @@ import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Key Vault certificates, data plane ({@code https://{vault}.{suffix}/certificates/...}), wire-compatible with
@@ -45,44 +42,39 @@ public class CertificatesResource extends VaultObjectResource<CertificateJson, C
     /** {@code POST /certificates/{name}/create}: 202 and the pending operation, which completes by itself. */
     @POST
     @Path("/{name}/create")
-    public Response create(@PathParam("name") String name, @QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_CREATE, apiVersion, (vault, out) ->
+    public Response create(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_CREATE, (vault, out) ->
                 Response.accepted(out.pending(certificates.create(vault, name, CertificateJson.create(json, body))))
                         .type(MediaType.APPLICATION_JSON_TYPE).build());
     }
 
     @GET
     @Path("/{name}/pending")
-    public Response pending(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_PENDING_GET, apiVersion, (vault, out) ->
+    public Response pending(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_PENDING_GET, (vault, out) ->
                 ok(out.pending(certificates.getPending(vault, name))));
     }
 
     /** {@code POST /certificates/{name}/import}: a PFX (base64) or PEM with its private key. */
     @POST
     @Path("/{name}/import")
-    public Response importCertificate(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_IMPORT, apiVersion, (vault, out) ->
+    public Response importCertificate(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_IMPORT, (vault, out) ->
                 ok(out.bundle(certificates.importCertificate(vault, name, CertificateJson.importRequest(json, body)))));
     }
 
     @GET
     @Path("/{name}/policy")
-    public Response getPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_POLICY_GET, apiVersion, (vault, out) ->
+    public Response getPolicy(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_POLICY_GET, (vault, out) ->
                 ok(out.policy(certificates.get(vault, name, null))));
     }
 
     /** {@code PATCH /certificates/{name}/policy}: the fields given replace theirs; the next versions use it. */
     @PATCH
     @Path("/{name}/policy")
-    public Response updatePolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.CERTIFICATE_POLICY_UPDATE, apiVersion, (vault, out) -> {
+    public Response updatePolicy(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.CERTIFICATE_POLICY_UPDATE, (vault, out) -> {
             var change = CertificateJson.policyBody(json, body);
             return ok(out.policy(certificates.updatePolicy(vault, name,
                     current -> CertificateJson.policy(json, change, current))));

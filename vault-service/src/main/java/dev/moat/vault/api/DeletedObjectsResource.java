@@ -1,6 +1,7 @@
 package dev.moat.vault.api;
 
 import jakarta.enterprise.inject.Instance;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -9,8 +10,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -19,7 +18,6 @@ import dev.moat.vault.objects.Named;
 import dev.moat.vault.objects.Page;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Soft-deleted objects of every type ({@code /deletedsecrets}, {@code /deletedkeys}, {@code /deletedcertificates}):
@@ -45,28 +43,25 @@ public class DeletedObjectsResource {
     }
 
     @GET
-    public Response list(@PathParam("collection") String collection, @QueryParam("api-version") String apiVersion,
-            @QueryParam("maxresults") String maxResults, @QueryParam("$skiptoken") String skipToken,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return list(type(collection), apiVersion, maxResults, skipToken, http, headers);
+    public Response list(@PathParam("collection") String collection, @QueryParam("maxresults") String maxResults,
+            @QueryParam("$skiptoken") String skipToken, @BeanParam DataPlaneCall call) {
+        return list(type(collection), maxResults, skipToken, call);
     }
 
     @GET
     @Path("/{name}{slash:/?}")
     public Response get(@PathParam("collection") String collection, @PathParam("name") String name,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return get(type(collection), name, apiVersion, http, headers);
+            @BeanParam DataPlaneCall call) {
+        return get(type(collection), name, call);
     }
 
     /** {@code DELETE /deleted{collection}/{name}}: purge, 204. */
     @DELETE
     @Path("/{name}{slash:/?}")
     public Response purge(@PathParam("collection") String collection, @PathParam("name") String name,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
+            @BeanParam DataPlaneCall call) {
         ObjectType<?, ?> type = type(collection);
-        return VaultObjectResource.run(pipeline, requests, http, headers, type.operation("PURGE"), apiVersion,
+        return VaultObjectResource.run(pipeline, requests, call, type.operation("PURGE"),
                 wire -> wire, (vault, wire, caller) -> {
                     type.service().purge(vault, name);
                     return Response.noContent().build();
@@ -76,14 +71,13 @@ public class DeletedObjectsResource {
     @POST
     @Path("/{name}/recover")
     public Response recover(@PathParam("collection") String collection, @PathParam("name") String name,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return recover(type(collection), name, apiVersion, http, headers);
+            @BeanParam DataPlaneCall call) {
+        return recover(type(collection), name, call);
     }
 
-    private <J, T extends Named> Response list(ObjectType<J, T> type, String apiVersion, String maxResults,
-            String skipToken, HttpServerRequest http, HttpHeaders headers) {
-        return VaultObjectResource.run(pipeline, requests, http, headers, type.operation("LIST_DELETED"), apiVersion,
+    private <J, T extends Named> Response list(ObjectType<J, T> type, String maxResults,
+            String skipToken, DataPlaneCall call) {
+        return VaultObjectResource.run(pipeline, requests, call, type.operation("LIST_DELETED"),
                 wire -> wire, (vault, wire, caller) -> {
                     int max = Paging.maxResults(maxResults);
                     Page<Deleted<T>> page = type.service().listDeleted(vault, Paging.after(skipToken), max);
@@ -94,9 +88,8 @@ public class DeletedObjectsResource {
                 });
     }
 
-    private <J, T extends Named> Response get(ObjectType<J, T> type, String name, String apiVersion,
-            HttpServerRequest http, HttpHeaders headers) {
-        return VaultObjectResource.run(pipeline, requests, http, headers, type.operation("GET_DELETED"), apiVersion,
+    private <J, T extends Named> Response get(ObjectType<J, T> type, String name, DataPlaneCall call) {
+        return VaultObjectResource.run(pipeline, requests, call, type.operation("GET_DELETED"),
                 wire -> wire, (vault, wire, caller) -> {
                     Deleted<T> deleted = type.service().getDeleted(vault, name);
                     return VaultObjectResource.ok(wire.deleted(deleted, type.collection(),
@@ -104,9 +97,8 @@ public class DeletedObjectsResource {
                 });
     }
 
-    private <J, T extends Named> Response recover(ObjectType<J, T> type, String name, String apiVersion,
-            HttpServerRequest http, HttpHeaders headers) {
-        return VaultObjectResource.run(pipeline, requests, http, headers, type.operation("RECOVER"), apiVersion,
+    private <J, T extends Named> Response recover(ObjectType<J, T> type, String name, DataPlaneCall call) {
+        return VaultObjectResource.run(pipeline, requests, call, type.operation("RECOVER"),
                 type.json(), (vault, out, caller) -> VaultObjectResource.ok(type.bundle().apply(out,
                         type.service().recover(vault, name))));
     }

@@ -2,6 +2,7 @@ package dev.moat.vault.api;
 
 import java.util.Map;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.POST;
@@ -9,9 +10,6 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -26,7 +24,6 @@ import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Key Vault keys, data plane ({@code https://{vault}.{suffix}/keys/...}), wire-compatible with api-version 7.0 to 7.6
@@ -57,44 +54,39 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
     /** {@code POST /keys/{name}/create}: a new key, or a new version of one. */
     @POST
     @Path("/{name}/create")
-    public Response create(@PathParam("name") String name, @QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_CREATE, apiVersion, (vault, out) ->
+    public Response create(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.KEY_CREATE, (vault, out) ->
                 ok(out.bundle(keys.create(vault, name, KeyJson.create(json, body)))));
     }
 
     /** {@code PUT /keys/{name}}: import a JWK with its private key. */
     @PUT
     @Path("/{name}{slash:/?}")
-    public Response importKey(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_IMPORT, apiVersion, (vault, out) ->
+    public Response importKey(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.KEY_IMPORT, (vault, out) ->
                 ok(out.bundle(keys.importKey(vault, name, KeyJson.importKey(json, body)))));
     }
 
     /** {@code POST /keys/{name}/rotate}: a new version of the same type and size. */
     @POST
     @Path("/{name}/rotate")
-    public Response rotate(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_ROTATE, apiVersion, (vault, out) ->
+    public Response rotate(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.KEY_ROTATE, (vault, out) ->
                 ok(out.bundle(rotator.rotate(vault, name))));
     }
 
     @GET
     @Path("/{name}/rotationpolicy")
-    public Response rotationPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_ROTATION_POLICY_GET, apiVersion, (vault, out) ->
+    public Response rotationPolicy(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.KEY_ROTATION_POLICY_GET, (vault, out) ->
                 ok(out.rotationPolicy(name, rotator.rotationPolicy(vault, name))));
     }
 
     /** {@code PUT /keys/{name}/rotationpolicy}: replaces the policy; its Rotate action is carried out by Moat. */
     @PUT
     @Path("/{name}/rotationpolicy")
-    public Response setRotationPolicy(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.KEY_ROTATION_POLICY_SET, apiVersion, (vault, out) -> {
+    public Response setRotationPolicy(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.KEY_ROTATION_POLICY_SET, (vault, out) -> {
             KeyJson.Rotation rotation = KeyJson.rotationPolicy(json, body);
             return ok(out.rotationPolicy(name, rotator.setRotationPolicy(vault, name, rotation.expiryTime(),
                     rotation.actions())));
@@ -108,37 +100,31 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
     @POST
     @Path("/{name}/{version}/{operation}")
     public Response operate(@PathParam("name") String name, @PathParam("version") String version,
-            @PathParam("operation") String operation, @QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return operate(http, headers, name, version, operation, apiVersion, body);
+            @PathParam("operation") String operation, byte[] body, @BeanParam DataPlaneCall call) {
+        return operate(call, name, version, operation, body);
     }
 
     /** The same with the latest version: the SDK's {@code /keys/{name}//sign}, whose empty segment is folded away. */
     @POST
     @Path("/{name}/{operation}")
     public Response operateOnLatest(@PathParam("name") String name, @PathParam("operation") String operation,
-            @QueryParam("api-version") String apiVersion, byte[] body, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return operate(http, headers, name, null, operation, apiVersion, body);
+            byte[] body, @BeanParam DataPlaneCall call) {
+        return operate(call, name, null, operation, body);
     }
 
-    private Response operate(HttpServerRequest http, HttpHeaders headers, String name, String wanted,
-            String operation, String apiVersion, byte[] body) {
+    private Response operate(DataPlaneCall call, String name, String wanted,
+            String operation, byte[] body) {
         return switch (operation) {
-            case "encrypt" -> cipher(http, headers, Operation.KEY_ENCRYPT, KeyOperation.ENCRYPT, name, wanted,
-                    apiVersion, body);
-            case "decrypt" -> cipher(http, headers, Operation.KEY_DECRYPT, KeyOperation.DECRYPT, name, wanted,
-                    apiVersion, body);
-            case "wrapkey" -> cipher(http, headers, Operation.KEY_WRAP, KeyOperation.WRAP_KEY, name, wanted,
-                    apiVersion, body);
-            case "unwrapkey" -> cipher(http, headers, Operation.KEY_UNWRAP, KeyOperation.UNWRAP_KEY, name, wanted,
-                    apiVersion, body);
-            case "sign" -> runAs(http, headers, Operation.KEY_SIGN, apiVersion, (vault, out, caller) -> {
+            case "encrypt" -> cipher(call, Operation.KEY_ENCRYPT, KeyOperation.ENCRYPT, name, wanted, body);
+            case "decrypt" -> cipher(call, Operation.KEY_DECRYPT, KeyOperation.DECRYPT, name, wanted, body);
+            case "wrapkey" -> cipher(call, Operation.KEY_WRAP, KeyOperation.WRAP_KEY, name, wanted, body);
+            case "unwrapkey" -> cipher(call, Operation.KEY_UNWRAP, KeyOperation.UNWRAP_KEY, name, wanted, body);
+            case "sign" -> runAs(call, Operation.KEY_SIGN, (vault, out, caller) -> {
                 KeyJson.Operation request = KeyJson.operation(json, body);
                 return ok(out.result(cryptography.sign(vault, name, wanted, request.alg(), request.value(),
                         caller.describe())));
             });
-            case "verify" -> runAs(http, headers, Operation.KEY_VERIFY, apiVersion, (vault, out, caller) -> {
+            case "verify" -> runAs(call, Operation.KEY_VERIFY, (vault, out, caller) -> {
                 KeyJson.Verification request = KeyJson.verification(json, body);
                 return ok(Map.of("value", cryptography.verify(vault, name, wanted, request.alg(), request.digest(),
                         request.signature(), caller.describe())));
@@ -148,9 +134,9 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
         };
     }
 
-    private Response cipher(HttpServerRequest http, HttpHeaders headers, Operation operation, KeyOperation keyOperation,
-            String name, String version, String apiVersion, byte[] body) {
-        return runAs(http, headers, operation, apiVersion, (vault, out, caller) -> {
+    private Response cipher(DataPlaneCall call, Operation operation, KeyOperation keyOperation,
+            String name, String version, byte[] body) {
+        return runAs(call, operation, (vault, out, caller) -> {
             KeyJson.Operation request = KeyJson.operation(json, body);
             return ok(out.result(cryptography.cipher(vault, name, version, keyOperation, request.alg(), request.value(),
                     caller.describe())));

@@ -1,12 +1,10 @@
 package dev.moat.vault.api;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -18,7 +16,6 @@ import dev.moat.vault.secrets.SecretProperties;
 import dev.moat.vault.secrets.SecretService;
 import dev.moat.vault.vaults.Vault;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * Key Vault secrets, data plane ({@code https://{vault}.{suffix}/secrets/...}), wire-compatible with api-version 7.0 to
@@ -43,9 +40,8 @@ public class SecretsResource extends VaultObjectResource<SecretJson, SecretPrope
     /** {@code PUT /secrets/{name}}: a new version (the first creates the secret). */
     @PUT
     @Path("/{name}{slash:/?}")
-    public Response set(@PathParam("name") String name, @QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.SECRET_SET, apiVersion, (vault, out) ->
+    public Response set(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, Operation.SECRET_SET, (vault, out) ->
                 ok(out.bundle(secrets.set(vault, name, SecretJson.write(json, body)))));
     }
 

@@ -3,6 +3,7 @@ package dev.moat.vault.api;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -10,8 +11,6 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -25,7 +24,6 @@ import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.DataPlaneOperation;
 import dev.moat.vault.vaults.Vault;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * The endpoints every type of vault object has under its collection ({@code GET /secrets},
@@ -67,17 +65,15 @@ public abstract class VaultObjectResource<J, T extends Named> {
     /** {@code GET /{collection}/{name}} and {@code GET /{collection}/{name}/} (the SDKs' "latest version" form). */
     @GET
     @Path("/{name}{slash:/?}")
-    public Response getLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return getVersion(name, null, apiVersion, http, headers);
+    public Response getLatest(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return getVersion(name, null, call);
     }
 
     @GET
     @Path("/{name}/{version}")
     public Response getVersion(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, type.operation("GET"), apiVersion, (vault, out) ->
+            @BeanParam DataPlaneCall call) {
+        return run(call, type.operation("GET"), (vault, out) ->
                 ok(get(vault, out, name, version)));
     }
 
@@ -85,18 +81,16 @@ public abstract class VaultObjectResource<J, T extends Named> {
     @PATCH
     @Path("/{name}/{version}")
     public Response update(@PathParam("name") String name, @PathParam("version") String version,
-            @QueryParam("api-version") String apiVersion, byte[] body, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return run(http, headers, type.operation("UPDATE"), apiVersion, (vault, out) ->
+            byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, type.operation("UPDATE"), (vault, out) ->
                 ok(update(vault, out, name, version, body)));
     }
 
     /** {@code PATCH /{collection}/{name}} (or with a trailing slash): the latest version. */
     @PATCH
     @Path("/{name}{slash:/?}")
-    public Response updateLatest(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            byte[] body, @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return update(name, null, apiVersion, body, http, headers);
+    public Response updateLatest(@PathParam("name") String name, byte[] body, @BeanParam DataPlaneCall call) {
+        return update(name, null, body, call);
     }
 
     /** The type this resource serves; {@link DeletedObjectsResource} finds every type through its resource. */
@@ -112,10 +106,9 @@ public abstract class VaultObjectResource<J, T extends Named> {
 
     /** {@code GET /{collection}}: live objects, each with its latest version's attributes. */
     @GET
-    public Response list(@QueryParam("api-version") String apiVersion, @QueryParam("maxresults") String maxResults,
-            @QueryParam("$skiptoken") String skipToken, @Context HttpServerRequest http,
-            @Context HttpHeaders headers) {
-        return call(http, headers, type.operation("LIST"), apiVersion, (vault, wire, out) -> {
+    public Response list(@QueryParam("maxresults") String maxResults,
+            @QueryParam("$skiptoken") String skipToken, @BeanParam DataPlaneCall call) {
+        return runOnWire(call, type.operation("LIST"), (vault, wire, out) -> {
             int max = Paging.maxResults(maxResults);
             Page<T> page = type.service().list(vault, Paging.after(skipToken), max);
             return ok(wire.list(page, page.items().stream()
@@ -126,10 +119,9 @@ public abstract class VaultObjectResource<J, T extends Named> {
     /** {@code GET /{collection}/{name}/versions}: one item per version (ids with the version), oldest first. */
     @GET
     @Path("/{name}/versions")
-    public Response versions(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @QueryParam("maxresults") String maxResults, @QueryParam("$skiptoken") String skipToken,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return call(http, headers, type.operation("LIST_VERSIONS"), apiVersion, (vault, wire, out) -> {
+    public Response versions(@PathParam("name") String name, @QueryParam("maxresults") String maxResults,
+            @QueryParam("$skiptoken") String skipToken, @BeanParam DataPlaneCall call) {
+        return runOnWire(call, type.operation("LIST_VERSIONS"), (vault, wire, out) -> {
             int max = Paging.maxResults(maxResults);
             Page<T> page = type.service().versions(vault, name, Paging.after(skipToken), max);
             return ok(wire.list(page, page.items().stream()
@@ -141,9 +133,8 @@ public abstract class VaultObjectResource<J, T extends Named> {
     /** {@code DELETE /{collection}/{name}}: soft delete of every version. */
     @DELETE
     @Path("/{name}{slash:/?}")
-    public Response delete(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return call(http, headers, type.operation("DELETE"), apiVersion, (vault, wire, out) -> {
+    public Response delete(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return runOnWire(call, type.operation("DELETE"), (vault, wire, out) -> {
             var deleted = type.service().delete(vault, name);
             return ok(wire.deleted(deleted, type.collection(),
                     type.bundle().apply(out, deleted.object())));
@@ -152,47 +143,43 @@ public abstract class VaultObjectResource<J, T extends Named> {
 
     @POST
     @Path("/{name}/backup")
-    public Response backup(@PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, type.operation("BACKUP"), apiVersion, (vault, out) ->
+    public Response backup(@PathParam("name") String name, @BeanParam DataPlaneCall call) {
+        return run(call, type.operation("BACKUP"), (vault, out) ->
                 ok(ObjectJson.backup(type.service().backup(vault, name))));
     }
 
     @POST
     @Path("/restore")
-    public Response restore(@QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, type.operation("RESTORE"), apiVersion, (vault, out) -> ok(type.bundle().apply(out,
+    public Response restore(byte[] body, @BeanParam DataPlaneCall call) {
+        return run(call, type.operation("RESTORE"), (vault, out) -> ok(type.bundle().apply(out,
                 type.service().restore(vault, ObjectJson.backupBlob(json, body, type.noun())))));
     }
 
-    Response run(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
+    Response run(DataPlaneCall call, DataPlaneOperation operation,
             BiFunction<Vault, J, Response> work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, type.json(),
+        return run(pipeline, requests, call, operation, type.json(),
                 (vault, out, caller) -> work.apply(vault, out));
     }
 
-    Response runAs(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
+    Response runAs(DataPlaneCall call, DataPlaneOperation operation,
             Work<J> work) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, type.json(), work);
+        return run(pipeline, requests, call, operation, type.json(), work);
     }
 
-    private Response call(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
-            Call<J> call) {
-        return run(pipeline, requests, http, headers, operation, apiVersion, wire -> wire,
-                (vault, wire, caller) -> call.apply(vault, wire, type.json().apply(wire)));
+    private Response runOnWire(DataPlaneCall call, DataPlaneOperation operation, Call<J> work) {
+        return run(pipeline, requests, call, operation, wire -> wire,
+                (vault, wire, caller) -> work.apply(vault, wire, type.json().apply(wire)));
     }
 
     /**
      * Runs an operation on vault objects through the pipeline: inside it (after every check) the api-version is
      * validated and refusals by a rule become Key Vault's error JSON.
      */
-    static <J> Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, DataPlaneOperation operation, String apiVersion, Function<ObjectJson, J> json,
-            Work<J> work) {
-        return pipeline.run(requests.of(http, headers), operation, (vault, caller) -> {
+    static <J> Response run(DataPlanePipeline pipeline, HttpRequests requests, DataPlaneCall call,
+            DataPlaneOperation operation, Function<ObjectJson, J> json, Work<J> work) {
+        return pipeline.run(requests.of(call.http, call.headers), operation, (vault, caller) -> {
             try {
-                return work.apply(vault, json.apply(wire(vault, http, apiVersion)), caller);
+                return work.apply(vault, json.apply(wire(vault, call)), caller);
             } catch (VaultObjectException refused) {
                 return KeyVaultErrors.of(refused);
             }
@@ -200,8 +187,8 @@ public abstract class VaultObjectResource<J, T extends Named> {
     }
 
     /** The shared JSON of a request: ids from its own scheme and host, the vault's recovery level. */
-    static ObjectJson wire(Vault vault, HttpServerRequest http, String apiVersion) {
-        return new ObjectJson(http.scheme() + "://" + http.host(), ApiVersion.parse(apiVersion),
+    static ObjectJson wire(Vault vault, DataPlaneCall call) {
+        return new ObjectJson(call.http.scheme() + "://" + call.http.host(), ApiVersion.parse(call.apiVersion),
                 Recovery.of(vault.properties()));
     }
 
