@@ -62,26 +62,12 @@ kafka_libs_present() {
   compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null && compgen -G "$KAFKA_LIBS/kafka-clients-*.jar" >/dev/null \
     && compgen -G "$KAFKA_LIBS/log4j-core-*.jar" >/dev/null
 }
-needs_build() {
-  [[ -f "$JAR" && -f "$BENCH_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
-  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
-      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
-}
 if [[ "$BUILD" != never ]] && ! kafka_libs_present; then
   log "building deploy/target/kafka-libs..."
   (cd "$ROOT_DIR" && ./mvnw -B -q -pl deploy -am package -DskipTests)
 fi
-if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
-  log "building audit-service (package, test classes, test classpath)..."
-  mkdir -p "$(dirname "$CLASSPATH_FILE")"
-  (cd "$ROOT_DIR" && ./mvnw -B -q -pl audit-service -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
-  touch "$CLASSPATH_FILE"
-fi
+build_module "$BUILD" audit-service "$CLASSPATH_FILE" "$JAR" "$BENCH_CLASS"
 kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --no-build)"
-[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
-[[ -f "$BENCH_CLASS" ]] || die "$BENCH_CLASS is missing (run without --no-build)"
-[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
 
 # --- run directory, ports, cleanup ----------------------------------------------------------------------------
 mkdir -p "$MODULE_DIR/target/bench"

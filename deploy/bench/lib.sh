@@ -46,6 +46,28 @@ stop_pid() {
   wait "$pid" 2>/dev/null || true
 }
 
+# build_module MODE MODULE CLASSPATH_FILE FILE...: builds MODULE from the repository root ($ROOT_DIR) with Maven (its
+# jar, test classes and test classpath, written to CLASSPATH_FILE, a path inside the module) when MODE is always, or when it is auto and a FILE
+# or the classpath is missing or older than a source of the module, proto, test-support or the root pom; never when
+# MODE is never. Then fails unless every FILE and the classpath are there.
+build_module() {
+  local mode="$1" module="$2" classpath="$3"; shift 3
+  local module_dir="$ROOT_DIR/$module" needed=false f
+  for f in "$@" "$classpath"; do [[ -s "$f" ]] || needed=true; done
+  if ! $needed && [[ -n "$(find "$module_dir/src" "$module_dir/pom.xml" "$ROOT_DIR/proto/src" \
+      "$ROOT_DIR/test-support/src" "$ROOT_DIR/pom.xml" -newer "$classpath" -print -quit 2>/dev/null)" ]]; then
+    needed=true
+  fi
+  if [[ "$mode" == always ]] || { [[ "$mode" == auto ]] && $needed; }; then
+    log "building $module (package, test classes, test classpath)..."
+    mkdir -p "$(dirname "$classpath")"
+    (cd "$ROOT_DIR" && ./mvnw -B -q -pl "$module" -am package -DskipTests \
+      dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="${classpath#"$module_dir"/}")
+    touch "$classpath"
+  fi
+  for f in "$@" "$classpath"; do [[ -s "$f" ]] || die "$f is missing (run without --no-build)"; done
+}
+
 # machine_line: the "# machine:" line of a result (CPUs, CPU model, memory).
 machine_line() {
   echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"

@@ -52,22 +52,7 @@ for tool in openssl "$JAVA"; do
 done
 
 # --- build --------------------------------------------------------------------------------------------------------
-needs_build() {
-  [[ -f "$JAR" && -f "$GENERATOR_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
-  # a source newer than what was built from it
-  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
-      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
-}
-if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
-  log "building policy-service (package, test classes, test classpath)..."
-  mkdir -p "$(dirname "$CLASSPATH_FILE")"
-  (cd "$ROOT_DIR" && ./mvnw -B -q -pl policy-service -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
-  touch "$CLASSPATH_FILE"
-fi
-[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
-[[ -f "$GENERATOR_CLASS" ]] || die "$GENERATOR_CLASS is missing (run without --no-build)"
-[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
+build_module "$BUILD" policy-service "$CLASSPATH_FILE" "$JAR" "$GENERATOR_CLASS"
 
 # --- run directory, key pair, ports ---------------------------------------------------------------------------
 mkdir -p "$MODULE_DIR/target/bench"
