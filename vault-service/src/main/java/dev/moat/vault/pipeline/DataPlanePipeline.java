@@ -235,8 +235,12 @@ public class DataPlanePipeline {
         }
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
-            LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
-                    name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
+            // the decision event is the record of a denial (audit-service answers who was denied, from where, and
+            // why); a log line per denial at INFO would make a flood from denied addresses cost more than real work
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(),
+                        request.path(), name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
+            }
             return answers.answer(new Refusal.ForbiddenByFirewall(origin.clientAddress(),
                     decision.getResolvedSubnetId(), decision.getResolvedSubnetLacksKeyVaultEndpoint(),
                     caller.describe(), name));

@@ -220,6 +220,17 @@ abstract class VaultStoreContract {
         one.vaults().replace(vault("contractshared", "bob", "get"), null);
         assertThat(two.vaults().find("contractshared").orElseThrow().properties().accessPolicies())
                 .extracting(AccessPolicyEntry::objectId).containsExactly("bob");
+
+        // two keeps parsed vaults in memory: a vault deleted and created again by one is the new one for two
+        one.vaults().delete("contractshared", null);
+        assertThat(two.vaults().find("contractshared")).isEmpty();
+        one.vaults().insert(vault("contractshared", "carol", "get"), null);
+        assertThat(two.vaults().find("contractshared").orElseThrow().properties().accessPolicies())
+                .extracting(AccessPolicyEntry::objectId).containsExactly("carol");
+        one.vaults().delete("contractshared", null);
+        one.vaults().insert(vault("contractshared", "dave", "get"), null);
+        assertThat(two.vaults().find("contractshared").orElseThrow().properties().accessPolicies())
+                .extracting(AccessPolicyEntry::objectId).containsExactly("dave");
     }
 
     private int outboxRows(String vault) throws SQLException {
