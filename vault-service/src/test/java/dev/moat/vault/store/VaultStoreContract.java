@@ -61,7 +61,8 @@ abstract class VaultStoreContract {
 
     /** Migrates with the Flyway locations the service uses for that database (application.properties). */
     static void migrate(DataSource dataSource, String... locations) {
-        Flyway.configure().dataSource(dataSource).locations(locations).load().migrate();
+        Flyway.configure().dataSource(dataSource).locations(locations).callbacks(new FormerMigrationChecksums()).load()
+                .migrate();
     }
 
     /** One replica's stores and services, as CDI would make them. */
