@@ -52,6 +52,8 @@ done
 
 log() { printf 'ingest: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=../../deploy/bench/lib.sh
+source "$ROOT_DIR/deploy/bench/lib.sh"
 command -v "$JAVA" >/dev/null || die "$JAVA is required"
 command -v curl >/dev/null || die "curl is required"
 
@@ -60,26 +62,12 @@ kafka_libs_present() {
   compgen -G "$KAFKA_LIBS/kafka_2.13-*.jar" >/dev/null && compgen -G "$KAFKA_LIBS/kafka-clients-*.jar" >/dev/null \
     && compgen -G "$KAFKA_LIBS/log4j-core-*.jar" >/dev/null
 }
-needs_build() {
-  [[ -f "$JAR" && -f "$BENCH_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
-  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
-      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
-}
 if [[ "$BUILD" != never ]] && ! kafka_libs_present; then
   log "building deploy/target/kafka-libs..."
   (cd "$ROOT_DIR" && ./mvnw -B -q -pl deploy -am package -DskipTests)
 fi
-if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
-  log "building audit-service (package, test classes, test classpath)..."
-  mkdir -p "$(dirname "$CLASSPATH_FILE")"
-  (cd "$ROOT_DIR" && ./mvnw -B -q -pl audit-service -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
-  touch "$CLASSPATH_FILE"
-fi
+build_module "$BUILD" audit-service "$CLASSPATH_FILE" "$JAR" "$BENCH_CLASS"
 kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --no-build)"
-[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
-[[ -f "$BENCH_CLASS" ]] || die "$BENCH_CLASS is missing (run without --no-build)"
-[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
 
 # --- run directory, ports, cleanup ----------------------------------------------------------------------------
 mkdir -p "$MODULE_DIR/target/bench"
@@ -89,18 +77,6 @@ KAFKA_PID=""
 AUDIT_PID=""
 CHILD_PID=""
 
-stop_pid() { # NAME PID
-  local name="$1" pid="$2"
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  log "stopping $name (pid $pid)"
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  if kill -0 "$pid" 2>/dev/null; then
-    log "$name did not stop within 30 s of SIGTERM; SIGKILL"
-    kill -KILL "$pid" 2>/dev/null || true
-  fi
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
   local status=$?
   trap - EXIT INT TERM HUP
@@ -124,21 +100,11 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ " $* " == *" $p "* ]] && continue
-    port_in_use "$p" || { echo "$p"; return 0; }
-  done
-  die "no free port found"
-}
-KAFKA_PORT="$(free_port)"
-CONTROLLER_PORT="$(free_port "$KAFKA_PORT")"
-AUDIT_PORT="$(free_port "$KAFKA_PORT" "$CONTROLLER_PORT")"
+free_port KAFKA_PORT
+free_port CONTROLLER_PORT
+free_port AUDIT_PORT
 # health and metrics: audit-service's management interface
-MANAGEMENT_PORT="$(free_port "$KAFKA_PORT" "$CONTROLLER_PORT" "$AUDIT_PORT")"
+free_port MANAGEMENT_PORT
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
 
 # --- Kafka (as deploy/moat configures it) ---------------------------------------------------------------------
@@ -171,12 +137,7 @@ kafka_java kafka.tools.StorageTool format -t "$CLUSTER_ID" -c "$RUN_DIR/kafka/se
   -cp "$KAFKA_LIBS/*" kafka.Kafka "$RUN_DIR/kafka/server.properties" >> "$RUN_DIR/logs/kafka.out" 2>&1 < /dev/null &
 KAFKA_PID=$!
 log "Kafka pid $KAFKA_PID on $BOOTSTRAP"
-deadline=$(( $(date +%s) + 120 ))
-until port_in_use "$KAFKA_PORT"; do
-  kill -0 "$KAFKA_PID" 2>/dev/null || die "Kafka exited during start-up"
-  (( $(date +%s) < deadline )) || die "Kafka's port $KAFKA_PORT not open after 120 s"
-  sleep 0.2
-done
+await_port Kafka "$KAFKA_PID" "$KAFKA_PORT"
 
 BENCH_CP="$MODULE_DIR/target/test-classes:$(cat "$CLASSPATH_FILE")"
 # bench NAME COMMAND ARGS...: runs the benchmark client in the background and waits for it (so that a signal to
@@ -201,7 +162,7 @@ RESULT="$MODULE_DIR/target/bench/ingest-$STAMP.md"
 {
   echo "# ingest $STAMP"
   echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- audit-service proto 2>/dev/null || echo ' (audit-service or proto modified)')"
-  echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  machine_line
   echo "# uptime before: $(uptime)"
   echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, H2 file store"
   echo "# benchmark options: ${BENCH_ARGS[*]:-(defaults)}"

@@ -17,20 +17,16 @@ while [[ $# -gt 0 ]]; do
 done
 
 cd "$ROOT"
+log() { printf 'end-to-end-lag: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+source deploy/bench/lib.sh
 echo "end-to-end-lag: building (package, deploy test classes)..." >&2
 ./mvnw -B -q -DskipTests install
 ./mvnw -B -q -pl deploy test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
 CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-DATA="$ROOT/deploy/target/bench/e2e-$(date +%Y%m%dT%H%M%S)"
-VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port)
-ARGS=(--no-build --data-dir "$DATA" --kafka-port "$(free_port)" --kafka-controller-port "$(free_port)"
-      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT"
-      --vault-management-port "$(free_port)" --audit-management-port "$(free_port)"
-      --console-port "$(free_port)" --console-management-port "$(free_port)")
-trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
-deploy/moat up "${ARGS[@]}" >&2
+stack_up e2e
 
 echo "# end-to-end-lag $(date -u +%Y%m%dT%H%M%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs"
 echo "# uptime before: $(uptime)"

@@ -22,6 +22,10 @@ while [[ $# -gt 0 ]]; do
 done
 
 cd "$ROOT"
+log() { printf 'what-if: %s\n' "$*" >&2; }
+die() { log "error: $*"; exit 1; }
+# shellcheck source=lib.sh
+source deploy/bench/lib.sh
 if (( BUILD )); then
   echo "what-if: building (package, deploy test classes)..." >&2
   ./mvnw -B -q -DskipTests package
@@ -30,15 +34,7 @@ fi
   -Dmdep.includeScope=test
 CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
 
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-DATA="$ROOT/deploy/target/bench/what-if-$(date +%Y%m%dT%H%M%S)"
-VAULT_PORT=$(free_port); AUDIT_PORT=$(free_port); KAFKA_PORT=$(free_port); AUDIT_MANAGEMENT_PORT=$(free_port)
-ARGS=(--no-build --data-dir "$DATA" --kafka-port "$KAFKA_PORT" --kafka-controller-port "$(free_port)"
-      --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)" --vault-port "$VAULT_PORT" --audit-port "$AUDIT_PORT"
-      --vault-management-port "$(free_port)" --audit-management-port "$AUDIT_MANAGEMENT_PORT"
-      --console-port "$(free_port)" --console-management-port "$(free_port)")
-trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
-deploy/moat up "${ARGS[@]}" >&2
+stack_up what-if
 
 echo "# what-if $(date -u +%Y%m%dT%H%M%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs"
 echo "# uptime before: $(uptime)"

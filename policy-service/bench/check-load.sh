@@ -44,28 +44,15 @@ done
 
 log() { printf 'check-load: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+# shellcheck source=../../deploy/bench/lib.sh
+source "$ROOT_DIR/deploy/bench/lib.sh"
 
 for tool in openssl "$JAVA"; do
   command -v "$tool" >/dev/null || die "$tool is required"
 done
 
 # --- build --------------------------------------------------------------------------------------------------------
-needs_build() {
-  [[ -f "$JAR" && -f "$GENERATOR_CLASS" && -s "$CLASSPATH_FILE" ]] || return 0
-  # a source newer than what was built from it
-  [[ -n "$(find "$MODULE_DIR/src" "$MODULE_DIR/pom.xml" "$ROOT_DIR/proto/src" "$ROOT_DIR/test-support/src" \
-      "$ROOT_DIR/pom.xml" -newer "$CLASSPATH_FILE" -print -quit 2>/dev/null)" ]]
-}
-if [[ "$BUILD" == always ]] || { [[ "$BUILD" == auto ]] && needs_build; }; then
-  log "building policy-service (package, test classes, test classpath)..."
-  mkdir -p "$(dirname "$CLASSPATH_FILE")"
-  (cd "$ROOT_DIR" && ./mvnw -B -q -pl policy-service -am package -DskipTests \
-    dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench/test-classpath.txt)
-  touch "$CLASSPATH_FILE"
-fi
-[[ -f "$JAR" ]] || die "$JAR is missing (run without --no-build)"
-[[ -f "$GENERATOR_CLASS" ]] || die "$GENERATOR_CLASS is missing (run without --no-build)"
-[[ -s "$CLASSPATH_FILE" ]] || die "$CLASSPATH_FILE is missing (run without --no-build)"
+build_module "$BUILD" policy-service "$CLASSPATH_FILE" "$JAR" "$GENERATOR_CLASS"
 
 # --- run directory, key pair, ports ---------------------------------------------------------------------------
 mkdir -p "$MODULE_DIR/target/bench"
@@ -80,16 +67,7 @@ cleanup() {
     kill -TERM "$CHILD_PID" 2>/dev/null || true
     wait "$CHILD_PID" 2>/dev/null || true
   fi
-  if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
-    log "stopping policy-service (pid $SERVICE_PID)"
-    kill -TERM "$SERVICE_PID" 2>/dev/null || true
-    for _ in $(seq 1 200); do kill -0 "$SERVICE_PID" 2>/dev/null || break; sleep 0.1; done
-    if kill -0 "$SERVICE_PID" 2>/dev/null; then
-      log "policy-service did not stop within 20 s of SIGTERM; SIGKILL"
-      kill -KILL "$SERVICE_PID" 2>/dev/null || true
-    fi
-    wait "$SERVICE_PID" 2>/dev/null || true
-  fi
+  stop_pid policy-service "$SERVICE_PID" 20
   if (( status != 0 )) && [[ -f "$RUN_DIR/policy-service.log" ]]; then
     log "last lines of the service log ($RUN_DIR/policy-service.log):"
     tail -n 10 "$RUN_DIR/policy-service.log" >&2 || true
@@ -101,18 +79,8 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-port_in_use() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
-free_port() {
-  local p
-  for _ in $(seq 1 200); do
-    p=$(( 20000 + RANDOM % 40000 ))
-    [[ " $* " == *" $p "* ]] && continue
-    port_in_use "$p" || { echo "$p"; return 0; }
-  done
-  die "no free port found"
-}
-GRPC_PORT="$(free_port)"
-HTTP_PORT="$(free_port "$GRPC_PORT")"
+free_port GRPC_PORT
+free_port HTTP_PORT
 
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$RUN_DIR/private.pem" 2>/dev/null
 openssl pkey -in "$RUN_DIR/private.pem" -pubout -out "$RUN_DIR/public.pem"
@@ -128,12 +96,7 @@ openssl pkey -in "$RUN_DIR/private.pem" -pubout -out "$RUN_DIR/public.pem"
 SERVICE_PID=$!
 log "policy-service pid $SERVICE_PID, gRPC 127.0.0.1:$GRPC_PORT, HTTP 127.0.0.1:$HTTP_PORT, run dir $RUN_DIR"
 
-deadline=$(( $(date +%s) + 120 ))
-until port_in_use "$GRPC_PORT"; do
-  kill -0 "$SERVICE_PID" 2>/dev/null || die "policy-service exited during start-up"
-  (( $(date +%s) < deadline )) || die "policy-service's gRPC port $GRPC_PORT not open after 120 s"
-  sleep 0.2
-done
+await_port policy-service "$SERVICE_PID" "$GRPC_PORT"
 log "gRPC port open"
 
 # --- run the generator ----------------------------------------------------------------------------------------
@@ -142,7 +105,7 @@ RESULT="$MODULE_DIR/target/bench/check-load-$STAMP.md"
 {
   echo "# check-load $STAMP"
   echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- policy-service proto 2>/dev/null || echo ' (policy-service or proto modified)')"
-  echo "# machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/ {print $2}') GiB"
+  machine_line
   echo "# uptime before: $(uptime)"
   echo "# service JVM options: -Xmx512m ${SERVICE_JVM_OPTS:-}"
   echo "# generator options: ${GEN_ARGS[*]:-(defaults)}"

@@ -11,7 +11,6 @@ import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,19 +38,16 @@ import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
  * {@code KeyClient} and {@code CryptographyClient} go through policy-service's firewall decision and the access
  * policy like any caller.
  */
-class AzureSdkSystemTest {
+class AzureSdkSystemTest extends OnLocalStack {
 
     private static final String VAULT = "sdkvault";
 
-    private static LocalStack stack;
-    private static StackClient client;
     private static HttpClient http;
     private static ClientSecretCredential credential;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("sdk-stack");
-        client = new StackClient(stack);
+        start(LocalStack.up("sdk-stack"));
         // started without --trust-loopback-proxy, and the SDK sends no X-Forwarded-For: its address is 127.0.0.1,
         // which no IP rule may name (not public), so this vault's firewall allows by default
         String allSecretsAndKeys = "\"get\",\"list\",\"set\",\"delete\",\"recover\",\"backup\",\"restore\",\"purge\"";
@@ -81,14 +77,6 @@ class AzureSdkSystemTest {
                  "networkAcls":{"defaultAction":"Allow"}}}
                 """.formatted(client.credential("MOAT_TENANT_ID"), client.credential("MOAT_APP_OBJECT_ID"));
         client.armPut("Microsoft.KeyVault/vaults/" + VAULT, body).statusCode(200);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static String vaultUrl() {

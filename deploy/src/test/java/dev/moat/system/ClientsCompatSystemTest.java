@@ -14,7 +14,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,14 +32,12 @@ import org.junit.jupiter.api.Test;
  * ({@code deploy/compat/js/package-lock.json}); {@code .ci/run} installs them and sets {@code MOAT_COMPAT_REQUIRED=1},
  * so that in CI a missing client fails the test, while elsewhere it is skipped with the reason.
  */
-class ClientsCompatSystemTest {
+class ClientsCompatSystemTest extends OnLocalStack {
 
     private static final Pattern STEP_OK = Pattern.compile("(?m)^STEP ok (\\S+)$");
     private static final String ALLOWED_IP = "203.0.113.9";
     private static final String DENIED_IP = "198.51.100.7";
 
-    private static LocalStack stack;
-    private static StackClient client;
     private static Path compat;
     private static Path work;
 
@@ -49,19 +46,10 @@ class ClientsCompatSystemTest {
         compat = Path.of("").toAbsolutePath().resolve("compat");
         // the SDKs play an allowed and a denied address through X-Forwarded-For, which only a stack that trusts
         // loopback as a proxy believes
-        stack = LocalStack.up("compat-stack", "--trust-loopback-proxy");
-        client = new StackClient(stack);
+        start(LocalStack.up("compat-stack", "--trust-loopback-proxy"));
         work = Files.createDirectories(stack.dataDir.resolveSibling("compat-clients"));
         Files.writeString(work.resolve("hosts"), "127.0.0.1 localhost compatcli.vault.localhost "
                 + "compatpy.vault.localhost compatjs.vault.localhost\n::1 localhost\n");
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

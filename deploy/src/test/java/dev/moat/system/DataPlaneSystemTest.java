@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -23,28 +22,17 @@ import org.junit.jupiter.api.TestMethodOrder;
  * started with {@code --trust-loopback-proxy}.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class DataPlaneSystemTest {
+class DataPlaneSystemTest extends OnLocalStack {
 
     private static final String VNET = "Microsoft.Network/virtualNetworks/corp";
     private static final String SUBNET_ID =
             "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/corp/subnets/apps";
     private static final String TRUSTED = "TRUSTED_AZURE_BACKUP";
 
-    private static LocalStack stack;
-    private static StackClient client;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("data-plane-stack", "--trust-loopback-proxy");
-        client = new StackClient(stack);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
+        start(LocalStack.up("data-plane-stack", "--trust-loopback-proxy"));
     }
 
     @Test

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -22,34 +21,23 @@ import io.restassured.response.Response;
  * decided and audited, never a 503; and invalid {@code networkAcls} put through ARM reach the real policy-service,
  * whose own messages come back as 400s, one row per rule of the source document.
  */
-class FirewallEdgesSystemTest {
+class FirewallEdgesSystemTest extends OnLocalStack {
 
     private static final String IPV6_CLIENT = "2001:db8::1";
     private static final String VNET = "Microsoft.Network/virtualNetworks/edges";
     private static final String SUBNET_ID =
             "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/edges/subnets/";
 
-    private static LocalStack stack;
-    private static StackClient client;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("firewall-edges-stack", "--trust-loopback-proxy");
-        client = new StackClient(stack);
+        start(LocalStack.up("firewall-edges-stack", "--trust-loopback-proxy"));
         client.armPut(VNET, """
                 {"location":"local","properties":{"addressSpace":{"addressPrefixes":["10.60.0.0/16"]},
                  "subnets":[{"name":"with-endpoint","properties":{"addressPrefix":"10.60.1.0/24",
                    "serviceEndpoints":[{"service":"Microsoft.KeyVault"}]}},
                   {"name":"without-endpoint","properties":{"addressPrefix":"10.60.2.0/24"}}]}}
                 """).statusCode(201);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

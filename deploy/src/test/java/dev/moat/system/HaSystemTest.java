@@ -30,7 +30,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.ConfigResource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -47,7 +46,7 @@ import io.restassured.path.json.JsonPath;
  * and this stack is started with {@code --trust-loopback-proxy}, so that loopback may present other addresses.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class HaSystemTest {
+class HaSystemTest extends OnLocalStack {
 
     private static final List<String> PROCESSES = List.of("postgres", "kafka-1", "kafka-2", "kafka-3",
             "policy-service-1", "policy-service-2", "balancer", "vault-service-1", "vault-service-2",
@@ -55,25 +54,12 @@ class HaSystemTest {
     private static final String ALLOWED = "203.0.113.9";
     private static final String DENIED = "198.51.100.7";
 
-    private static LocalStack stack;
-    private static StackClient client;
     private static HttpClient http;
 
     @BeforeAll
     static void startStack() throws Exception {
-        long t0 = System.nanoTime();
-        stack = LocalStack.upHa("ha-stack", "--trust-loopback-proxy");
-        System.out.printf("[ha] deploy/moat up --topology ha: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        client = new StackClient(stack);
+        start(LocalStack.upHa("ha-stack", "--trust-loopback-proxy"));
         http = stack.httpClient();
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -74,7 +74,11 @@ final class LocalStack implements AutoCloseable {
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
         LocalStack stack = new LocalStack(repo, dataDir, ha, List.of(options));
+        long t0 = System.nanoTime();
         Result up = stack.moat("up");
+        if (ha) {
+            System.out.printf("[%s] deploy/moat up --topology ha: ready in %.1f s%n", name, (System.nanoTime() - t0) / 1e9);
+        }
         if (up.exitCode() != 0) {
             stack.moat("down");
             throw new IllegalStateException("deploy/moat up failed (" + up.exitCode() + "):\n" + up.output());

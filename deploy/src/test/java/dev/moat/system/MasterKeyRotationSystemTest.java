@@ -27,7 +27,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -40,7 +39,7 @@ import io.restassured.path.json.JsonPath;
  * are restarted without it. No request of the steady traffic (reads and writes of secrets, signatures with a key,
  * reads of a certificate's private key) may fail, every object reads back afterwards, and nothing needs the old key.
  */
-class MasterKeyRotationSystemTest {
+class MasterKeyRotationSystemTest extends OnLocalStack {
 
     private static final List<String> VAULTS = List.of("rotation1", "rotation2", "rotation3");
     private static final int SECRETS_PER_VAULT = 5;
@@ -49,26 +48,13 @@ class MasterKeyRotationSystemTest {
     private static final String ADDITIONAL_KEY_FILES = "-Dmoat.vault.crypto.additional-master-key-files=";
     private static final String REWRAP_INTERVAL = "-Dmoat.vault.crypto.rewrap-interval=";
 
-    private static LocalStack stack;
-    private static StackClient client;
     private static HttpClient http;
     private static String token;
 
     @BeforeAll
     static void startStack() throws Exception {
-        long t0 = System.nanoTime();
-        stack = LocalStack.upHa("rotation-stack");
-        System.out.printf("[rotation] deploy/moat up --topology ha: ready in %.1f s%n", (System.nanoTime() - t0) / 1e9);
-        client = new StackClient(stack);
+        start(LocalStack.upHa("rotation-stack"));
         http = stack.httpClient();
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test

@@ -38,32 +38,25 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
  * {@code deploy/moat down} must leave no process behind.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class StackSystemTest {
+class StackSystemTest extends OnLocalStack {
 
     private static final String ALLOWED_CLIENT = "203.0.113.9";
     private static final String DENIED_CLIENT = "198.51.100.1";
     private static final String DENY_BUT_TEST_NET_3 =
             "{\"defaultAction\":\"Deny\",\"bypass\":\"None\",\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}";
 
-    private static LocalStack stack;
-    private static StackClient client;
     private static ManagedChannel channel;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("system-stack", "--trust-loopback-proxy");
-        client = new StackClient(stack);
+        start(LocalStack.up("system-stack", "--trust-loopback-proxy"));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.policyGrpcPort).usePlaintext().build();
     }
 
     @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
+    static void closeChannel() throws Exception {
         if (channel != null) {
             channel.shutdownNow().awaitTermination(10, TimeUnit.SECONDS);
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 

@@ -14,7 +14,6 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -29,7 +28,7 @@ import io.restassured.response.ValidatableResponse;
  * and an audit-only (staged) rule set that is recorded beside the enforced one, listed where it differs, and then
  * promoted. Client addresses come through {@code X-Forwarded-For}, which the local stack trusts from loopback.
  */
-class WhatIfSystemTest {
+class WhatIfSystemTest extends OnLocalStack {
 
     private static final String VNET = "Microsoft.Network/virtualNetworks/whatifnet";
     private static final String SUBNET_ID =
@@ -41,26 +40,15 @@ class WhatIfSystemTest {
     private static final String IN_SUBNET = "10.60.1.7";
     private static final String SERVICE_ADDRESS = "52.1.2.3";
 
-    private static LocalStack stack;
-    private static StackClient client;
 
     @BeforeAll
     static void startStack() throws Exception {
-        stack = LocalStack.up("what-if-stack", "--trust-loopback-proxy");
-        client = new StackClient(stack);
+        start(LocalStack.up("what-if-stack", "--trust-loopback-proxy"));
         client.armPut(VNET, """
                 {"location":"local","properties":{"addressSpace":{"addressPrefixes":["10.60.0.0/16"]},
                  "subnets":[{"name":"apps","properties":{"addressPrefix":"10.60.1.0/24",
                    "serviceEndpoints":[{"service":"Microsoft.KeyVault"}]}}]}}
                 """).statusCode(201);
-    }
-
-    @AfterAll
-    static void stopStack() throws Exception {
-        StackClient.reset();
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     private static String acls(String bypass, String... ipRules) {

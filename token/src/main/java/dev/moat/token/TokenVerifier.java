@@ -3,7 +3,9 @@ package dev.moat.token;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import org.jboss.logging.Logger;
 import org.jose4j.jwa.AlgorithmConstraints;
@@ -160,7 +162,8 @@ public final class TokenVerifier {
         try {
             consumer.build().processContext(context);
             return new Verified(new Claims(iss, issuer, tid, objectId(claims), applicationId(claims), roles(claims),
-                    claims.getAudience(), instant(claims.getNotBefore()), instant(claims.getExpirationTime())));
+                    claims.getAudience(), instant(claims.getNotBefore()), instant(claims.getExpirationTime()),
+                    texts(claims)));
         } catch (InvalidJwtException e) {
             return failure(e, claims, expected);
         } catch (MalformedClaimException e) {
@@ -220,6 +223,16 @@ public final class TokenVerifier {
         } catch (MalformedClaimException e) {
             return List.of();
         }
+    }
+
+    private static Map<String, String> texts(JwtClaims claims) {
+        Map<String, String> texts = new HashMap<>();
+        claims.getClaimsMap().forEach((name, value) -> {
+            if (value instanceof String text) {
+                texts.put(name, text);
+            }
+        });
+        return texts;
     }
 
     private static Instant instant(NumericDate date) {

@@ -3,7 +3,6 @@ package dev.moat.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,22 +26,7 @@ class JsonWebKeysTest {
         firstAndSecond = TestKey.jwks(k1, k2);
     }
 
-    /** A JWKS source that counts its fetches, serving what the test sets (an exception: the issuer is down). */
-    private static final class Issuer implements JwksSource {
-        String document;
-        int fetches;
-
-        @Override
-        public String fetch() throws IOException {
-            fetches++;
-            if (document == null) {
-                throw new IOException("connection refused");
-            }
-            return document;
-        }
-    }
-
-    private final Issuer issuer = new Issuer();
+    private final TestJwks issuer = new TestJwks();
     private final TestClock clock = new TestClock(T0);
     private final JsonWebKeys keys = new JsonWebKeys(issuer, Duration.ofSeconds(30), clock);
 

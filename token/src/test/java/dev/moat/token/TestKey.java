@@ -3,7 +3,6 @@ package dev.moat.token;
 import java.time.Instant;
 import java.util.function.Consumer;
 
-import org.jose4j.jwa.AlgorithmConstraints;
 import org.jose4j.jwk.JsonWebKeySet;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
@@ -12,8 +11,9 @@ import org.jose4j.jws.AlgorithmIdentifiers;
 import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.keys.HmacKey;
 import org.jose4j.lang.JoseException;
+
+import dev.moat.testing.tokens.ForgedTokens;
 
 /** An issuer's RSA key for tests, and the tokens it signs. */
 record TestKey(RsaJsonWebKey jwk) {
@@ -82,32 +82,19 @@ record TestKey(RsaJsonWebKey jwk) {
             jws.setKeyIdHeaderValue(kid);
         }
         jws.setKey(jwk.getPrivateKey());
-        return serialize(jws);
-    }
-
-    /** The classic confusion: an HMAC keyed with the public key, which anyone has. */
-    String hs256WithThePublicKey(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setKeyIdHeaderValue(jwk.getKeyId());
-        jws.setKey(new HmacKey(jwk.getPublicKey().getEncoded()));
-        return serialize(jws);
-    }
-
-    static String unsigned(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
-        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-        return serialize(jws);
-    }
-
-    private static String serialize(JsonWebSignature jws) {
         try {
             return jws.getCompactSerialization();
         } catch (JoseException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The classic confusion: an HMAC keyed with the public key, which anyone has. */
+    String hs256WithThePublicKey(JwtClaims claims) {
+        return ForgedTokens.hs256WithThePublicKey(claims, jwk.getPublicKey(), jwk.getKeyId());
+    }
+
+    static String unsigned(JwtClaims claims) {
+        return ForgedTokens.unsigned(claims);
     }
 }

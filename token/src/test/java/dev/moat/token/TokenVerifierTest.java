@@ -48,23 +48,8 @@ class TokenVerifierTest {
         rotated = TestKey.generate("k2");
     }
 
-    /** The issuer's JWKS endpoint: serves what the test sets, counts fetches, fails while the document is null. */
-    private static final class Issuer implements JwksSource {
-        String document;
-        int fetches;
-
-        @Override
-        public String fetch() throws IOException {
-            fetches++;
-            if (document == null) {
-                throw new IOException("connection refused");
-            }
-            return document;
-        }
-    }
-
     private final TestClock clock = new TestClock(T0);
-    private final Issuer jwks = new Issuer();
+    private final TestJwks jwks = new TestJwks();
     private int keyLookups;
     private final KeySet keys = countingLookups(new JsonWebKeys(jwks, Duration.ofSeconds(30), clock));
     private final TrustedIssuer issuer = new TrustedIssuer("test", TestKey.ISSUER, keys);
@@ -197,6 +182,20 @@ class TokenVerifierTest {
         assertThat(claims.objectId()).isEqualTo("service-principal");
         assertThat(claims.applicationId()).isEqualTo("client-app");
         assertThat(claims.roles()).isEmpty();
+    }
+
+    @Test
+    void other_string_claims_are_read_by_name_and_blank_ones_count_as_absent() {
+        Claims claims = verified(trusted.sign(claims(c -> {
+            c.setClaim("nonce", "n-0S6_WzA2Mj");
+            c.setClaim("preferred_username", " ");
+            c.setClaim("auth_time", 1_700_000_000L);
+        })));
+
+        assertThat(claims.text("nonce")).contains("n-0S6_WzA2Mj");
+        assertThat(claims.text("preferred_username")).isEmpty();
+        assertThat(claims.text("auth_time")).isEmpty();
+        assertThat(claims.text("name")).isEmpty();
     }
 
     @Test

@@ -4,14 +4,17 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * An enum shown to users by an Azure-style name ({@code "IpRule"}, {@code "AccessPolicy"}). Parsing is
- * forgiving about case and separators, so {@code access-policy}, {@code accessPolicy} and {@code AccessPolicy}
- * all name the same value.
+ * An enum shown to users by an Azure-style name ({@code "IpRule"}, {@code "AccessPolicy"}): its constant's name in
+ * PascalCase ({@code IP_RULE}, {@code ACCESS_POLICY}). Parsing is forgiving about case and separators, so
+ * {@code access-policy}, {@code accessPolicy} and {@code AccessPolicy} all name the same value.
  */
 public interface Labelled {
 
     /** The Azure-style name, as stored and as rendered in JSON. */
-    String label();
+    default String label() {
+        Enum<?> constant = (Enum<?>) this;
+        return Labels.OF_ENUM.get(constant.getDeclaringClass())[constant.ordinal()];
+    }
 
     static <E extends Enum<E> & Labelled> Optional<E> parse(Class<E> type, String text) {
         if (text == null) {

@@ -7,23 +7,12 @@ import dev.moat.audit.common.Labelled;
  * firewall was not consulted has none.
  */
 public enum AuthorizationType implements Labelled {
-    DEFAULT_ALLOW("DefaultAllow"),
-    TRUSTED_SERVICE("TrustedService"),
-    VIRTUAL_NETWORK_RULE("VirtualNetworkRule"),
-    IP_RULE("IpRule"),
+    DEFAULT_ALLOW,
+    TRUSTED_SERVICE,
+    VIRTUAL_NETWORK_RULE,
+    IP_RULE,
     /** No rule admitted the request. */
-    DENIED("Denied"),
+    DENIED,
     /** policy-service did not know the vault (denied). */
-    UNKNOWN_VAULT("UnknownVault");
-
-    private final String label;
-
-    AuthorizationType(String label) {
-        this.label = label;
-    }
-
-    @Override
-    public String label() {
-        return label;
-    }
+    UNKNOWN_VAULT
 }

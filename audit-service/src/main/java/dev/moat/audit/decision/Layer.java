@@ -5,24 +5,13 @@ import dev.moat.audit.common.Labelled;
 /** The layer of the request path that settled a request. */
 public enum Layer implements Labelled {
     /** No or invalid token (401). */
-    AUTHENTICATION("Authentication"),
+    AUTHENTICATION,
     /** The network rules (403 ForbiddenByFirewall), or policy-service could not be asked (503). */
-    FIREWALL("Firewall"),
+    FIREWALL,
     /** The vault's access policies (403 ForbiddenByPolicy). */
-    ACCESS_POLICY("AccessPolicy"),
+    ACCESS_POLICY,
     /** Every check passed and the operation ran. */
-    OPERATION("Operation"),
+    OPERATION,
     /** The request itself was over the size limits (414, 431, 413), refused before any check. */
-    REQUEST("Request");
-
-    private final String label;
-
-    Layer(String label) {
-        this.label = label;
-    }
-
-    @Override
-    public String label() {
-        return label;
-    }
+    REQUEST
 }

@@ -14,26 +14,15 @@ public record Remedy(Kind kind, String rule, String description) {
 
     public enum Kind implements Labelled {
         /** Add an IP rule for the public address. */
-        ADD_IP_RULE("AddIpRule"),
+        ADD_IP_RULE,
         /** Enable the Microsoft.KeyVault endpoint on the subnet and add a virtual network rule for it. */
-        ADD_VIRTUAL_NETWORK_RULE("AddVirtualNetworkRule"),
+        ADD_VIRTUAL_NETWORK_RULE,
         /** A private address with no known subnet: only a subnet with the endpoint and a rule can admit it. */
-        USE_VIRTUAL_NETWORK("UseVirtualNetwork"),
+        USE_VIRTUAL_NETWORK,
         /** The client is not IPv4 (network rules are IPv4-only): no IP or virtual network rule can admit it. */
-        USE_IPV4("UseIpv4"),
+        USE_IPV4,
         /** The client address is unknown: nothing to name. */
-        UNKNOWN_CLIENT("UnknownClient");
-
-        private final String label;
-
-        Kind(String label) {
-            this.label = label;
-        }
-
-        @Override
-        public String label() {
-            return label;
-        }
+        UNKNOWN_CLIENT
     }
 
     static Remedy ipRule(String address) {

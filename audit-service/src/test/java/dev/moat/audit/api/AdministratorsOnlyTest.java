@@ -17,13 +17,8 @@ import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.keys.HmacKey;
-import org.jose4j.lang.JoseException;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -36,6 +31,7 @@ import io.restassured.response.Response;
 import io.restassured.specification.RequestSpecification;
 
 import dev.moat.testing.http.ManagementInterface;
+import dev.moat.testing.tokens.ForgedTokens;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
@@ -112,9 +108,10 @@ class AdministratorsOnlyTest {
                     401, "InvalidAuthenticationToken"),
             new Row("for the data plane's audience", () -> bearer(edit(c -> c.setAudience(
                     "https://vault.localhost:8443"))), 401, "InvalidAuthenticationTokenAudience"),
-            new Row("HS256, keyed with the issuer's public key", () -> "Bearer " + hs256(Tokens.claims(Tokens.ADMIN_OID)),
+            new Row("HS256, keyed with the issuer's public key", () -> "Bearer " + ForgedTokens.hs256WithThePublicKey(
+                    Tokens.claims(Tokens.ADMIN_OID), Tokens.TRUSTED.keyPair().getPublic(), Tokens.KID),
                     401, "InvalidAuthenticationToken"),
-            new Row("unsigned (alg none)", () -> "Bearer " + unsigned(Tokens.claims(Tokens.ADMIN_OID)),
+            new Row("unsigned (alg none)", () -> "Bearer " + ForgedTokens.unsigned(Tokens.claims(Tokens.ADMIN_OID)),
                     401, "InvalidAuthenticationToken"),
             new Row("valid, of someone who is not an administrator",
                     () -> "Bearer " + Tokens.sign(Tokens.claims(OTHER_OID)), 403, "AuthorizationFailed"),
@@ -186,31 +183,5 @@ class AdministratorsOnlyTest {
 
     private static String bearer(JwtClaims claims) {
         return "Bearer " + Tokens.sign(claims);
-    }
-
-    /** The classic confusion: an HMAC keyed with the public key, which anyone has. */
-    private static String hs256(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.HMAC_SHA256);
-        jws.setKeyIdHeaderValue(Tokens.KID);
-        jws.setKey(new HmacKey(Tokens.TRUSTED.keyPair().getPublic().getEncoded()));
-        return serialize(jws);
-    }
-
-    private static String unsigned(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.NONE);
-        jws.setAlgorithmConstraints(AlgorithmConstraints.NO_CONSTRAINTS);
-        return serialize(jws);
-    }
-
-    private static String serialize(JsonWebSignature jws) {
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

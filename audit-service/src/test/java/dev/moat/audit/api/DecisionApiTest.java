@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.nullValue;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 
@@ -22,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
+import io.restassured.response.ValidatableResponse;
+import io.restassured.specification.RequestSpecification;
 
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
@@ -53,6 +56,20 @@ class DecisionApiTest {
         Stored.decisions(store, events);
     }
 
+    /** The administrator's query of this test's vault's decisions with these parameters (name, value, ...): 200. */
+    private ValidatableResponse decisionsWhere(Object... parameters) {
+        RequestSpecification query = asAdmin().queryParam("vault", vault);
+        for (int i = 0; i < parameters.length; i += 2) {
+            query.queryParam((String) parameters[i], parameters[i + 1]);
+        }
+        return query.get("/api/v1/decisions").then().statusCode(200);
+    }
+
+    /** The ids of these events, in this order. */
+    private static List<String> ids(DecisionEvent.Builder... events) {
+        return Arrays.stream(events).map(DecisionEvent.Builder::getEventId).toList();
+    }
+
     @Test
     void lists_a_vaults_decisions_newest_first() throws Exception {
         DecisionEvent.Builder first = Events.firewallDenial(vault, "203.0.113.1", T0);
@@ -60,9 +77,8 @@ class DecisionApiTest {
         DecisionEvent.Builder third = Events.firewallDenial(vault, "203.0.113.3", T0.plusSeconds(2));
         store(first, second, third);
 
-        asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then()
-                .statusCode(200)
-                .body("value.eventId", equalTo(List.of(third.getEventId(), second.getEventId(), first.getEventId())))
+        decisionsWhere()
+                .body("value.eventId", equalTo(ids(third, second, first)))
                 .body("nextLink", nullValue());
     }
 
@@ -80,14 +96,12 @@ class DecisionApiTest {
         DecisionEvent.Builder noStagedSet = Events.ipRuleAllow(vault, "203.0.113.3", T0.plusSeconds(3));
         store(wouldBeRefused, wouldBeAdmitted, same, noStagedSet);
 
-        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "true").get("/api/v1/decisions").then()
-                .statusCode(200)
-                .body("value.eventId", equalTo(List.of(wouldBeAdmitted.getEventId(), wouldBeRefused.getEventId())))
+        decisionsWhere("stagedDiffers", "true")
+                .body("value.eventId", equalTo(ids(wouldBeAdmitted, wouldBeRefused)))
                 .body("value[0].staged.isAddressAuthorized", equalTo(true))
                 .body("value[0].staged.matchedRule", equalTo("198.51.100.1"))
                 .body("value[1].staged.addressAuthorizationType", equalTo("Denied"));
-        asAdmin().queryParam("vault", vault).queryParam("stagedDiffers", "false").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(same.getEventId())));
+        decisionsWhere("stagedDiffers", "false").body("value.eventId", equalTo(ids(same)));
         asAdmin().queryParam("vault", vault).get("/api/v1/decisions/" + noStagedSet.getEventId()).then()
                 .statusCode(200).body("staged", nullValue());
         asAdmin().queryParam("stagedDiffers", "maybe").get("/api/v1/decisions").then()
@@ -101,10 +115,8 @@ class DecisionApiTest {
         DecisionEvent.Builder allowed = Events.ipRuleAllow(vault, "203.0.113.2", T0.plusSeconds(1));
         store(denied, allowed);
 
-        asAdmin().queryParam("vault", vault).queryParam("outcome", "denied").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(denied.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("outcome", "Allowed").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(allowed.getEventId())))
+        decisionsWhere("outcome", "denied").body("value.eventId", equalTo(ids(denied)));
+        decisionsWhere("outcome", "Allowed").body("value.eventId", equalTo(ids(allowed)))
                 .body("value[0].addressAuthorizationType", equalTo("IpRule"))
                 .body("value[0].layer", equalTo("Operation"));
     }
@@ -118,14 +130,11 @@ class DecisionApiTest {
         DecisionEvent.Builder late = Events.firewallDenial(vault, "203.0.113.1", T0.plusSeconds(120));
         store(early, policy, late);
 
-        asAdmin().queryParam("vault", vault).queryParam("from", T0.plusSeconds(30).toString())
-                .queryParam("to", T0.plusSeconds(120).toString()).get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("layer", "access-policy").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(policy.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("layer", "Firewall").queryParam("authorizationType", "Denied")
-                .get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(late.getEventId(), early.getEventId())));
+        decisionsWhere("from", T0.plusSeconds(30).toString(), "to", T0.plusSeconds(120).toString())
+                .body("value.eventId", equalTo(ids(policy)));
+        decisionsWhere("layer", "access-policy").body("value.eventId", equalTo(ids(policy)));
+        decisionsWhere("layer", "Firewall", "authorizationType", "Denied")
+                .body("value.eventId", equalTo(ids(late, early)));
     }
 
     @Test
@@ -134,10 +143,8 @@ class DecisionApiTest {
         DecisionEvent.Builder outside = Events.firewallDenial(vault, "203.0.114.1", T0.plusSeconds(1));
         store(inside, outside);
 
-        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.113.0/24").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(inside.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "203.0.114.1").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(outside.getEventId())));
+        decisionsWhere("clientAddress", "203.0.113.0/24").body("value.eventId", equalTo(ids(inside)));
+        decisionsWhere("clientAddress", "203.0.114.1").body("value.eventId", equalTo(ids(outside)));
     }
 
     @Test
@@ -146,11 +153,9 @@ class DecisionApiTest {
         DecisionEvent.Builder ipv4 = Events.firewallDenial(vault, "0.0.0.1", T0.plusSeconds(1));
         store(ipv6, ipv4);
 
-        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "2001:DB8:0::1").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(ipv6.getEventId())))
+        decisionsWhere("clientAddress", "2001:DB8:0::1").body("value.eventId", equalTo(ids(ipv6)))
                 .body("value[0].callerIp", equalTo("2001:db8::1"));
-        asAdmin().queryParam("vault", vault).queryParam("clientAddress", "0.0.0.0/0").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(ipv4.getEventId())));
+        decisionsWhere("clientAddress", "0.0.0.0/0").body("value.eventId", equalTo(ids(ipv4)));
     }
 
     @Test
@@ -162,14 +167,10 @@ class DecisionApiTest {
                 .setIdentity(dev.moat.proto.events.v1.Identity.newBuilder().setObjectId("other-oid").setApplicationId("other-app"));
         store(viaSubnet, other);
 
-        asAdmin().queryParam("vault", vault).queryParam("subnetId", subnet.toUpperCase()).get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("objectId", "other-oid").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("applicationId", "other-app").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(other.getEventId())));
-        asAdmin().queryParam("vault", vault).queryParam("operation", "SecretGet").get("/api/v1/decisions").then()
-                .statusCode(200).body("value.eventId", equalTo(List.of(viaSubnet.getEventId())));
+        decisionsWhere("subnetId", subnet.toUpperCase()).body("value.eventId", equalTo(ids(viaSubnet)));
+        decisionsWhere("objectId", "other-oid").body("value.eventId", equalTo(ids(other)));
+        decisionsWhere("applicationId", "other-app").body("value.eventId", equalTo(ids(other)));
+        decisionsWhere("operation", "SecretGet").body("value.eventId", equalTo(ids(viaSubnet)));
     }
 
     @Test

@@ -48,6 +48,17 @@ public class MoatApi {
         return send(HttpRequest.newBuilder(URI.create(url)), method, body, session.managementToken());
     }
 
+    /** Every resource of an ARM {@code type} ({@code Microsoft.KeyVault/vaults}) in the console's subscription. */
+    public Reply armList(Session session, String type) {
+        return arm(session, "GET", "/subscriptions/" + config.subscription() + "/providers/" + type, null);
+    }
+
+    /** The ARM path of a vault of the console's subscription. */
+    public String vaultPath(String group, String name) {
+        return "/subscriptions/" + config.subscription() + "/resourceGroups/" + group
+                + "/providers/Microsoft.KeyVault/vaults/" + name;
+    }
+
     /** A data-plane call to the vault at {@code vaultUri} (as ARM's {@code vaultUri} gives it), for the browser. */
     public Reply dataPlane(Session session, String vaultUri, String path, String clientAddress) {
         URI vault = URI.create(vaultUri);

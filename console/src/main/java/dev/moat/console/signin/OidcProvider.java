@@ -7,39 +7,46 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
-
-import org.jose4j.jwa.AlgorithmConstraints;
-import org.jose4j.jwk.JsonWebKeySet;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jwt.JwtClaims;
-import org.jose4j.jwt.consumer.InvalidJwtException;
-import org.jose4j.jwt.consumer.JwtConsumerBuilder;
-import org.jose4j.keys.resolvers.JwksVerificationKeyResolver;
-import org.jose4j.lang.JoseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.console.config.ConsoleConfig;
 import dev.moat.console.moat.Tls;
+import dev.moat.token.Claims;
+import dev.moat.token.Expectation;
+import dev.moat.token.JsonWebKeys;
+import dev.moat.token.JwksSource;
+import dev.moat.token.TokenVerifier;
+import dev.moat.token.TrustedIssuer;
+import dev.moat.token.Verification;
 
 /**
  * The OpenID Connect provider the console signs users in with (the built-in issuer of the local stack, or Entra ID,
  * Keycloak...): its metadata from {@code <issuer>/.well-known/openid-configuration}, the authorization code grant
- * with PKCE, the refresh grant for the data plane's token, and the ID token's verification (RS256 only, issuer,
- * audience, lifetime, nonce).
+ * with PKCE, the refresh grant for the data plane's token, and the ID token's verification: the shared
+ * {@link TokenVerifier} (RS256 only, issuer, audience = client id, lifetime, keys from the provider's
+ * {@code jwks_uri}, fetched again when a token names a key not seen yet), then this sign-in's nonce.
  */
 @ApplicationScoped
 public class OidcProvider {
 
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+
+    /** Tolerated difference between the provider's clock and ours. */
+    private static final Duration CLOCK_SKEW = Duration.ofSeconds(60);
+
+    /** An ID token naming an unknown key makes the provider's keys be fetched again at most this often. */
+    private static final Duration JWKS_MIN_REFRESH_INTERVAL = Duration.ofSeconds(10);
 
     /** The tokens of a sign-in or a refresh. */
     public record Tokens(String accessToken, String refreshToken, String idToken, long expiresIn) {
@@ -55,14 +62,19 @@ public class OidcProvider {
     private final ConsoleConfig config;
     private final ObjectMapper json;
     private final HttpClient http;
+    private final Expectation idToken;
+    /** Each ID token is verified once, at its sign-in: none is remembered. */
+    private final TokenVerifier verifier = new TokenVerifier(CLOCK_SKEW, 0, Clock.systemUTC());
     private volatile JsonNode metadata;
-    private volatile JsonWebKeySet keys;
 
     public OidcProvider(ConsoleConfig config, ObjectMapper json) {
         this.config = config;
         this.json = json;
         this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
                 .sslContext(Tls.context(config.oidc().caFile())).build();
+        JsonWebKeys keys = new JsonWebKeys(new ProviderKeys(), JWKS_MIN_REFRESH_INTERVAL, Clock.systemUTC());
+        this.idToken = new Expectation(List.of(new TrustedIssuer("sign-in provider", config.oidc().issuer(), keys)),
+                Set.of(config.oidc().clientId()));
     }
 
     public String redirectUri() {
@@ -99,33 +111,20 @@ public class OidcProvider {
         return token(params);
     }
 
-    /** The ID token's claims, verified; the keys are fetched again once when the token names an unknown one. */
-    public JwtClaims verify(String idToken, String nonce) throws Refused {
-        for (int attempt = 0; attempt < 2; attempt++) {
-            if (keys == null || attempt == 1) {
-                keys = jwks();
-            }
-            try {
-                JwtClaims claims = new JwtConsumerBuilder()
-                        .setVerificationKeyResolver(new JwksVerificationKeyResolver(keys.getJsonWebKeys()))
-                        .setJwsAlgorithmConstraints(AlgorithmConstraints.ConstraintType.PERMIT,
-                                AlgorithmIdentifiers.RSA_USING_SHA256)
-                        .setExpectedIssuer(config.oidc().issuer())
-                        .setExpectedAudience(config.oidc().clientId())
-                        .setRequireExpirationTime()
-                        .setAllowedClockSkewInSeconds(60)
-                        .build().processToClaims(idToken);
-                if (!nonce.equals(claims.getClaimValue("nonce"))) {
-                    throw new Refused("the ID token's nonce is not this sign-in's");
-                }
-                return claims;
-            } catch (InvalidJwtException e) {
-                if (attempt == 1) {
-                    throw new Refused("the ID token is not valid: " + e.getOriginalMessage());
-                }
-            }
+    /** The ID token's claims, verified, and issued for this sign-in (its nonce). */
+    public Claims verify(String idToken, String nonce) throws Refused {
+        Verification verification = verifier.verify(idToken, this.idToken);
+        if (verification instanceof Verification.Refused refused) {
+            throw new Refused("the ID token is not valid: " + refused.message());
         }
-        throw new IllegalStateException("unreachable");
+        if (verification instanceof Verification.KeysUnavailable unavailable) {
+            throw new Refused(unavailable.message());
+        }
+        Claims claims = ((Verification.Verified) verification).claims();
+        if (!claims.text("nonce").orElse("").equals(nonce)) {
+            throw new Refused("the ID token's nonce is not this sign-in's");
+        }
+        return claims;
     }
 
     private Tokens token(Map<String, String> params) throws Refused {
@@ -157,13 +156,32 @@ public class OidcProvider {
         return m;
     }
 
-    private JsonWebKeySet jwks() throws Refused {
-        JsonNode set = call(HttpRequest.newBuilder(URI.create(metadata().path("jwks_uri").asText())).timeout(TIMEOUT)
-                .GET().build());
-        try {
-            return new JsonWebKeySet(set.toString());
-        } catch (JoseException e) {
-            throw new Refused("the provider's keys cannot be read: " + e.getMessage());
+    /** The provider's keys, from the {@code jwks_uri} of its metadata, over the console's own TLS trust. */
+    private final class ProviderKeys implements JwksSource {
+
+        @Override
+        public String fetch() throws IOException {
+            try {
+                HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(
+                        metadata().path("jwks_uri").asText())).timeout(TIMEOUT).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() != 200 || response.body().length() > MAX_CHARS) {
+                    throw new IOException("HTTP " + response.statusCode() + ", " + response.body().length()
+                            + " characters");
+                }
+                return response.body();
+            } catch (Refused e) {
+                throw new IOException(e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted", e);
+            }
+        }
+
+        @Override
+        public String toString() {
+            JsonNode m = metadata;
+            return m == null ? config.oidc().issuer() : m.path("jwks_uri").asText();
         }
     }
 
@@ -183,10 +201,5 @@ public class OidcProvider {
     private static String form(Map<String, String> params) {
         return params.entrySet().stream().map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "="
                 + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8)).collect(Collectors.joining("&"));
-    }
-
-    static Optional<String> text(JwtClaims claims, String name) {
-        Object value = claims.getClaimValue(name);
-        return value instanceof String s && !s.isBlank() ? Optional.of(s) : Optional.empty();
     }
 }

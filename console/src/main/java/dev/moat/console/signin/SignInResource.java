@@ -19,11 +19,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.jboss.logging.Logger;
-import org.jose4j.jwt.JwtClaims;
 
 import dev.moat.console.config.ConsoleConfig;
 import dev.moat.console.session.Session;
 import dev.moat.console.session.Sessions;
+import dev.moat.token.Claims;
 import io.quarkus.qute.Template;
 import io.smallrye.common.annotation.Blocking;
 
@@ -98,7 +98,7 @@ public class SignInResource {
             if (tokens.idToken() == null) {
                 return failed("The provider sent no ID token (is 'openid' in moat.console.oidc.scope?).");
             }
-            JwtClaims id = provider.verify(tokens.idToken(), started.nonce());
+            Claims id = provider.verify(tokens.idToken(), started.nonce());
             String dataPlane = tokens.accessToken();
             if (config.oidc().dataPlaneScope().isPresent()) {
                 if (tokens.refreshToken() == null) {
@@ -107,17 +107,16 @@ public class SignInResource {
                 }
                 dataPlane = provider.refresh(tokens.refreshToken(), config.oidc().dataPlaneScope().get()).accessToken();
             }
-            String objectId = OidcProvider.text(id, "oid").orElse(id.getSubject());
-            String name = OidcProvider.text(id, "preferred_username").or(() -> OidcProvider.text(id, "name"))
-                    .orElse(objectId);
-            Session session = sessions.open(name, objectId, OidcProvider.text(id, "tid").orElse(""),
+            String objectId = id.objectId();
+            String name = id.text("preferred_username").or(() -> id.text("name")).orElse(objectId);
+            Session session = sessions.open(name, objectId, id.text("tid").orElse(""),
                     tokens.accessToken(), dataPlane,
                     Instant.now().plusSeconds(tokens.expiresIn()));
             LOG.infof("signed in: %s (oid %s)", name, objectId);
             return Response.seeOther(URI.create(started.returnTo()))
                     .header("Set-Cookie", cookie(SESSION_COOKIE, session.id(), -1))
                     .header("Set-Cookie", cookie(STATE_COOKIE, "", 0)).build();
-        } catch (OidcProvider.Refused | org.jose4j.jwt.MalformedClaimException e) {
+        } catch (OidcProvider.Refused e) {
             return failed(e.getMessage());
         }
     }

@@ -20,11 +20,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.moat.console.config.ConsoleConfig;
 import dev.moat.console.moat.MoatApi;
 import dev.moat.console.moat.Reply;
 import dev.moat.console.session.Session;
@@ -46,19 +45,15 @@ public class AuditPage {
 
     private final MoatApi moat;
     private final Guard.Current current;
-    private final ConsoleConfig config;
-    private final ObjectMapper json;
     private final Template audit;
     private final Template decision;
     private final Template changes;
 
-    public AuditPage(MoatApi moat, Guard.Current current, ConsoleConfig config, ObjectMapper json,
+    public AuditPage(MoatApi moat, Guard.Current current,
             @Location("audit.html") Template audit, @Location("decision.html") Template decision,
             @Location("changes.html") Template changes) {
         this.moat = moat;
         this.current = current;
-        this.config = config;
-        this.json = json;
         this.audit = audit;
         this.decision = decision;
         this.changes = changes;
@@ -126,8 +121,7 @@ public class AuditPage {
     public Response addRule(@RestForm String csrf, @RestForm String vault, @RestForm String kind,
             @RestForm String rule, @RestForm String decision) {
         Session session = Guard.change(current, csrf);
-        Reply list = moat.arm(session, "GET", "/subscriptions/" + config.subscription()
-                + "/providers/Microsoft.KeyVault/vaults", null);
+        Reply list = moat.armList(session, "Microsoft.KeyVault/vaults");
         JsonNode found = null;
         if (list.ok()) {
             for (JsonNode v : list.body().path("value")) {
@@ -152,7 +146,7 @@ public class AuditPage {
         } else {
             return Response.seeOther(URI.create(back + enc("No single rule can be added for this denial."))).build();
         }
-        ObjectNode patch = json.createObjectNode();
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
         patch.putObject("properties").set("networkAcls", acls);
         String path = found.path("id").asText();
         Reply saved = moat.arm(session, "PATCH", path, patch);

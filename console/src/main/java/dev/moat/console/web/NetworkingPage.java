@@ -18,11 +18,10 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.moat.console.config.ConsoleConfig;
 import dev.moat.console.moat.MoatApi;
 import dev.moat.console.moat.Reply;
 import dev.moat.console.session.Session;
@@ -50,17 +49,13 @@ public class NetworkingPage {
 
     private final MoatApi moat;
     private final Guard.Current current;
-    private final ConsoleConfig config;
-    private final ObjectMapper json;
     private final ClientAddress clients;
     private final Template networking;
 
-    public NetworkingPage(MoatApi moat, Guard.Current current, ConsoleConfig config, ObjectMapper json,
+    public NetworkingPage(MoatApi moat, Guard.Current current,
             ClientAddress clients, @Location("networking.html") Template networking) {
         this.moat = moat;
         this.current = current;
-        this.config = config;
-        this.json = json;
         this.clients = clients;
         this.networking = networking;
     }
@@ -69,7 +64,7 @@ public class NetworkingPage {
     public Response show(@PathParam("group") String group, @PathParam("name") String name,
             @QueryParam("saved") String saved, @Context HttpServerRequest request) {
         Session session = current.session();
-        Reply vault = moat.arm(session, "GET", VaultsPage.vaultPath(config.subscription(), group, name), null);
+        Reply vault = moat.arm(session, "GET", moat.vaultPath(group, name), null);
         if (!vault.ok()) {
             return Response.status(vault.status()).type(MediaType.TEXT_PLAIN).entity(vault.message()).build();
         }
@@ -93,7 +88,7 @@ public class NetworkingPage {
             @RestForm String newIp, @RestForm List<String> subnet, @RestForm String newSubnet,
             @Context HttpServerRequest request) {
         Session session = Guard.change(current, csrf);
-        String path = VaultsPage.vaultPath(config.subscription(), group, name);
+        String path = moat.vaultPath(group, name);
         Reply vault = moat.arm(session, "GET", path, null);
         if (!vault.ok()) {
             return Response.status(vault.status()).type(MediaType.TEXT_PLAIN).entity(vault.message()).build();
@@ -119,7 +114,7 @@ public class NetworkingPage {
             notice = enabled.ok() ? "The Microsoft.KeyVault service endpoint is enabled on subnet " + subnetId + "."
                     : "Could not enable the endpoint: " + enabled.message();
         } else if (action.equals("save")) {
-            ObjectNode patch = json.createObjectNode();
+            ObjectNode patch = JsonNodeFactory.instance.objectNode();
             ObjectNode properties = patch.putObject("properties");
             properties.put("publicNetworkAccess", chosen.equals("disabled") ? "Disabled" : "Enabled");
             ObjectNode acls = properties.putObject("networkAcls");
@@ -145,8 +140,7 @@ public class NetworkingPage {
     private Response render(int status, Session session, JsonNode vault, Form form, NetworkRuleErrors errors,
             String notice, HttpServerRequest request) {
         List<Views.Network> networks = new ArrayList<>();
-        Reply list = moat.arm(session, "GET", "/subscriptions/" + config.subscription()
-                + "/providers/Microsoft.Network/virtualNetworks", null);
+        Reply list = moat.armList(session, "Microsoft.Network/virtualNetworks");
         if (list.ok()) {
             list.body().path("value").forEach(n -> networks.add(Views.Network.of(n)));
         }
@@ -183,7 +177,7 @@ public class NetworkingPage {
         if (!subnet.ok()) {
             return subnet;
         }
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         ObjectNode properties = body.putObject("properties");
         properties.put("addressPrefix", subnet.body().path("properties").path("addressPrefix").asText());
         ArrayNode endpoints = properties.putArray("serviceEndpoints");

@@ -8,7 +8,6 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
-import dev.moat.console.config.ConsoleConfig;
 import dev.moat.console.moat.MoatApi;
 import dev.moat.console.moat.Reply;
 import dev.moat.console.session.Session;
@@ -24,22 +23,19 @@ public class NetworksPage {
 
     private final MoatApi moat;
     private final Guard.Current current;
-    private final ConsoleConfig config;
     private final Template networks;
 
-    public NetworksPage(MoatApi moat, Guard.Current current, ConsoleConfig config,
+    public NetworksPage(MoatApi moat, Guard.Current current,
             @Location("networks.html") Template networks) {
         this.moat = moat;
         this.current = current;
-        this.config = config;
         this.networks = networks;
     }
 
     @GET
     public String list() {
         Session session = current.session();
-        Reply reply = moat.arm(session, "GET", "/subscriptions/" + config.subscription()
-                + "/providers/Microsoft.Network/virtualNetworks", null);
+        Reply reply = moat.armList(session, "Microsoft.Network/virtualNetworks");
         List<Views.Network> list = new ArrayList<>();
         if (reply.ok()) {
             reply.body().path("value").forEach(n -> list.add(Views.Network.of(n)));

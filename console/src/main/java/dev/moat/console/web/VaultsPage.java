@@ -17,7 +17,7 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.RestForm;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.moat.console.config.ConsoleConfig;
@@ -38,32 +38,21 @@ public class VaultsPage {
     private final MoatApi moat;
     private final Guard.Current current;
     private final ConsoleConfig config;
-    private final ObjectMapper json;
     private final ClientAddress clients;
     private final Template vaults;
     private final Template vault;
     private final Template objects;
 
-    public VaultsPage(MoatApi moat, Guard.Current current, ConsoleConfig config, ObjectMapper json,
+    public VaultsPage(MoatApi moat, Guard.Current current, ConsoleConfig config,
             ClientAddress clients, @Location("vaults.html") Template vaults, @Location("vault.html") Template vault,
             @Location("objects.html") Template objects) {
         this.moat = moat;
         this.current = current;
         this.config = config;
-        this.json = json;
         this.clients = clients;
         this.vaults = vaults;
         this.vault = vault;
         this.objects = objects;
-    }
-
-    static String vaultPath(String subscription, String group, String name) {
-        return "/subscriptions/" + subscription + "/resourceGroups/" + group + "/providers/Microsoft.KeyVault/vaults/"
-                + name;
-    }
-
-    String vaultPath(String group, String name) {
-        return vaultPath(config.subscription(), group, name);
     }
 
     @GET
@@ -75,8 +64,7 @@ public class VaultsPage {
     @Path("vaults")
     public String list(@QueryParam("error") String error) {
         Session session = current.session();
-        Reply reply = moat.arm(session, "GET", "/subscriptions/" + config.subscription()
-                + "/providers/Microsoft.KeyVault/vaults", null);
+        Reply reply = moat.armList(session, "Microsoft.KeyVault/vaults");
         List<Views.Vault> list = new ArrayList<>();
         if (reply.ok()) {
             reply.body().path("value").forEach(v -> list.add(Views.Vault.of(v)));
@@ -91,7 +79,7 @@ public class VaultsPage {
     public Response create(@RestForm String csrf, @RestForm String name, @RestForm String group,
             @RestForm String location) {
         Session session = Guard.change(current, csrf);
-        ObjectNode body = json.createObjectNode();
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.put("location", location == null || location.isBlank() ? "local" : location.trim());
         ObjectNode properties = body.putObject("properties");
         properties.put("tenantId", session.tenantId());
@@ -103,7 +91,7 @@ public class VaultsPage {
         permissions.putArray("secrets").add("get").add("list").add("set").add("delete");
         permissions.putArray("keys").add("get").add("list").add("create").add("delete");
         permissions.putArray("certificates").add("get").add("list").add("create").add("delete");
-        Reply reply = moat.arm(session, "PUT", vaultPath(blank(group, "rg"), blank(name, "")), body);
+        Reply reply = moat.arm(session, "PUT", moat.vaultPath(blank(group, "rg"), blank(name, "")), body);
         if (!reply.ok()) {
             return Response.status(reply.status()).type(MediaType.TEXT_HTML)
                     .entity(list(reply.message())).build();
@@ -115,7 +103,7 @@ public class VaultsPage {
     @Path("vaults/{group}/{name}")
     public Response overview(@PathParam("group") String group, @PathParam("name") String name) {
         Session session = current.session();
-        Reply reply = moat.arm(session, "GET", vaultPath(group, name), null);
+        Reply reply = moat.arm(session, "GET", moat.vaultPath(group, name), null);
         if (!reply.ok()) {
             return Response.status(reply.status()).entity(list(reply.message())).build();
         }
@@ -127,7 +115,7 @@ public class VaultsPage {
     @Path("vaults/{group}/{name}/delete")
     public Response delete(@PathParam("group") String group, @PathParam("name") String name, @RestForm String csrf) {
         Session session = Guard.change(current, csrf);
-        Reply reply = moat.arm(session, "DELETE", vaultPath(group, name), null);
+        Reply reply = moat.arm(session, "DELETE", moat.vaultPath(group, name), null);
         if (!reply.ok()) {
             return Response.status(reply.status()).entity(list(reply.message())).build();
         }
@@ -140,7 +128,7 @@ public class VaultsPage {
     public Response contents(@PathParam("group") String group, @PathParam("name") String name,
             @PathParam("kind") String kind, @Context HttpServerRequest request) {
         Session session = current.session();
-        Reply arm = moat.arm(session, "GET", vaultPath(group, name), null);
+        Reply arm = moat.arm(session, "GET", moat.vaultPath(group, name), null);
         if (!arm.ok()) {
             return Response.status(arm.status()).entity(list(arm.message())).build();
         }

@@ -1,18 +1,12 @@
 package dev.moat.system.bench;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -21,11 +15,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * End-to-end audit lag on a running local stack: data-plane requests to vault-service at a steady rate, and for
@@ -36,35 +25,23 @@ import javax.net.ssl.TrustManagerFactory;
  */
 public final class EndToEndLag {
 
-    private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
-
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
         int vaultPort = Integer.parseInt(args[1]);
         int auditPort = Integer.parseInt(args[2]);
         int rate = Integer.parseInt(args[3]);
         int seconds = Integer.parseInt(args[4]);
-        Map<String, String> env = credentials(data.resolve("credentials.env"));
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(data.resolve("vault/tls/ca.crt")))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        BenchStack stack = BenchStack.of(data, vaultPort);
+        HttpClient https = stack.https();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String base = "https://localhost:" + vaultPort;
-        String tenant = env.get("MOAT_TENANT_ID");
 
-        String management = token(https, base, tenant, env, "ADMIN", "https://management.localhost/.default");
+        String management = stack.token("ADMIN", "https://management.localhost/.default");
         String vault = "lag" + System.currentTimeMillis() % 100000;
-        String body = ("{\"location\":\"local\",\"properties\":{\"tenantId\":\"%1$s\",\"sku\":{\"family\":\"A\",\"name\":\"standard\"},"
-                + "\"accessPolicies\":[{\"tenantId\":\"%1$s\",\"objectId\":\"%2$s\",\"permissions\":{\"secrets\":[\"get\"]}}],"
-                + "\"networkAcls\":{\"defaultAction\":\"Deny\",\"bypass\":\"None\",\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}}}")
-                .formatted(tenant, env.get("MOAT_APP_OBJECT_ID"));
-        HttpResponse<String> created = https.send(HttpRequest.newBuilder(URI.create(base + "/subscriptions/bench/resourceGroups/rg"
-                + "/providers/Microsoft.KeyVault/vaults/" + vault + "?api-version=2023-02-01"))
-                .header("Authorization", "Bearer " + management).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() / 100 != 2) {
-            throw new IllegalStateException("vault not created: " + created.statusCode() + " " + created.body());
-        }
-        String dataToken = token(https, base, tenant, env, "APP", "https://vault.localhost:" + vaultPort + "/.default");
+        stack.putVault(vault, management, ("\"accessPolicies\":[{\"tenantId\":\"%s\",\"objectId\":\"%s\","
+                + "\"permissions\":{\"secrets\":[\"get\"]}}],\"networkAcls\":{\"defaultAction\":\"Deny\","
+                + "\"bypass\":\"None\",\"ipRules\":[{\"value\":\"203.0.113.0/24\"}]}")
+                .formatted(stack.tenant(), stack.credentials().get("MOAT_APP_OBJECT_ID")));
+        String dataToken = stack.token("APP", "https://vault.localhost:" + vaultPort + "/.default");
 
         int total = rate * seconds;
         List<Long> lagsMicros = Collections.synchronizedList(new ArrayList<>());
@@ -142,45 +119,6 @@ public final class EndToEndLag {
 
     private static String ms(long micros) {
         return String.format("%.1f ms", micros / 1000.0);
-    }
-
-    static String token(HttpClient https, String base, String tenant, Map<String, String> env, String client,
-            String scope) throws Exception {
-        String form = "grant_type=client_credentials&client_id=" + env.get("MOAT_" + client + "_CLIENT_ID")
-                + "&client_secret=" + env.get("MOAT_" + client + "_CLIENT_SECRET") + "&scope="
-                + java.net.URLEncoder.encode(scope, java.nio.charset.StandardCharsets.UTF_8);
-        HttpResponse<String> response = https.send(HttpRequest.newBuilder(URI.create(base + "/" + tenant + "/oauth2/v2.0/token"))
-                .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-        Matcher m = TOKEN.matcher(response.body());
-        if (!m.find()) {
-            throw new IllegalStateException("no token for " + client + ": " + response.statusCode());
-        }
-        return m.group(1);
-    }
-
-    static Map<String, String> credentials(Path file) throws Exception {
-        Map<String, String> values = new HashMap<>();
-        for (String line : Files.readAllLines(file)) {
-            int eq = line.indexOf('=');
-            if (!line.startsWith("#") && eq > 0) {
-                values.put(line.substring(0, eq), line.substring(eq + 1));
-            }
-        }
-        return values;
-    }
-
-    static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            store.setCertificateEntry("moat", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 
     private EndToEndLag() {

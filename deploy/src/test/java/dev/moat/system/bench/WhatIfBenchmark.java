@@ -11,7 +11,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -59,26 +58,14 @@ public final class WhatIfBenchmark {
         if (origins > 16384) {
             throw new IllegalArgumentException("at most 16384 origins fit in 20.0.0.0/18");
         }
-        Map<String, String> env = EndToEndLag.credentials(data.resolve("credentials.env"));
-        HttpClient https = HttpClient.newBuilder().sslContext(EndToEndLag.trusting(data.resolve("vault/tls/ca.crt")))
-                .version(HttpClient.Version.HTTP_1_1).build();
+        BenchStack stack = BenchStack.of(data, vaultPort);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        String base = "https://localhost:" + vaultPort;
         String audit = "http://127.0.0.1:" + auditPort;
-        String tenant = env.get("MOAT_TENANT_ID");
-        String management = EndToEndLag.token(https, base, tenant, env, "ADMIN", "https://management.localhost/.default");
+        String management = stack.token("ADMIN", "https://management.localhost/.default");
 
         String vault = "whatif" + System.currentTimeMillis() % 100000;
-        String body = ("{\"location\":\"local\",\"properties\":{\"tenantId\":\"%s\",\"sku\":{\"family\":\"A\",\"name\":\"standard\"},"
-                + "\"accessPolicies\":[],\"networkAcls\":{\"defaultAction\":\"Deny\",\"bypass\":\"AzureServices\","
-                + "\"ipRules\":[{\"value\":\"20.0.0.0/18\"}]}}}").formatted(tenant);
-        HttpResponse<String> created = https.send(HttpRequest.newBuilder(URI.create(base + "/subscriptions/bench/resourceGroups/rg"
-                + "/providers/Microsoft.KeyVault/vaults/" + vault + "?api-version=2023-02-01"))
-                .header("Authorization", "Bearer " + management).header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (created.statusCode() / 100 != 2) {
-            throw new IllegalStateException("vault not created: " + created.statusCode() + " " + created.body());
-        }
+        stack.putVault(vault, management, "\"accessPolicies\":[],\"networkAcls\":{\"defaultAction\":\"Deny\","
+                + "\"bypass\":\"AzureServices\",\"ipRules\":[{\"value\":\"20.0.0.0/18\"}]}");
 
         double storedBefore = stored(http, auditMetrics);
         long total = (long) origins * perOrigin;

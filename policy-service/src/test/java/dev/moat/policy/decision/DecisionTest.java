@@ -24,10 +24,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Every reason of the decision, each scenario run against the compiled snapshot and the reference evaluator.
@@ -168,23 +171,17 @@ class DecisionTest {
                 + ", which does not have the Microsoft.KeyVault service endpoint enabled");
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void applies_a_rule_that_ignored_the_missing_endpoint_once_the_endpoint_is_enabled(Engine engine) {
-        networks = VirtualNetworks.of(appNetwork(false));
-        vaults.put("vault", Optional.of(new NetworkRuleSet(DefaultAction.DENY, Bypass.NONE, List.of(),
-                List.of(new VirtualNetworkRule(NetworkFixtures.subnet("app", "web"), true)))));
-        assertThat(decide(engine, "vault", "10.1.2.3", null, null).reason()).isEqualTo(Reason.DENIED);
-
-        networks = VirtualNetworks.of(appNetwork(true));
-
-        assertThat(decide(engine, "vault", "10.1.2.3", null, null).reason()).isEqualTo(Reason.VIRTUAL_NETWORK_RULE);
+    static Stream<Arguments> subnetsNotYetAdmitting() {
+        return Stream.of(Engine.values()).flatMap(engine -> Stream.of(
+                Arguments.of(engine, "that ignored the missing endpoint, once the endpoint is enabled",
+                        VirtualNetworks.of(appNetwork(false))),
+                Arguments.of(engine, "to a subnet that did not exist, once it is created", VirtualNetworks.empty())));
     }
 
-    @ParameterizedTest
-    @EnumSource(Engine.class)
-    void applies_a_rule_to_a_subnet_that_did_not_exist_once_it_is_created(Engine engine) {
-        networks = VirtualNetworks.empty();
+    @ParameterizedTest(name = "{0}: applies a rule {1}")
+    @MethodSource("subnetsNotYetAdmitting")
+    void applies_a_rule_once_its_subnet_exists_with_the_endpoint(Engine engine, String what, VirtualNetworks before) {
+        networks = before;
         vaults.put("vault", Optional.of(new NetworkRuleSet(DefaultAction.DENY, Bypass.NONE, List.of(),
                 List.of(new VirtualNetworkRule(NetworkFixtures.subnet("app", "web"), true)))));
         assertThat(decide(engine, "vault", "10.1.2.3", null, null).reason()).isEqualTo(Reason.DENIED);

@@ -8,6 +8,7 @@ import java.util.Map;
 import dev.moat.testing.tokens.SigningKey;
 import io.grpc.ClientInterceptor;
 import io.grpc.Metadata;
+import io.grpc.stub.AbstractStub;
 import io.grpc.stub.MetadataUtils;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -30,6 +31,11 @@ public class PolicyAuthResource implements QuarkusTestResourceLifecycleManager {
     static String token(String... roles) {
         return key.token("moat", "moat-policy", List.of(roles), Duration.ofMinutes(5),
                 Map.of("tid", "t1", "oid", "admin-oid"));
+    }
+
+    /** The stub calling with a token that carries {@code role}. */
+    static <S extends AbstractStub<S>> S as(S stub, String role) {
+        return stub.withInterceptors(bearer(token(role)));
     }
 
     static ClientInterceptor bearer(String token) {

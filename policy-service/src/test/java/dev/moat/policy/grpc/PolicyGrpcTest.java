@@ -76,8 +76,8 @@ class PolicyGrpcTest {
 
     @BeforeEach
     void authenticate() {
-        decisions = anonymousDecisions.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Check")));
-        admin = anonymousAdmin.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
+        decisions = PolicyAuthResource.as(anonymousDecisions, "Policy.Check");
+        admin = PolicyAuthResource.as(anonymousAdmin, "Policy.Admin");
     }
 
     @GrpcClient("policy")
@@ -305,7 +305,7 @@ class PolicyGrpcTest {
 
     @Test
     void check_is_refused_without_the_check_role() {
-        var adminOnly = anonymousDecisions.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
+        var adminOnly = PolicyAuthResource.as(anonymousDecisions, "Policy.Admin");
         assertThatThrownBy(() -> adminOnly.check(CheckRequest.newBuilder().setVault("openvault")
                 .setClientAddress("203.0.113.1").build()))
                 .isInstanceOfSatisfying(StatusRuntimeException.class,

@@ -62,10 +62,9 @@ class StagedAndProposedGrpcTest {
 
     @BeforeEach
     void authenticate() {
-        decisions = anonymousDecisions.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Check")));
-        admin = anonymousAdmin.withInterceptors(PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
-        evaluation = anonymousEvaluation.withInterceptors(
-                PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Evaluate")));
+        decisions = PolicyAuthResource.as(anonymousDecisions, "Policy.Check");
+        admin = PolicyAuthResource.as(anonymousAdmin, "Policy.Admin");
+        evaluation = PolicyAuthResource.as(anonymousEvaluation, "Policy.Evaluate");
     }
 
     @Test
@@ -123,8 +122,7 @@ class StagedAndProposedGrpcTest {
 
     @Test
     void evaluation_needs_its_own_role_and_a_known_vault() {
-        var adminOnly = anonymousEvaluation.withInterceptors(
-                PolicyAuthResource.bearer(PolicyAuthResource.token("Policy.Admin")));
+        var adminOnly = PolicyAuthResource.as(anonymousEvaluation, "Policy.Admin");
         var request = EvaluateProposedRequest.newBuilder().setVault("whatifvault").build();
 
         assertThat(status(() -> adminOnly.evaluateProposed(request)).getCode()).isEqualTo(Status.Code.PERMISSION_DENIED);

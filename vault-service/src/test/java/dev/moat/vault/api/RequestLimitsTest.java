@@ -98,11 +98,7 @@ class RequestLimitsTest {
 
     @Test
     void over_http2_the_header_fields_are_measured_the_same() throws Exception {
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
+        javax.net.ssl.SSLContext tls = TestHttps.sslContext("TLS");
         java.net.http.HttpClient client = java.net.http.HttpClient.newBuilder().sslContext(tls)
                 .version(java.net.http.HttpClient.Version.HTTP_2).build();
 

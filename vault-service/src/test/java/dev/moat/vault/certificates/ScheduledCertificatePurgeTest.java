@@ -1,10 +1,7 @@
 package dev.moat.vault.certificates;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.sql.Connection;
-import java.sql.Statement;
 import java.time.Duration;
 
 import jakarta.inject.Inject;
@@ -12,6 +9,7 @@ import jakarta.inject.Inject;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
+import dev.moat.vault.testing.Sql;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.TrustsLocalCa;
@@ -39,9 +37,7 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
     AgroalDataSource dataSource;
 
     private static RequestSpecification alice() {
-        return given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.6");
+        return Vaults.as(VAULT, Tokens.ALICE, "7.6");
     }
 
     private static void awaitCompleted(String name) {
@@ -57,9 +53,7 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
                 .statusCode(202);
         awaitCompleted("due");
         alice().when().delete("/certificates/due").then().statusCode(200);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE certificate SET scheduled_purge_at = 1 WHERE vault = '" + VAULT + "'");
-        }
+        Sql.execute(dataSource, "UPDATE certificate SET scheduled_purge_at = 1 WHERE vault = '" + VAULT + "'");
 
         assertThat(certificates.purgeDue()).isEqualTo(1);
 
@@ -75,10 +69,8 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
         awaitCompleted("resumed");
         String first = alice().when().get("/certificates/resumed").then().statusCode(200).extract().path("id");
         // as after a stop between the create and its completion
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE certificate_operation SET status = 'inProgress' WHERE vault = '" + VAULT
-                    + "' AND name_key = 'resumed'");
-        }
+        Sql.execute(dataSource, "UPDATE certificate_operation SET status = 'inProgress' WHERE vault = '" + VAULT
+                + "' AND name_key = 'resumed'");
 
         certificates.complete(VAULT, "resumed");
 

@@ -153,11 +153,7 @@ class TokenEndpointTest implements FreshPolicyService {
 
     /** A raw HTTP/1.1 POST over TLS from a given local address (rest-assured cannot choose its source address). */
     private static String postFrom(String localAddress, String path, String form) throws Exception {
-        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
-                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        javax.net.ssl.SSLContext context = TestHttps.sslContext("TLS");
         try (var socket = (javax.net.ssl.SSLSocket) context.getSocketFactory().createSocket(
                 java.net.InetAddress.getByName("127.0.0.1"), RestAssured.port,
                 java.net.InetAddress.getByName(localAddress), 0)) {

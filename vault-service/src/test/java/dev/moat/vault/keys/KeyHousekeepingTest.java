@@ -1,15 +1,12 @@
 package dev.moat.vault.keys;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-
-import java.sql.Connection;
-import java.sql.Statement;
 
 import jakarta.inject.Inject;
 
 import org.junit.jupiter.api.Test;
 
+import dev.moat.vault.testing.Sql;
 import dev.moat.vault.testing.PolicyServiceDouble;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.TrustsLocalCa;
@@ -35,9 +32,7 @@ class KeyHousekeepingTest implements TrustsLocalCa {
     AgroalDataSource dataSource;
 
     private static RequestSpecification alice() {
-        return given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5");
+        return Vaults.as(VAULT, Tokens.ALICE, "7.5");
     }
 
     @Inject
@@ -54,10 +49,8 @@ class KeyHousekeepingTest implements TrustsLocalCa {
                     + "\"P7D\"},\"action\":{\"type\":\"Rotate\"}}],\"attributes\":{\"expiryTime\":\"P28D\"}}")
                     .when().put("/keys/" + name + "/rotationpolicy").then().statusCode(200);
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE vault_key_version SET created = created - 8 * 86400 WHERE vault = '" + VAULT
-                    + "' AND name_key = 'rotates'");
-        }
+        Sql.execute(dataSource, "UPDATE vault_key_version SET created = created - 8 * 86400 WHERE vault = '" + VAULT
+                + "' AND name_key = 'rotates'");
 
         assertThat(rotator.rotate()).isEqualTo(1);
 
@@ -79,10 +72,8 @@ class KeyHousekeepingTest implements TrustsLocalCa {
                     .then().statusCode(200);
             alice().when().delete("/keys/" + name).then().statusCode(200);
         }
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE vault_key SET scheduled_purge_at = 1 WHERE vault = '" + VAULT
-                    + "' AND name_key = 'due'");
-        }
+        Sql.execute(dataSource, "UPDATE vault_key SET scheduled_purge_at = 1 WHERE vault = '" + VAULT
+                + "' AND name_key = 'due'");
 
         assertThat(keys.purgeDue()).isGreaterThanOrEqualTo(1);
 

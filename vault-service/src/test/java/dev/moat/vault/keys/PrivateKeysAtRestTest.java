@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
@@ -16,16 +14,12 @@ import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPrivateCrtKey;
 import java.security.spec.ECGenParameterSpec;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -38,7 +32,8 @@ import org.junit.jupiter.api.Test;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
 import dev.moat.vault.testing.FreshPolicyService;
-import dev.moat.vault.testing.TestHttps;
+import dev.moat.vault.testing.Sql;
+import dev.moat.vault.testing.StoredFiles;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
 import io.agroal.api.AgroalDataSource;
@@ -138,11 +133,9 @@ class PrivateKeysAtRestTest implements FreshPolicyService {
         String last = alice("keysatrest2").when().get("/keys/known-rsa").then().statusCode(200)
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
         DecisionEvents.await(last);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-        }
+        Sql.execute(dataSource, "CHECKPOINT SYNC");
 
-        assertThat(filesContaining(KeyMaterial.unsigned(rsaPrivate.getModulus())))
+        assertThat(StoredFiles.containing(KeyMaterial.unsigned(rsaPrivate.getModulus())))
                 .as("the public modulus, stored in clear, is found: the scan reads the stored keys")
                 .anyMatch(p -> p.getFileName().toString().equals("vault.mv.db"));
         Map<String, byte[]> secrets = new LinkedHashMap<>();
@@ -161,12 +154,12 @@ class PrivateKeysAtRestTest implements FreshPolicyService {
             // any 24-byte window would do; three across the value guard against a partial copy
             for (int offset : new int[] {0, value.length / 2 - 12, value.length - 24}) {
                 byte[] window = Arrays.copyOfRange(value, offset, offset + 24);
-                assertThat(filesContaining(window)).as(secret.getKey() + " raw at " + offset).isEmpty();
+                assertThat(StoredFiles.containing(window)).as(secret.getKey() + " raw at " + offset).isEmpty();
             }
             for (String text : List.of(Base64.getEncoder().encodeToString(value), B64URL.encodeToString(value))) {
                 // from the middle: the start of a PKCS#8 encoding is the same for every key of its kind
                 int middle = Math.min(text.length() / 2, text.length() - 32);
-                assertThat(filesContaining(text.substring(middle, middle + 32).getBytes(StandardCharsets.US_ASCII)))
+                assertThat(StoredFiles.containing(text.substring(middle, middle + 32).getBytes(StandardCharsets.US_ASCII)))
                         .as(secret.getKey() + " in base64").isEmpty();
             }
         }
@@ -174,30 +167,5 @@ class PrivateKeysAtRestTest implements FreshPolicyService {
 
     private static String b64(BigInteger value) {
         return B64URL.encodeToString(KeyMaterial.unsigned(value));
-    }
-
-    private static List<Path> filesContaining(byte[] needle) throws Exception {
-        List<Path> found = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(TestHttps.DATA_DIR)) {
-            for (Path file : files.filter(Files::isRegularFile).toList()) {
-                if (indexOf(Files.readAllBytes(file), needle) >= 0) {
-                    found.add(file);
-                }
-            }
-        }
-        return found;
-    }
-
-    private static int indexOf(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return i;
-        }
-        return -1;
     }
 }

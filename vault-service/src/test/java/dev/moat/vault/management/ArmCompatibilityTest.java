@@ -51,10 +51,7 @@ class ArmCompatibilityTest implements FreshPolicyService {
     /** A resource-manager URL with a trailing '/' makes the CLI ask for '//metadata/endpoints'. */
     @Test
     void the_cloud_metadata_answers_with_a_doubled_slash_too() throws Exception {
-        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        var trust = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        tls.init(null, trust.getTrustManagers(), null);
+        var tls = TestHttps.sslContext("TLS");
         var response = java.net.http.HttpClient.newBuilder().sslContext(tls).build().send(
                 java.net.http.HttpRequest.newBuilder(java.net.URI.create("https://localhost:" + RestAssured.port
                         + "//metadata/endpoints?api-version=2022-09-01")).build(),

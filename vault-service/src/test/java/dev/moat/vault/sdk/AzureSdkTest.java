@@ -1,5 +1,7 @@
 package dev.moat.vault.sdk;
 
+import static dev.moat.vault.testing.SdkClients.CLIENT;
+import static dev.moat.vault.testing.SdkClients.CLIENT_OID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -10,9 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -22,10 +21,8 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceModifiedException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.identity.ClientSecretCredential;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.security.keyvault.secrets.SecretClient;
 import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.SecretServiceVersion;
@@ -38,8 +35,7 @@ import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
 import dev.moat.vault.testing.FreshPolicyService;
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
-import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.SdkClients;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
@@ -54,31 +50,14 @@ import io.restassured.RestAssured;
 @QuarkusTest
 class AzureSdkTest implements FreshPolicyService {
 
-    private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
-    private static final String SECRET = "s3cret-for-tests";
-    private static final String CLIENT_OID = "0b1ec700-0000-0000-0000-000000000042";
-
-    private static HttpClient trustingTheLocalCa() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
-        return new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(context)).build();
-    }
-
     private static SecretClient client(String vault) throws Exception {
         return client(vault, null);
     }
 
     /** @param version the api-version to pin, or null for the SDK's default (2025-07-01 in 4.11.1) */
     private static SecretClient client(String vault, SecretServiceVersion version) throws Exception {
-        HttpClient http = trustingTheLocalCa();
-        ClientSecretCredential credential = new ClientSecretCredentialBuilder()
-                .tenantId(Tokens.TENANT).clientId(CLIENT).clientSecret(SECRET)
-                .authorityHost("https://localhost:" + RestAssured.port)
-                .disableInstanceDiscovery()
-                .httpClient(http)
-                .build();
+        HttpClient http = SdkClients.trustingTheLocalCa();
+        ClientSecretCredential credential = SdkClients.credential(http);
         SecretClientBuilder builder = new SecretClientBuilder()
                 .vaultUrl("https://" + vault + ".vault.localhost:" + RestAssured.port)
                 .credential(credential)

@@ -1,5 +1,6 @@
 package dev.moat.vault.sdk;
 
+import static dev.moat.vault.testing.SdkClients.CLIENT_OID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -21,9 +22,6 @@ import java.util.Date;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
-
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
@@ -34,11 +32,9 @@ import org.junit.jupiter.api.Test;
 
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.polling.LongRunningOperationStatus;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.identity.ClientSecretCredential;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.security.keyvault.certificates.CertificateClient;
 import com.azure.security.keyvault.certificates.CertificateClientBuilder;
 import com.azure.security.keyvault.certificates.models.AdministratorContact;
@@ -64,8 +60,7 @@ import com.azure.security.keyvault.secrets.SecretClientBuilder;
 import com.azure.security.keyvault.secrets.models.KeyVaultSecret;
 
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
-import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.SdkClients;
 import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -80,9 +75,6 @@ import io.restassured.RestAssured;
 @QuarkusTest
 class CertificatesSdkTest implements TrustsLocalCa {
 
-    private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
-    private static final String SECRET = "s3cret-for-tests";
-    private static final String CLIENT_OID = "0b1ec700-0000-0000-0000-000000000042";
     private static final String VAULT = "sdkcerts";
 
     private static HttpClient http;
@@ -94,17 +86,8 @@ class CertificatesSdkTest implements TrustsLocalCa {
         Vaults.put(VAULT, Vaults.body(Vaults.policy(CLIENT_OID, "certificates", "all"),
                 Vaults.policy(CLIENT_OID, "keys", "get", "sign", "verify"), Vaults.secretsPolicy(CLIENT_OID, "get")));
         if (credential == null) {
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(TestHttps.trustStore());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(context)).build();
-            credential = new ClientSecretCredentialBuilder()
-                    .tenantId(Tokens.TENANT).clientId(CLIENT).clientSecret(SECRET)
-                    .authorityHost("https://localhost:" + RestAssured.port)
-                    .disableInstanceDiscovery()
-                    .httpClient(http)
-                    .build();
+            http = SdkClients.trustingTheLocalCa();
+            credential = SdkClients.credential(http);
         }
     }
 

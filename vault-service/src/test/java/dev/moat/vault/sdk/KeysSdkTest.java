@@ -1,5 +1,6 @@
 package dev.moat.vault.sdk;
 
+import static dev.moat.vault.testing.SdkClients.CLIENT_OID;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,10 +19,7 @@ import java.util.Map;
 import javax.crypto.Cipher;
 import javax.crypto.spec.OAEPParameterSpec;
 import javax.crypto.spec.PSource;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -31,10 +29,8 @@ import com.azure.core.exception.HttpResponseException;
 import com.azure.core.exception.ResourceModifiedException;
 import com.azure.core.exception.ResourceNotFoundException;
 import com.azure.core.http.HttpClient;
-import com.azure.core.http.jdk.httpclient.JdkHttpClientBuilder;
 import com.azure.core.util.polling.SyncPoller;
 import com.azure.identity.ClientSecretCredential;
-import com.azure.identity.ClientSecretCredentialBuilder;
 import com.azure.security.keyvault.keys.KeyClient;
 import com.azure.security.keyvault.keys.KeyClientBuilder;
 import com.azure.security.keyvault.keys.KeyServiceVersion;
@@ -58,8 +54,7 @@ import com.azure.security.keyvault.keys.models.KeyType;
 import com.azure.security.keyvault.keys.models.KeyVaultKey;
 
 import dev.moat.vault.testing.PolicyServiceDouble;
-import dev.moat.vault.testing.TestHttps;
-import dev.moat.vault.testing.Tokens;
+import dev.moat.vault.testing.SdkClients;
 import dev.moat.vault.testing.TrustsLocalCa;
 import dev.moat.vault.testing.Vaults;
 import io.quarkus.test.junit.QuarkusTest;
@@ -74,9 +69,6 @@ import io.restassured.RestAssured;
 @QuarkusTest
 class KeysSdkTest implements TrustsLocalCa {
 
-    private static final String CLIENT = "11111111-2222-3333-4444-555555555555";
-    private static final String SECRET = "s3cret-for-tests";
-    private static final String CLIENT_OID = "0b1ec700-0000-0000-0000-000000000042";
     private static final byte[] PLAINTEXT = "a data encryption key, 32 bytes".getBytes(StandardCharsets.UTF_8);
 
     private static HttpClient http;
@@ -88,18 +80,8 @@ class KeysSdkTest implements TrustsLocalCa {
         Vaults.put("sdkkeys", Vaults.body(Vaults.policy(CLIENT_OID, "keys", "all")));
         Vaults.put("sdkkeys74", Vaults.body(Vaults.policy(CLIENT_OID, "keys", "all")));
         if (credential == null) {
-            // here, not in @BeforeAll: the server's port is known only once the test instance runs
-            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(TestHttps.trustStore());
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, trust.getTrustManagers(), null);
-            http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(context)).build();
-            credential = new ClientSecretCredentialBuilder()
-                    .tenantId(Tokens.TENANT).clientId(CLIENT).clientSecret(SECRET)
-                    .authorityHost("https://localhost:" + RestAssured.port)
-                    .disableInstanceDiscovery()
-                    .httpClient(http)
-                    .build();
+            http = SdkClients.trustingTheLocalCa();
+            credential = SdkClients.credential(http);
         }
     }
 

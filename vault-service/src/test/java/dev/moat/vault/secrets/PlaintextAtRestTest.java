@@ -9,12 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.Statement;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.Stream;
 
 import jakarta.inject.Inject;
 
@@ -23,6 +20,8 @@ import org.junit.jupiter.api.Test;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.testing.DecisionEvents;
 import dev.moat.vault.testing.FreshPolicyService;
+import dev.moat.vault.testing.Sql;
+import dev.moat.vault.testing.StoredFiles;
 import dev.moat.vault.testing.TestHttps;
 import dev.moat.vault.testing.Tokens;
 import dev.moat.vault.testing.Vaults;
@@ -46,41 +45,11 @@ class PlaintextAtRestTest implements FreshPolicyService {
     AgroalDataSource dataSource;
 
     private static RequestSpecification alice() {
-        return given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5");
-    }
-
-    private static List<Path> storedFiles() throws Exception {
-        try (Stream<Path> files = Files.walk(TestHttps.DATA_DIR)) {
-            return files.filter(Files::isRegularFile).toList();
-        }
-    }
-
-    private static boolean contains(byte[] haystack, byte[] needle) {
-        outer:
-        for (int i = 0; i <= haystack.length - needle.length; i++) {
-            for (int j = 0; j < needle.length; j++) {
-                if (haystack[i + j] != needle[j]) {
-                    continue outer;
-                }
-            }
-            return true;
-        }
-        return false;
+        return Vaults.as(VAULT, Tokens.ALICE, "7.5");
     }
 
     private static List<Path> filesContaining(String text, Charset... charsets) throws Exception {
-        List<Path> found = new ArrayList<>();
-        for (Path file : storedFiles()) {
-            byte[] content = Files.readAllBytes(file);
-            for (Charset charset : charsets) {
-                if (contains(content, text.getBytes(charset))) {
-                    found.add(file);
-                }
-            }
-        }
-        return found;
+        return StoredFiles.containing(Arrays.stream(charsets).map(text::getBytes).toArray(byte[][]::new));
     }
 
     @Test
@@ -114,11 +83,9 @@ class PlaintextAtRestTest implements FreshPolicyService {
         String lastId = alice().when().get("/secrets/at-rest").then().statusCode(200)
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
         DecisionEvents.await(lastId);
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CHECKPOINT SYNC");
-        }
+        Sql.execute(dataSource, "CHECKPOINT SYNC");
 
-        assertThat(storedFiles()).extracting(p -> p.getFileName().toString())
+        assertThat(StoredFiles.all()).extracting(p -> p.getFileName().toString())
                 .contains("vault.mv.db", "master.key", "checkpoint")
                 .anyMatch(n -> n.startsWith("segment-"));
         assertThat(filesContaining(tag, StandardCharsets.UTF_8))

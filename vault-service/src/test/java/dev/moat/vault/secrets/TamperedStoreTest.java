@@ -1,6 +1,5 @@
 package dev.moat.vault.secrets;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -65,9 +64,7 @@ class TamperedStoreTest implements FreshPolicyService {
     }
 
     private static RequestSpecification alice() {
-        return given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5");
+        return Vaults.as(VAULT, Tokens.ALICE, "7.5");
     }
 
     private void execute(String sql, Object... args) throws Exception {

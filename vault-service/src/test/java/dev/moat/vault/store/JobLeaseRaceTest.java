@@ -37,6 +37,7 @@ import dev.moat.vault.keys.RotationPolicy;
 import dev.moat.vault.secrets.SecretService;
 import dev.moat.vault.secrets.SecretStore;
 import dev.moat.vault.secrets.SecretWrite;
+import dev.moat.vault.testing.Sql;
 import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultStore;
 
@@ -211,9 +212,7 @@ class JobLeaseRaceTest {
     }
 
     private void execute(String sql) throws SQLException {
-        try (Connection c = dataSource.getConnection(); Statement s = c.createStatement()) {
-            s.executeUpdate(sql);
-        }
+        Sql.execute(dataSource, sql);
     }
 
     private int count(String sql) throws SQLException {

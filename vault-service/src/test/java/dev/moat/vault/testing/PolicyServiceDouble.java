@@ -180,8 +180,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             }
             NetworkRuleSet rules = request.hasNetworkAcls() ? normalise(request.getNetworkAcls()) : null;
             vaults.put(request.getVault(), rules == null ? NO_RULES : rules);
-            observer.onNext(answer(request.getVault()));
-            observer.onCompleted();
+            reply(observer, request.getVault());
         }
 
         @Override
@@ -205,8 +204,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                         .asRuntimeException());
                 return;
             }
-            observer.onNext(answer(request.getVault()));
-            observer.onCompleted();
+            reply(observer, request.getVault());
         }
 
         @Override
@@ -261,6 +259,11 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             observer.onCompleted();
         }
 
+        private static void reply(StreamObserver<VaultNetworkRules> observer, String vault) {
+            observer.onNext(answer(vault));
+            observer.onCompleted();
+        }
+
         private static VaultNetworkRules answer(String vault) {
             NetworkRuleSet rules = vaults.get(vault);
             VaultNetworkRules.Builder answer = VaultNetworkRules.newBuilder().setVault(vault);
@@ -285,8 +288,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
             }
             NetworkRuleSet rules = normalise(request.getNetworkAcls());
             staged.put(request.getVault(), rules);
-            observer.onNext(answer(request.getVault()));
-            observer.onCompleted();
+            reply(observer, request.getVault());
         }
 
         @Override
@@ -296,8 +298,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             staged.remove(request.getVault());
-            observer.onNext(answer(request.getVault()));
-            observer.onCompleted();
+            reply(observer, request.getVault());
         }
 
         @Override
@@ -313,8 +314,7 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
                 return;
             }
             vaults.put(request.getVault(), rules);
-            observer.onNext(answer(request.getVault()));
-            observer.onCompleted();
+            reply(observer, request.getVault());
         }
 
         private static boolean unknown(String vault, StreamObserver<?> observer) {

@@ -1,8 +1,12 @@
 package dev.moat.vault.testing;
 
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 
 import dev.moat.vault.tls.LocalCertificates;
 import io.restassured.RestAssured;
@@ -33,6 +37,19 @@ public final class TestHttps {
             return store;
         } catch (Exception e) {
             throw new IllegalStateException("cannot read the local CA " + caCertificate(), e);
+        }
+    }
+
+    /** A TLS context ({@code "TLS"}, {@code "TLSv1.2"}...) that trusts the local CA only, for clients of our own. */
+    public static SSLContext sslContext(String protocol) {
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trustStore());
+            SSLContext context = SSLContext.getInstance(protocol);
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.moat.vault.testing;
 import static io.restassured.RestAssured.given;
 
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 /** Creates vaults through the management plane, as a user would, for tests of the data plane. */
 public final class Vaults {
@@ -44,6 +45,13 @@ public final class Vaults {
                 .when().put(path(name))
                 .then().log().ifValidationFails().statusCode(org.hamcrest.Matchers.anyOf(org.hamcrest.Matchers.is(200),
                         org.hamcrest.Matchers.is(201)));
+    }
+
+    /** A data-plane request on the vault's host as {@code objectId} (a data-plane token), at {@code apiVersion}. */
+    public static RequestSpecification as(String vault, String objectId, String apiVersion) {
+        return given().header("Host", host(vault))
+                .header("Authorization", Tokens.dataPlane().objectId(objectId).bearer())
+                .queryParam("api-version", apiVersion);
     }
 
     public static String host(String name) {

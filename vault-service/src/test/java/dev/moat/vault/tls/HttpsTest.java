@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Set;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.Test;
 
@@ -49,10 +48,7 @@ class HttpsTest {
 
     @Test
     void a_client_that_trusts_only_the_local_ca_verifies_the_server_with_host_name_checks() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestHttps.sslContext("TLS");
         HttpClient client = HttpClient.newBuilder().sslContext(context).build();
 
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(
@@ -63,10 +59,7 @@ class HttpsTest {
 
     @Test
     void a_tls_1_2_client_connects() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        SSLContext context = SSLContext.getInstance("TLSv1.2");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestHttps.sslContext("TLSv1.2");
         javax.net.ssl.SSLParameters only12 = context.getDefaultSSLParameters();
         only12.setProtocols(new String[] {"TLSv1.2"});
         HttpClient client = HttpClient.newBuilder().sslContext(context).sslParameters(only12).build();
@@ -100,10 +93,7 @@ class HttpsTest {
         dev.moat.vault.testing.PolicyServiceDouble.reset();
         dev.moat.vault.testing.Vaults.put("h2vault", dev.moat.vault.testing.Vaults.body(
                 dev.moat.vault.testing.Vaults.secretsPolicy(dev.moat.vault.testing.Tokens.ALICE, "get")));
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(TestHttps.trustStore());
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, trust.getTrustManagers(), null);
+        SSLContext context = TestHttps.sslContext("TLS");
         HttpClient client = HttpClient.newBuilder().sslContext(context).version(HttpClient.Version.HTTP_2).build();
 
         HttpResponse<String> data = client.send(HttpRequest.newBuilder(
