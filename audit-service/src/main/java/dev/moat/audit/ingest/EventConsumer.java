@@ -289,6 +289,8 @@ public class EventConsumer {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes());
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "moat-audit");
         return properties;
