@@ -9,25 +9,42 @@
 #                       the access policy, the decrypting read, the decision event to the spool and Kafka)
 #   - firewall denial:  the same request from an address no rule admits (403 ForbiddenByFirewall)
 #   - token refused:    the same request with a token that does not verify (401)
+#   - access policy:    an allowed address and a valid token asking for a key, which the access policy does not grant
+#                       (403 ForbiddenByPolicy)
 #   - one connection:   the allowed read, one connection, its latency percentiles
 #   - time to warm:     after `deploy/moat up` returns, the allowed read's throughput in one-second slices until it
 #                       reaches half of its warm figure
 #
-#   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 16] [--threads 2]
+#   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 32] [--threads 2] [--warm-up 60]
+#                                [--profile DIR]
+#
+# --warm-up SECONDS: after the time-to-warm slices and before the measured paths, load shared out over the five
+# data-plane paths (the JIT compiles what the measured paths run).
+#
+# --profile DIR: while each path is measured, async-profiler (tools.profiler:async-profiler from Maven Central,
+# loaded through the attach API by deploy/bench/AsyncProfiler.java) samples the CPU of all four processes (itimer);
+# their collapsed stacks go to DIR/<path>-<process>.collapsed and deploy/bench/profile-summary.py DIR sums them up.
+# Profiling costs throughput: compare figures of runs without it.
 #
 # Clients play other addresses with X-Forwarded-For: the stack is started with --trust-loopback-proxy.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 BUILD=yes
 SECONDS_PER_PATH=20
-CONNECTIONS=16
+CONNECTIONS=32
 THREADS=2
+PROFILE_DIR=""
+WARM_UP=60
+PROFILE_INTERVAL_MS=5
+ASYNC_PROFILER_VERSION=4.5
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --no-build) BUILD=no; shift ;;
     --seconds) SECONDS_PER_PATH="$2"; shift 2 ;;
     --connections) CONNECTIONS="$2"; shift 2 ;;
     --threads) THREADS="$2"; shift 2 ;;
+    --warm-up) WARM_UP="$2"; shift 2 ;;
+    --profile) PROFILE_DIR="$(mkdir -p "$2" && cd "$2" && pwd)"; shift 2 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -37,6 +54,17 @@ cd "$ROOT"
 if [[ "$BUILD" == yes ]]; then
   echo "request-path: building (./mvnw -B -q -DskipTests package)..." >&2
   ./mvnw -B -q -DskipTests package
+fi
+
+PROFILER_LIB=""
+if [[ -n "$PROFILE_DIR" ]]; then
+  AP_DIR="$ROOT/deploy/target/bench/async-profiler-$ASYNC_PROFILER_VERSION"
+  if [[ ! -f "$AP_DIR/linux-x64/libasyncProfiler.so" ]]; then
+    ./mvnw -B -q dependency:copy -Dartifact="tools.profiler:async-profiler:$ASYNC_PROFILER_VERSION:jar:linux-x64" \
+      -DoutputDirectory="$AP_DIR" >&2
+    (cd "$AP_DIR" && unzip -q -o "async-profiler-$ASYNC_PROFILER_VERSION-linux-x64.jar" 'linux-x64/*')
+  fi
+  PROFILER_LIB="$AP_DIR/linux-x64/libasyncProfiler.so"
 fi
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
@@ -87,6 +115,8 @@ expect() {
 expect 200 -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL"
 expect 403 -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $DENIED" "$SECRET_URL"
 expect 401 -H "Host: $HOST" -H "Authorization: Bearer not-a-token" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL"
+KEY_URL="https://127.0.0.1:$VAULT_PORT/keys/signing?api-version=7.5"
+expect 403 -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" "$KEY_URL"
 expect 404 -H "Host: nosuchvault.vault.localhost:$VAULT_PORT" "$SECRET_URL"
 expect 200 "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live"
 
@@ -107,10 +137,34 @@ for i in $(seq 1 30); do
     "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED" | rps)")
 done
 
+PROCESSES=(kafka policy-service vault-service audit-service)
+profiler() { # command-for-each-process (with {name} for the process's name)
+  [[ -n "$PROFILER_LIB" ]] || return 0
+  local p pid
+  for p in "${PROCESSES[@]}"; do
+    pid=$(head -n1 "$DATA/run/$p.pid")
+    java "$ROOT/deploy/bench/AsyncProfiler.java" "$pid" "$PROFILER_LIB" "${1//\{name\}/$p}" >/dev/null
+  done
+}
+
+warm_up() { # the five data-plane paths, WARM_UP seconds in all
+  local each=$(( WARM_UP / 5 ))
+  (( each > 0 )) || return 0
+  echo "request-path: warming up ${WARM_UP} s..." >&2
+  run "$each" "$CONNECTIONS" "$THREADS" "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED" >/dev/null
+  run "$each" "$CONNECTIONS" "$THREADS" "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED" >/dev/null
+  run "$each" "$CONNECTIONS" "$THREADS" "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-Forwarded-For: $ALLOWED" >/dev/null
+  run "$each" "$CONNECTIONS" "$THREADS" "$KEY_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED" >/dev/null
+  run "$each" "$CONNECTIONS" "$THREADS" "$SECRET_URL" "Host: nosuchvault.vault.localhost:$VAULT_PORT" >/dev/null
+}
+warm_up
+
 declare -A RESULT LAT
 measure() { # name url headers...
   local name="$1"; shift
+  profiler "start,event=itimer,interval=${PROFILE_INTERVAL_MS}ms"
   local out; out=$(run "$SECONDS_PER_PATH" "$CONNECTIONS" "$THREADS" "$@")
+  profiler "stop,collapsed,file=$PROFILE_DIR/$name-{name}.collapsed"
   RESULT[$name]=$(rps <<< "$out")
   LAT[$name]=$(awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p99 }' <<< "$out")
 }
@@ -121,6 +175,7 @@ measure unknown "$SECRET_URL" "Host: nosuchvault.vault.localhost:$VAULT_PORT"
 measure allowed "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
 measure firewall "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED"
 measure token "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-Forwarded-For: $ALLOWED"
+measure policy "$KEY_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
 one=$(run "$SECONDS_PER_PATH" 1 1 "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" \
   "X-Forwarded-For: $ALLOWED")
 ONE_RPS=$(rps <<< "$one")
@@ -132,13 +187,14 @@ echo "# load average before the measured paths: $LOAD_BEFORE"
 echo
 echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 |"
 echo "|---|---:|---:|---:|---:|"
-for name in ceiling unknown allowed firewall token; do
+for name in ceiling unknown allowed firewall token policy; do
   case "$name" in
     ceiling) label="ceiling: GET /q/health/live (management interface)" ;;
     unknown) label="unknown vault host: 404 (data-plane TLS listener)" ;;
     allowed) label="allowed GET secret, 127 IP rules" ;;
     firewall) label="firewall denial: 403" ;;
     token) label="token refused: 401" ;;
+    policy) label="access policy denial: 403" ;;
   esac
   echo "| $label | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} |"
 done
@@ -160,3 +216,13 @@ done
 echo
 echo "Half of the warm throughput reached ${reached:-not within the slices} s after \`up\` returned."
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
+if [[ -n "$PROFILE_DIR" ]]; then
+  echo
+  echo "## CPU profiles (async-profiler, itimer, during each measured path)"
+  echo
+  served=""
+  for name in ceiling unknown allowed firewall token policy; do
+    served+="${served:+,}$name=$(awk -v r="${RESULT[$name]}" -v s="$SECONDS_PER_PATH" 'BEGIN { printf "%d", r * s }')"
+  done
+  python3 "$ROOT/deploy/bench/profile-summary.py" "$PROFILE_DIR" --interval-ms "$PROFILE_INTERVAL_MS" --requests "$served"
+fi

@@ -29,6 +29,7 @@ import dev.moat.vault.certificates.CertificateSettings.IssuerChange;
 import dev.moat.vault.certificates.CertificateSettings;
 import dev.moat.vault.objects.Page;
 import dev.moat.vault.objects.VaultObjectException;
+import dev.moat.vault.pipeline.DataPlaneOperation;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.vaults.Vault;
@@ -225,7 +226,7 @@ public class CertificateSettingsResource {
         return value.asText();
     }
 
-    private Response run(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+    private Response run(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
             BiFunction<Vault, CertificateJson, Response> work) {
         return VaultObjectResource.run(pipeline, requests, http, headers, operation, apiVersion, CertificateJson::new,
                 (vault, out, caller) -> work.apply(vault, out));

@@ -1,7 +1,5 @@
 package dev.moat.vault.api;
 
-import jakarta.inject.Singleton;
-
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
@@ -36,18 +34,13 @@ public class CertificatesResource extends VaultObjectResource<CertificateJson, C
 
     private final CertificateService certificates;
 
-    public CertificatesResource(DataPlanePipeline pipeline, HttpRequests requests,
-            ObjectType<CertificateJson, CertificateBundle> type, CertificateService certificates, ObjectMapper json) {
-        super(pipeline, requests, json, type);
+    public CertificatesResource(DataPlanePipeline pipeline, HttpRequests requests, CertificateService certificates,
+            ObjectMapper json) {
+        super(pipeline, requests, json, new ObjectType<>(certificates, CertificateJson::new,
+                CertificateJson::bundle, CertificateJson::item, action -> Operation.valueOf("CERTIFICATE_" + action)));
         this.certificates = certificates;
     }
 
-    /** The {@link ObjectType} of certificates, for the endpoints every type shares. */
-    @jakarta.enterprise.inject.Produces
-    @Singleton
-    static ObjectType<CertificateJson, CertificateBundle> type(CertificateService certificates) {
-        return new ObjectType<>(certificates, CertificateJson::new, CertificateJson::bundle, CertificateJson::item);
-    }
 
     /** {@code POST /certificates/{name}/create}: 202 and the pending operation, which completes by itself. */
     @POST

@@ -34,10 +34,11 @@ public class DeletedObjectsResource {
 
     private final DataPlanePipeline pipeline;
     private final HttpRequests requests;
-    private final Instance<ObjectType<?, ?>> types;
+    private final Instance<VaultObjectResource<?, ?>> types;
 
+    /** @param types the resource of every type of vault object, each naming its {@link ObjectType} */
     public DeletedObjectsResource(DataPlanePipeline pipeline, HttpRequests requests,
-            Instance<ObjectType<?, ?>> types) {
+            Instance<VaultObjectResource<?, ?>> types) {
         this.pipeline = pipeline;
         this.requests = requests;
         this.types = types;
@@ -112,7 +113,7 @@ public class DeletedObjectsResource {
 
     private ObjectType<?, ?> type(String collection) {
         // like any path no operation serves: UnrecognisedRequests records it and answers Key Vault's 404
-        return types.stream().filter(type -> type.collection().equals(collection)).findFirst()
-                .orElseThrow(NotFoundException::new);
+        return types.stream().<ObjectType<?, ?>>map(VaultObjectResource::type)
+                .filter(type -> type.collection().equals(collection)).findFirst().orElseThrow(NotFoundException::new);
     }
 }

@@ -1,7 +1,5 @@
 package dev.moat.vault.api;
 
-import jakarta.inject.Singleton;
-
 import java.util.Map;
 
 import jakarta.ws.rs.GET;
@@ -46,30 +44,15 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
     private final KeyRotator rotator;
     private final KeyCryptography cryptography;
 
-    public KeysResource(DataPlanePipeline pipeline, HttpRequests requests, ObjectType<KeyJson, KeyBundle> type,
-            KeyService keys, KeyRotator rotator, KeyCryptography cryptography, ObjectMapper json) {
-        super(pipeline, requests, json, type);
+    public KeysResource(DataPlanePipeline pipeline, HttpRequests requests, KeyService keys, KeyRotator rotator,
+            KeyCryptography cryptography, ObjectMapper json) {
+        super(pipeline, requests, json, new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item,
+                action -> Operation.valueOf("KEY_" + action)));
         this.keys = keys;
         this.rotator = rotator;
         this.cryptography = cryptography;
     }
 
-    /** The {@link ObjectType} of keys, for the endpoints every type shares. */
-    @jakarta.enterprise.inject.Produces
-    @Singleton
-    static ObjectType<KeyJson, KeyBundle> type(KeyService keys) {
-        return new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item);
-    }
-
-    @Override
-    Object get(Vault vault, KeyJson out, String name, String version) {
-        return out.bundle(keys.get(vault, name, version));
-    }
-
-    @Override
-    Object update(Vault vault, KeyJson out, String name, String version, byte[] body) {
-        return out.bundle(keys.update(vault, name, version, KeyJson.patch(json, body)));
-    }
 
     /** {@code POST /keys/{name}/create}: a new key, or a new version of one. */
     @POST
@@ -172,5 +155,15 @@ public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
             return ok(out.result(cryptography.cipher(vault, name, version, keyOperation, request.alg(), request.value(),
                     caller.describe())));
         });
+    }
+
+    @Override
+    Object get(Vault vault, KeyJson out, String name, String version) {
+        return out.bundle(keys.get(vault, name, version));
+    }
+
+    @Override
+    Object update(Vault vault, KeyJson out, String name, String version, byte[] body) {
+        return out.bundle(keys.update(vault, name, version, KeyJson.patch(json, body)));
     }
 }

@@ -1,7 +1,5 @@
 package dev.moat.vault.api;
 
-import jakarta.inject.Singleton;
-
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -34,17 +32,21 @@ public class SecretsResource extends VaultObjectResource<SecretJson, SecretPrope
 
     private final SecretService secrets;
 
-    public SecretsResource(DataPlanePipeline pipeline, HttpRequests requests,
-            ObjectType<SecretJson, SecretProperties> type, SecretService secrets, ObjectMapper json) {
-        super(pipeline, requests, json, type);
+    public SecretsResource(DataPlanePipeline pipeline, HttpRequests requests, SecretService secrets,
+            ObjectMapper json) {
+        super(pipeline, requests, json, new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle,
+                SecretJson::item, action -> Operation.valueOf("SECRET_" + action)));
         this.secrets = secrets;
     }
 
-    /** The {@link ObjectType} of secrets, for the endpoints every type shares. */
-    @jakarta.enterprise.inject.Produces
-    @Singleton
-    static ObjectType<SecretJson, SecretProperties> type(SecretService secrets) {
-        return new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle, SecretJson::item);
+
+    /** {@code PUT /secrets/{name}}: a new version (the first creates the secret). */
+    @PUT
+    @Path("/{name}{slash:/?}")
+    public Response set(@PathParam("name") String name, @QueryParam("api-version") String apiVersion, byte[] body,
+            @Context HttpServerRequest http, @Context HttpHeaders headers) {
+        return run(http, headers, Operation.SECRET_SET, apiVersion, (vault, out) ->
+                ok(out.bundle(secrets.set(vault, name, SecretJson.write(json, body)))));
     }
 
     @Override
@@ -55,14 +57,5 @@ public class SecretsResource extends VaultObjectResource<SecretJson, SecretPrope
     @Override
     Object update(Vault vault, SecretJson out, String name, String version, byte[] body) {
         return out.bundle(secrets.update(vault, name, version, SecretJson.patch(json, body)));
-    }
-
-    /** {@code PUT /secrets/{name}}: a new version (the first creates the secret). */
-    @PUT
-    @Path("/{name}{slash:/?}")
-    public Response set(@PathParam("name") String name, @QueryParam("api-version") String apiVersion, byte[] body,
-            @Context HttpServerRequest http, @Context HttpHeaders headers) {
-        return run(http, headers, Operation.SECRET_SET, apiVersion, (vault, out) ->
-                ok(out.bundle(secrets.set(vault, name, SecretJson.write(json, body)))));
     }
 }

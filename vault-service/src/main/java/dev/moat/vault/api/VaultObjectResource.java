@@ -23,7 +23,7 @@ import dev.moat.vault.objects.Page;
 import dev.moat.vault.objects.Recovery;
 import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.pipeline.DataPlanePipeline;
-import dev.moat.vault.pipeline.Operation;
+import dev.moat.vault.pipeline.DataPlaneOperation;
 import dev.moat.vault.vaults.Vault;
 import io.vertx.core.http.HttpServerRequest;
 
@@ -99,6 +99,11 @@ public abstract class VaultObjectResource<J, T extends Named> {
         return update(name, null, apiVersion, body, http, headers);
     }
 
+    /** The type this resource serves; {@link DeletedObjectsResource} finds every type through its resource. */
+    ObjectType<J, T> type() {
+        return type;
+    }
+
     /** The …Bundle of a version ({@code version} null: the latest), as get answers it. */
     abstract Object get(Vault vault, J out, String name, String version);
 
@@ -161,18 +166,18 @@ public abstract class VaultObjectResource<J, T extends Named> {
                 type.service().restore(vault, ObjectJson.backupBlob(json, body, type.noun())))));
     }
 
-    Response run(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+    Response run(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
             BiFunction<Vault, J, Response> work) {
         return run(pipeline, requests, http, headers, operation, apiVersion, type.json(),
                 (vault, out, caller) -> work.apply(vault, out));
     }
 
-    Response runAs(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+    Response runAs(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
             Work<J> work) {
         return run(pipeline, requests, http, headers, operation, apiVersion, type.json(), work);
     }
 
-    private Response call(HttpServerRequest http, HttpHeaders headers, Operation operation, String apiVersion,
+    private Response call(HttpServerRequest http, HttpHeaders headers, DataPlaneOperation operation, String apiVersion,
             Call<J> call) {
         return run(pipeline, requests, http, headers, operation, apiVersion, wire -> wire,
                 (vault, wire, caller) -> call.apply(vault, wire, type.json().apply(wire)));
@@ -183,7 +188,8 @@ public abstract class VaultObjectResource<J, T extends Named> {
      * validated and refusals by a rule become Key Vault's error JSON.
      */
     static <J> Response run(DataPlanePipeline pipeline, HttpRequests requests, HttpServerRequest http,
-            HttpHeaders headers, Operation operation, String apiVersion, Function<ObjectJson, J> json, Work<J> work) {
+            HttpHeaders headers, DataPlaneOperation operation, String apiVersion, Function<ObjectJson, J> json,
+            Work<J> work) {
         return pipeline.run(requests.of(http, headers), operation, (vault, caller) -> {
             try {
                 return work.apply(vault, json.apply(wire(vault, http, apiVersion)), caller);

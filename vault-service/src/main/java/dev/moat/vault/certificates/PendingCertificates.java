@@ -24,20 +24,15 @@ import dev.moat.vault.vaults.VaultStore;
  * Pending certificate creates, each finished once across replicas: the key and the self-signed certificate are made
  * outside any transaction, then stored, and the operation completed (or failed), under the operation's row lock, only
  * if it is still the same create in progress, in the transaction that ends the lease.
+ *
+ * @param certificates the service that stores the finished certificate
+ * @param store the pending operations' rows
+ * @param vaults the vaults, for the one a pending create belongs to
  */
-final class PendingCertificates implements LeasedJob {
+record PendingCertificates(CertificateService certificates, CertificateRepository store, VaultStore vaults)
+        implements LeasedJob {
 
     private static final Logger LOG = Logger.getLogger(PendingCertificates.class);
-
-    private final CertificateService certificates;
-    private final CertificateRepository store;
-    private final VaultStore vaults;
-
-    PendingCertificates(CertificateService certificates, CertificateRepository store, VaultStore vaults) {
-        this.certificates = certificates;
-        this.store = store;
-        this.vaults = vaults;
-    }
 
     /** Why a pending create failed: Key Vault's {@code error} of the operation. */
     private record Failure(String code, String message) {

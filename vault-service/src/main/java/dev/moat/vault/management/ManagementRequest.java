@@ -11,14 +11,16 @@ import dev.moat.vault.auth.Endpoint;
 import dev.moat.vault.auth.Endpoints;
 import dev.moat.vault.auth.Identity;
 import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
-import io.vertx.core.http.HttpServerRequest;
 
 /** What every management call does first: check the api-version, authenticate, and read the JSON body. */
 @ApplicationScoped
 public class ManagementRequest {
 
-    /** An authenticated management call. */
-    record Call(Identity caller, Endpoint endpoint, CallContext context) {
+    /**
+     * An authenticated management call, with the subscription and resource group of its path (checked; null where
+     * the path has none).
+     */
+    record Call(Identity caller, Endpoint endpoint, CallContext context, String subscription, String group) {
     }
 
     private final ManagementAuth auth;
@@ -31,12 +33,19 @@ public class ManagementRequest {
         this.json = json;
     }
 
-    Call begin(HttpServerRequest request, HttpHeaders headers, String apiVersion) {
-        Endpoint endpoint = endpoints.of(request.localAddress().port());
-        String authorization = headers.getHeaderString(HttpHeaders.AUTHORIZATION);
-        Identity caller = auth.authenticate(authorization, endpoint);
-        ArmNames.apiVersion(apiVersion);
-        return new Call(caller, endpoint, new CallContext(caller, headers.getHeaderString("x-ms-client-request-id")));
+    /** Authenticates the caller, then checks the api-version, the subscription and the resource group, in order. */
+    Call begin(ArmRequest arm) {
+        Endpoint endpoint = endpoints.of(arm.request.localAddress().port());
+        Identity caller = auth.authenticate(arm.headers.getHeaderString(HttpHeaders.AUTHORIZATION), endpoint);
+        ArmNames.apiVersion(arm.apiVersion);
+        if (arm.subscription != null) {
+            ArmNames.subscription(arm.subscription);
+        }
+        if (arm.group != null) {
+            ArmNames.resourceGroup(arm.group);
+        }
+        String clientRequestId = arm.headers.getHeaderString("x-ms-client-request-id");
+        return new Call(caller, endpoint, new CallContext(caller, clientRequestId), arm.subscription, arm.group);
     }
 
     JsonNode body(String text) {

@@ -1,17 +1,14 @@
 package dev.moat.vault.management;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
 import dev.moat.vault.masterkeys.MasterKeyReport;
 import dev.moat.vault.masterkeys.MasterKeyRotation;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code GET /providers/Moat.Vault/masterKeys}: where a master-key rotation stands
@@ -37,9 +34,8 @@ public class MasterKeysResource {
     }
 
     @GET
-    public MasterKeyReport get(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        ManagementRequest.Call call = requests.begin(request, headers, apiVersion);
+    public MasterKeyReport get(@BeanParam ArmRequest arm) {
+        ManagementRequest.Call call = requests.begin(arm);
         auth.requireReader(call.caller(), "Moat.Vault/masterKeys/read", SCOPE);
         return rotation.report();
     }

@@ -6,13 +6,11 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -21,7 +19,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code GET /subscriptions/{s}/resources}: ARM's generic resource list, which the Azure CLI uses for
@@ -47,11 +44,8 @@ public class ResourcesResource {
     }
 
     @GET
-    public Response list(@PathParam("subscription") String subscription, @QueryParam("$filter") String filter,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        ArmNames.subscription(subscription);
+    public Response list(@BeanParam ArmRequest arm, @QueryParam("$filter") String filter) {
+        var call = requests.begin(arm);
         Map<String, String> wanted = clauses(filter);
         ObjectNode page = JsonNodeFactory.instance.objectNode();
         ArrayNode values = page.putArray("value");
@@ -60,7 +54,7 @@ public class ResourcesResource {
             return Response.ok(page).build();
         }
         String name = wanted.get("name");
-        vaults.list(call.caller(), call.context(), call.endpoint(), subscription, null).withArray("value")
+        vaults.list(call.caller(), call.context(), call.endpoint(), call.subscription(), null).withArray("value")
                 .forEach(vault -> {
                     if (name == null || vault.path("name").asText().equalsIgnoreCase(name)) {
                         ObjectNode resource = values.addObject();

@@ -1,15 +1,12 @@
 package dev.moat.vault.management;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -18,12 +15,15 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.moat.vault.config.VaultConfig;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * One subscription and what lives directly in it: {@code GET /subscriptions/{s}}, its resource groups
  * ({@code …/resourceGroups[/{group}]}: list, get, create or update with PUT, delete; {@code api.HostRouter} takes
- * ARM's other spellings of the segment to this one) and the managed HSM lists of {@code az keyvault list}, always empty since Moat has no managed HSMs.
+ * ARM's other spellings of the segment to this one), and the lists of what it holds: ARM's lists of
+ * {@code Microsoft.Network/virtualNetworks} per subscription and resource group ({@code az network vnet list}, the
+ * console's network picker; readers and administrators only), and the managed HSM lists of {@code az keyvault list},
+ * always empty since Moat has no managed HSMs. (Vault lists: {@link VaultsResource}; ARM's generic list:
+ * {@link ResourcesResource}.)
  */
 @Path("/subscriptions/{subscription}")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,93 +36,87 @@ public class SubscriptionResource {
 
     private final ManagementRequest requests;
     private final ResourceGroupService groups;
+    private final VirtualNetworkService networks;
     private final VaultConfig config;
 
-    public SubscriptionResource(ManagementRequest requests, ResourceGroupService groups, VaultConfig config) {
+    public SubscriptionResource(ManagementRequest requests, ResourceGroupService groups,
+            VirtualNetworkService networks, VaultConfig config) {
         this.requests = requests;
         this.groups = groups;
+        this.networks = networks;
         this.config = config;
     }
 
     @GET
-    public Response get(@PathParam("subscription") String subscription, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        ArmNames.subscription(subscription);
-        String name = subscription.equalsIgnoreCase(config.management().subscriptionId())
-                ? config.management().subscriptionName() : subscription;
-        return Response.ok(SubscriptionsResource.subscription(subscription, name, call.caller().tenantId())).build();
+    public Response get(@BeanParam ArmRequest arm) {
+        var call = requests.begin(arm);
+        String name = call.subscription().equalsIgnoreCase(config.management().subscriptionId())
+                ? config.management().subscriptionName() : call.subscription();
+        return Response.ok(SubscriptionsResource.subscription(call.subscription(), name, call.caller().tenantId()))
+                .build();
     }
 
     @GET
     @Path(GROUPS)
-    public Response listGroups(@PathParam("subscription") String subscription,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        requests.begin(request, headers, apiVersion);
-        ArmNames.subscription(subscription);
-        return Response.ok(groups.list(subscription)).build();
+    public Response listGroups(@BeanParam ArmRequest arm) {
+        return Response.ok(groups.list(requests.begin(arm).subscription())).build();
     }
 
     @GET
     @Path(GROUPS + "/{group}")
-    public Response getGroup(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        requests.begin(request, headers, apiVersion);
-        names(subscription, group);
-        return Response.ok(groups.get(subscription, group)).build();
+    public Response getGroup(@BeanParam ArmRequest arm) {
+        var call = requests.begin(arm);
+        return Response.ok(groups.get(call.subscription(), call.group())).build();
     }
 
     @PUT
     @Path(GROUPS + "/{group}")
-    public Response putGroup(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @QueryParam("api-version") String apiVersion, String body, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        names(subscription, group);
-        var result = groups.put(call.caller(), subscription, group, requests.body(body));
+    public Response putGroup(@BeanParam ArmRequest arm, String body) {
+        var call = requests.begin(arm);
+        var result = groups.put(call.caller(), call.subscription(), call.group(), requests.body(body));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
     @DELETE
     @Path(GROUPS + "/{group}")
-    public Response deleteGroup(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        names(subscription, group);
-        return Response.status(groups.delete(call.caller(), subscription, group) ? 200 : 204).build();
+    public Response deleteGroup(@BeanParam ArmRequest arm) {
+        var call = requests.begin(arm);
+        return Response.status(groups.delete(call.caller(), call.subscription(), call.group()) ? 200 : 204).build();
     }
 
     @GET
     @Path(MANAGED_HSMS)
-    public Response managedHsms(@PathParam("subscription") String subscription,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        requests.begin(request, headers, apiVersion);
-        ArmNames.subscription(subscription);
+    public Response managedHsms(@BeanParam ArmRequest arm) {
+        requests.begin(arm);
         return Response.ok(emptyList()).build();
     }
 
     @GET
     @Path(GROUPS + "/{group}" + MANAGED_HSMS)
-    public Response managedHsmsOfGroup(@PathParam("subscription") String subscription,
-            @PathParam("group") String group, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        requests.begin(request, headers, apiVersion);
-        names(subscription, group);
+    public Response managedHsmsOfGroup(@BeanParam ArmRequest arm) {
+        requests.begin(arm);
         return Response.ok(emptyList()).build();
+    }
+
+    @GET
+    @Path("/providers/Microsoft.Network/virtualNetworks")
+    public Response virtualNetworks(@BeanParam ArmRequest arm) {
+        return virtualNetworks(requests.begin(arm));
+    }
+
+    @GET
+    @Path(GROUPS + "/{group}/providers/Microsoft.Network/virtualNetworks")
+    public Response virtualNetworksOfGroup(@BeanParam ArmRequest arm) {
+        return virtualNetworks(requests.begin(arm));
+    }
+
+    private Response virtualNetworks(ManagementRequest.Call call) {
+        return Response.ok(networks.list(call.caller(), call.context(), call.subscription(), call.group())).build();
     }
 
     private static ObjectNode emptyList() {
         ObjectNode page = JsonNodeFactory.instance.objectNode();
         page.putArray("value");
         return page;
-    }
-
-    private static void names(String subscription, String group) {
-        ArmNames.subscription(subscription);
-        ArmNames.resourceGroup(group);
     }
 }

@@ -1,11 +1,9 @@
 package dev.moat.vault.management;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
@@ -14,7 +12,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.moat.vault.config.VaultConfig;
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code GET /subscriptions}: ARM's subscription list, the first call {@code az login} makes with its token. Moat has
@@ -34,9 +31,8 @@ public class SubscriptionsResource {
     }
 
     @GET
-    public Response list(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
+    public Response list(@BeanParam ArmRequest arm) {
+        var call = requests.begin(arm);
         ObjectNode page = JsonNodeFactory.instance.objectNode();
         page.putArray("value").add(subscription(config.management().subscriptionId(),
                 config.management().subscriptionName(), call.caller().tenantId()));

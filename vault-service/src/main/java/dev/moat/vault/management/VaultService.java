@@ -49,13 +49,15 @@ public class VaultService {
     private final VaultStore store;
     private final PolicyAdminClient policy;
     private final ManagementAuth auth;
+    private final ResourceGroupService groups;
     /** One management write at a time in this instance; the table's primary key settles races between replicas. */
     private final ReentrantLock writes = new ReentrantLock();
 
-    public VaultService(VaultStore store, PolicyAdminClient policy, ManagementAuth auth) {
+    public VaultService(VaultStore store, PolicyAdminClient policy, ManagementAuth auth, ResourceGroupService groups) {
         this.store = store;
         this.policy = policy;
         this.auth = auth;
+        this.groups = groups;
     }
 
     public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
@@ -79,7 +81,8 @@ public class VaultService {
 
     public Result put(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
             String name, JsonNode body) {
-        VaultJson.Input input = VaultJson.readPut(body);
+        // a vault that names no location takes its resource group's, as ARM does
+        VaultJson.Input input = VaultJson.readPut(groups.withDefaultLocation(subscription, group, body));
         writes.lock();
         try {
             Optional<Vault> current = store.find(canonical(name));

@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -7,14 +8,10 @@ import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
-import jakarta.ws.rs.core.Context;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.smallrye.common.annotation.Blocking;
-import io.vertx.core.http.HttpServerRequest;
 
 /**
  * {@code Microsoft.Network/virtualNetworks} on the bare host: GET, PUT (create or replace, with subnets and their
@@ -39,60 +36,46 @@ public class VirtualNetworksResource {
     }
 
     @GET
-    public Response get(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        return Response.ok(networks.get(call.caller(), call.context(), id(subscription, group, name))).build();
+    public Response get(@BeanParam ArmRequest arm, @PathParam("name") String name) {
+        var call = requests.begin(arm);
+        return Response.ok(networks.get(call.caller(), call.context(), id(call, name))).build();
     }
 
     @PUT
-    public Response put(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @PathParam("name") String name, @QueryParam("api-version") String apiVersion, String body,
-            @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        String id = id(subscription, group, name);
+    public Response put(@BeanParam ArmRequest arm, @PathParam("name") String name, String body) {
+        var call = requests.begin(arm);
+        String id = id(call, name);
         var result = networks.put(call.caller(), call.context(), id,
-                groups.withDefaultLocation(subscription, group, requests.body(body)));
+                groups.withDefaultLocation(call.subscription(), call.group(), requests.body(body)));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
     @DELETE
-    public Response delete(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @PathParam("name") String name, @QueryParam("api-version") String apiVersion,
-            @Context HttpServerRequest request, @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        return Response.status(networks.delete(call.caller(), call.context(), id(subscription, group, name)) ? 200 : 204)
-                .build();
+    public Response delete(@BeanParam ArmRequest arm, @PathParam("name") String name) {
+        var call = requests.begin(arm);
+        return Response.status(networks.delete(call.caller(), call.context(), id(call, name)) ? 200 : 204).build();
     }
 
     @GET
     @Path("/subnets/{subnet}")
-    public Response getSubnet(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @PathParam("name") String name, @PathParam("subnet") String subnet,
-            @QueryParam("api-version") String apiVersion, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        return Response.ok(networks.getSubnet(call.caller(), call.context(), id(subscription, group, name), subnet))
-                .build();
+    public Response getSubnet(@BeanParam ArmRequest arm, @PathParam("name") String name,
+            @PathParam("subnet") String subnet) {
+        var call = requests.begin(arm);
+        return Response.ok(networks.getSubnet(call.caller(), call.context(), id(call, name), subnet)).build();
     }
 
     @PUT
     @Path("/subnets/{subnet}")
-    public Response putSubnet(@PathParam("subscription") String subscription, @PathParam("group") String group,
-            @PathParam("name") String name, @PathParam("subnet") String subnet,
-            @QueryParam("api-version") String apiVersion, String body, @Context HttpServerRequest request,
-            @Context HttpHeaders headers) {
-        var call = requests.begin(request, headers, apiVersion);
-        var result = networks.putSubnet(call.caller(), call.context(), id(subscription, group, name), subnet,
-                requests.body(body));
+    public Response putSubnet(@BeanParam ArmRequest arm, @PathParam("name") String name,
+            @PathParam("subnet") String subnet, String body) {
+        var call = requests.begin(arm);
+        var result = networks.putSubnet(call.caller(), call.context(), id(call, name), subnet, requests.body(body));
         return Response.status(result.created() ? 201 : 200).entity(result.body()).build();
     }
 
-    private static String id(String subscription, String group, String name) {
-        ArmNames.subscription(subscription);
-        ArmNames.resourceGroup(group);
+    /** The network's id; its name checked after the subscription and group that {@code begin} checked. */
+    private static String id(ManagementRequest.Call call, String name) {
         ArmNames.virtualNetwork(name);
-        return VirtualNetworkService.id(subscription, group, name);
+        return VirtualNetworkService.id(call.subscription(), call.group(), name);
     }
 }

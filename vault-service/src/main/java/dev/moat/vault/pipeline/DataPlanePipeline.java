@@ -92,7 +92,7 @@ public class DataPlanePipeline {
      * @param body the operation itself, given the request's vault; called only when every check allowed the request.
      *        An exception it throws becomes Key Vault's 500 (logged, and in the event); it never escapes.
      */
-    public Response run(DataPlaneRequest request, Operation operation, Function<Vault, Response> body) {
+    public Response run(DataPlaneRequest request, DataPlaneOperation operation, Function<Vault, Response> body) {
         return run(request, operation, (vault, caller) -> body.apply(vault));
     }
 
@@ -100,7 +100,8 @@ public class DataPlanePipeline {
      * The same, for an operation that also needs the authenticated caller (as Key Vault names it in some refusals,
      * such as a key's "Operation is not allowed").
      */
-    public Response run(DataPlaneRequest request, Operation operation, BiFunction<Vault, Identity, Response> body) {
+    public Response run(DataPlaneRequest request, DataPlaneOperation operation,
+            BiFunction<Vault, Identity, Response> body) {
         long started = System.nanoTime();
         Instant received = Instant.now();
         var vault = hosts.vaultOf(request.host()).flatMap(vaults::find);
@@ -175,8 +176,8 @@ public class DataPlanePipeline {
         return Response.fromResponse(response).header(DECISION_ID_HEADER, decided.getEventId()).build();
     }
 
-    private Response decide(DataPlaneRequest request, Operation operation, Vault vault, DecisionEvent.Builder event,
-            BiFunction<Vault, Identity, Response> body) {
+    private Response decide(DataPlaneRequest request, DataPlaneOperation operation, Vault vault,
+            DecisionEvent.Builder event, BiFunction<Vault, Identity, Response> body) {
         String name = vault.name();
         // The client address goes into every event, also of requests refused before the firewall.
         OriginResolver.Origin origin;
@@ -235,8 +236,12 @@ public class DataPlanePipeline {
         }
         if (!decision.getAllowed()) {
             deny(event, Layer.LAYER_FIREWALL, decision.getMessage());
-            LOG.infof("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(), request.path(),
-                    name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
+            // the decision event is the record of a denial (audit-service answers who was denied, from where, and
+            // why); a log line per denial at INFO would make a flood from denied addresses cost more than real work
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("firewall denied %s %s on vault %s from %s: %s (decision %s)", request.method(),
+                        request.path(), name, origin.clientAddress(), decision.getReason(), decision.getDecisionId());
+            }
             return answers.answer(new Refusal.ForbiddenByFirewall(origin.clientAddress(),
                     decision.getResolvedSubnetId(), decision.getResolvedSubnetLacksKeyVaultEndpoint(),
                     caller.describe(), name));

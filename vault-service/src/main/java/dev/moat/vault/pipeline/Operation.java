@@ -3,10 +3,11 @@ package dev.moat.vault.pipeline;
 import dev.moat.vault.access.PermissionCategory;
 
 /**
- * Key Vault data-plane operations with the access-policy permission each needs. The name is what events and the
- * firewall's {@code CheckRequest.operation} carry.
+ * The data-plane operations of the built-in object types (secrets, keys, certificates) with the access-policy
+ * permission each needs. The name is what events and the firewall's {@code CheckRequest.operation} carry. Another
+ * type brings its own {@link DataPlaneOperation}s.
  */
-public enum Operation {
+public enum Operation implements DataPlaneOperation {
     SECRET_GET("SecretGet", PermissionCategory.SECRETS, "get"),
     SECRET_LIST("SecretList", PermissionCategory.SECRETS, "list"),
     SECRET_LIST_VERSIONS("SecretListVersions", PermissionCategory.SECRETS, "list"),
@@ -80,19 +81,18 @@ public enum Operation {
         this.permission = permission;
     }
 
-    /** Azure's operation name, for example {@code SecretGet}. */
+    @Override
     public String operationName() {
         return operationName;
     }
 
+    @Override
     public PermissionCategory category() {
         return category;
     }
 
-    /**
-     * The permission name in its documented spelling, for example {@code get} or {@code wrapKey}; null for
-     * {@link #UNRECOGNISED}.
-     */
+    /** The permission name; null for {@link #UNRECOGNISED}. */
+    @Override
     public String permission() {
         return permission;
     }

@@ -10,6 +10,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.sql.DataSource;
 
@@ -24,6 +26,10 @@ import dev.moat.outbox.ChangeOutbox;
 /**
  * vault-service's own table of vaults (H2 file database by default). One row per vault, keyed by its globally
  * unique name; location, tags and properties are kept as one JSON document.
+ *
+ * <p>Every data-plane request looks its vault up, so parsed vaults are kept in memory by name with the row's
+ * {@code etag}, a new random value at every write of the row: a look-up reads that one column and parses the document
+ * again only when it changed. A change committed by any replica is seen by the next request, as without the copy.
  */
 @ApplicationScoped
 public class VaultStore {
@@ -32,8 +38,13 @@ public class VaultStore {
     record Document(String location, Map<String, String> tags, VaultProperties properties) {
     }
 
+    private record Parsed(String etag, Vault vault) {
+    }
+
     private final DataSource dataSource;
     private final ObjectMapper json;
+    /** Parsed vaults by name, each with the etag of the row it was read from; a name without a row is removed. */
+    private final Map<String, Parsed> parsed = new ConcurrentHashMap<>();
 
     public VaultStore(DataSource dataSource, ObjectMapper json) {
         this.dataSource = dataSource;
@@ -41,8 +52,34 @@ public class VaultStore {
     }
 
     public Optional<Vault> find(String name) {
-        List<Vault> found = query("SELECT * FROM vault WHERE name = ?", name);
-        return found.stream().findFirst();
+        Parsed known = parsed.get(name);
+        String etag = etagOf(name);
+        if (etag == null) {
+            parsed.remove(name);
+            return Optional.empty();
+        }
+        if (known != null && known.etag().equals(etag)) {
+            return Optional.of(known.vault());
+        }
+        List<Parsed> found = read("SELECT * FROM vault WHERE name = ?", name);
+        if (found.isEmpty()) {
+            parsed.remove(name);
+            return Optional.empty();
+        }
+        parsed.put(name, found.get(0));
+        return Optional.of(found.get(0).vault());
+    }
+
+    private String etagOf(String name) {
+        try (Connection c = dataSource.getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT etag FROM vault WHERE name = ?")) {
+            s.setString(1, name);
+            try (ResultSet rs = s.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("vault store query failed: " + e.getMessage(), e);
+        }
     }
 
     /** Vaults of a subscription, or of one of its resource groups when {@code group} is not null, by name. */
@@ -61,19 +98,23 @@ public class VaultStore {
     public void insert(Vault vault, ChangeEvent change) {
         Timestamp now = Timestamp.from(Instant.now());
         update(change, "INSERT INTO vault (name, subscription_id, resource_group, owner_tenant_id, owner_object_id, "
-                + "document, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)", vault.name(),
+                + "document, created_at, updated_at, etag) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", vault.name(),
                 vault.subscriptionId(), vault.resourceGroup(), vault.owner().tenantId(), vault.owner().objectId(),
-                document(vault), now, now);
+                document(vault), now, now, newEtag());
     }
 
     /** Replaces a vault's document; {@code change} (null when nothing changed) is written in the same transaction. */
     public void replace(Vault vault, ChangeEvent change) {
-        update(change, "UPDATE vault SET document = ?, updated_at = ? WHERE name = ?", document(vault),
-                Timestamp.from(Instant.now()), vault.name());
+        update(change, "UPDATE vault SET document = ?, updated_at = ?, etag = ? WHERE name = ?", document(vault),
+                Timestamp.from(Instant.now()), newEtag(), vault.name());
     }
 
     public boolean delete(String name, ChangeEvent change) {
         return update(change, "DELETE FROM vault WHERE name = ?", name) > 0;
+    }
+
+    private static String newEtag() {
+        return UUID.randomUUID().toString();
     }
 
     private String document(Vault vault) {
@@ -85,15 +126,20 @@ public class VaultStore {
     }
 
     private List<Vault> query(String sql, Object... args) {
+        return read(sql, args).stream().map(Parsed::vault).toList();
+    }
+
+    private List<Parsed> read(String sql, Object... args) {
         try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, args);
-            List<Vault> vaults = new ArrayList<>();
+            List<Parsed> vaults = new ArrayList<>();
             try (ResultSet rs = s.executeQuery()) {
                 while (rs.next()) {
                     Document doc = json.readValue(rs.getString("document"), Document.class);
-                    vaults.add(new Vault(rs.getString("name"), rs.getString("subscription_id"),
-                            rs.getString("resource_group"), doc.location(), doc.tags(), doc.properties(),
-                            new Vault.Owner(rs.getString("owner_tenant_id"), rs.getString("owner_object_id"))));
+                    vaults.add(new Parsed(rs.getString("etag"), new Vault(rs.getString("name"),
+                            rs.getString("subscription_id"), rs.getString("resource_group"), doc.location(),
+                            doc.tags(), doc.properties(),
+                            new Vault.Owner(rs.getString("owner_tenant_id"), rs.getString("owner_object_id")))));
                 }
             }
             return vaults;

@@ -115,6 +115,30 @@ class DecisionSpoolTest {
     }
 
     @Test
+    void after_a_crash_what_kafka_took_since_the_last_checkpoint_is_sent_again_and_nothing_is_lost() throws Exception {
+        DecisionSpool spool = DecisionSpool.open(dir, new Settings(1_000, WhenFull.REJECT, Fsync.ALWAYS,
+                8 * 1024 * 1024, Duration.ofSeconds(5), Duration.ofHours(1)));
+        opened.add(spool);
+        append(spool, 0, 100);
+        spool.acknowledge(spool.read(40, Duration.ZERO)); // the first acknowledgement is written at once
+        spool.acknowledge(spool.read(20, Duration.ZERO)); // within the interval: not yet
+        Path crashed = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-crashed"));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, crashed.resolve(f.getFileName()));
+            }
+        }
+        spool.close(); // a clean close writes where it stands
+
+        DecisionSpool afterCrash = DecisionSpool.open(crashed, new Settings(1_000, WhenFull.REJECT, Fsync.ALWAYS,
+                8 * 1024 * 1024, Duration.ofSeconds(5)));
+        opened.add(afterCrash);
+        assertThat(readAll(afterCrash)).as("from the last checkpoint on").isEqualTo(expected(40, 100));
+        DecisionSpool afterClose = open();
+        assertThat(readAll(afterClose)).as("from where the closed spool stood").isEqualTo(expected(60, 100));
+    }
+
+    @Test
     void a_record_torn_by_a_crash_is_cut_off_and_the_whole_ones_are_kept() throws Exception {
         DecisionSpool spool = open();
         append(spool, 0, 10);

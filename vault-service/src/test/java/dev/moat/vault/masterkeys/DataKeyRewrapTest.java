@@ -134,7 +134,7 @@ class DataKeyRewrapTest {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "rewrap-h2-");
         DataSource dataSource = TestPools.pool("jdbc:h2:file:" + dir.resolve("vault") + ";DB_CLOSE_ON_EXIT=FALSE",
                 "moat", "moat");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration", "classpath:db/h2").load()
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load()
                 .migrate();
         return dataSource;
     }

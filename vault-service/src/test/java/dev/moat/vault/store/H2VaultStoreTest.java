@@ -16,7 +16,7 @@ class H2VaultStoreTest extends VaultStoreContract {
     void newDatabase() throws Exception {
         Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "vault-h2-");
         dataSource = TestPools.pool("jdbc:h2:file:" + dir.resolve("vault") + ";DB_CLOSE_ON_EXIT=FALSE", "moat", "moat");
-        migrate(dataSource, "classpath:db/migration", "classpath:db/h2");
+        migrate(dataSource, "classpath:db/migration");
     }
 
     @Override

@@ -47,7 +47,7 @@ public final class PostgresDatabases {
             throw new IllegalStateException(e);
         }
         DataSource dataSource = TestPools.pool(server.getJdbcUrl("postgres", name), "postgres", "");
-        VaultStoreContract.migrate(dataSource, "classpath:db/migration", "classpath:db/postgresql");
+        VaultStoreContract.migrate(dataSource, "classpath:db/migration");
         return dataSource;
     }
 }

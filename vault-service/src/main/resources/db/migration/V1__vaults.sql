@@ -1,3 +1,5 @@
+-- Portable SQL, for H2 and PostgreSQL alike. Installations made before this file replaced its H2 and PostgreSQL forms
+-- recorded another checksum for it: dev.moat.vault.store.FormerMigrationChecksums accepts those (ADR 0020).
 -- Vaults of the management plane. The network rules are not here: policy-service owns them.
 CREATE TABLE vault (
     name              VARCHAR(24)   NOT NULL PRIMARY KEY,
@@ -6,7 +8,7 @@ CREATE TABLE vault (
     owner_tenant_id   VARCHAR(64)   NOT NULL,
     owner_object_id   VARCHAR(128)  NOT NULL,
     -- ARM location, tags and properties (without networkAcls and the output-only fields), as JSON
-    document          CLOB          NOT NULL,
+    document          TEXT          NOT NULL,
     created_at        TIMESTAMP     NOT NULL,
     updated_at        TIMESTAMP     NOT NULL
 );
@@ -15,5 +17,5 @@ CREATE TABLE vault (
 -- ARM metadata of virtual networks (location and tags); the networks themselves live in policy-service.
 CREATE TABLE virtual_network_meta (
     id_key            VARCHAR(400)  NOT NULL PRIMARY KEY,
-    document          CLOB          NOT NULL
+    document          TEXT          NOT NULL
 );
