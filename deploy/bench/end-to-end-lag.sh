@@ -5,7 +5,7 @@
 #
 #   deploy/bench/end-to-end-lag.sh [--rates 20,100,1000] [--seconds 30] [--no-build]
 #
-# Requests are sent open loop (asynchronously, at their scheduled times); about 100 a second are timed, and every
+# Requests are sent asynchronously at their scheduled times (at most 32 pending); about 100 a second are timed, and every
 # request's decision is looked up at the end (a missing one counts as lost). A 15 s warm-up at 200/s is not reported.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"

@@ -19,6 +19,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
@@ -33,13 +34,17 @@ import javax.net.ssl.TrustManagerFactory;
  * each one the time from sending the request to the first 200 of audit-service's {@code GET /api/v1/decisions/{id}}
  * for the decision id the response carried. Run by {@code deploy/bench/end-to-end-lag.sh}.
  *
- * <p>Requests are sent open loop (asynchronously, at their scheduled time, whatever the earlier ones are doing);
+ * <p>Requests are sent asynchronously at their scheduled times, at most 32 waiting for an answer at once (a request
+ * due while 32 are pending waits for one of them and is timed from when it is sent);
  * every k-th one is timed (about 100 a second at most, so that the probes add little load), and at the end every
  * request's decision is looked up once: a missing one counts as lost.
  *
  * <p>Arguments: data-dir vault-port audit-port rate-per-second seconds
  */
 public final class EndToEndLag {
+
+    /** Most requests waiting for an answer at once (and so most connections to vault-service). */
+    private static final int MAX_IN_FLIGHT = 32;
 
     private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
@@ -84,12 +89,15 @@ public final class EndToEndLag {
         CountDownLatch answered = new CountDownLatch(total);
         ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long periodNanos = 1_000_000_000L / rate;
-        // Open loop: each tick sends without waiting for earlier answers (a tick never waits for a slow request).
+        // Each tick sends without waiting for earlier answers, but at most MAX_IN_FLIGHT at once: beyond that every
+        // request would open a new TLS connection, and the handshakes, not the requests, would load vault-service.
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
         var schedule = ticker.scheduleAtFixedRate(() -> {
             int n = sent.getAndIncrement();
             if (n >= total) {
                 return;
             }
+            inFlight.acquireUninterruptibly();
             long start = System.nanoTime();
             https.sendAsync(HttpRequest.newBuilder(
                     URI.create("https://127.0.0.1:" + vaultPort + "/secrets/db-password?api-version=7.5"))
@@ -107,6 +115,7 @@ public final class EndToEndLag {
                                 pending.add(new Probe(id, start));
                             }
                         }
+                        inFlight.release();
                         answered.countDown();
                     });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
