@@ -98,6 +98,17 @@ public interface AuditConfig {
         @WithDefault("500")
         int maxPollRecords();
 
+        /**
+         * Least data (bytes) the broker gathers before answering a fetch, unless {@link #fetchMaxWait()} passes
+         * first: fewer, larger batches (each pays one commit and one offset commit) for a few ms of lag.
+         */
+        @WithDefault("1")
+        int fetchMinBytes();
+
+        /** Longest the broker holds a fetch back waiting for {@link #fetchMinBytes()}. */
+        @WithDefault("500ms")
+        Duration fetchMaxWait();
+
         /** First wait before retrying a batch whose store failed; doubles up to {@link #maxRetryBackoff()}. */
         @WithDefault("200ms")
         Duration retryBackoff();

@@ -66,6 +66,8 @@ public class EventConsumer {
     private volatile Thread thread;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private volatile ConsumerState state = ConsumerState.starting();
+    /** Offsets of stored batches whose commit may still be on its way; touched by the consumer thread only. */
+    private final Map<TopicPartition, OffsetAndMetadata> stored = new HashMap<>();
 
     @Inject
     EventConsumer(AuditConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
@@ -133,7 +135,9 @@ public class EventConsumer {
             if (stopping()) {
                 return;
             }
-            kafkaConsumer.subscribe(List.of(config.decisionsTopic(), config.changesTopic()), new AssignmentListener());
+            stored.clear();
+            kafkaConsumer.subscribe(List.of(config.decisionsTopic(), config.changesTopic()),
+                    new AssignmentListener(kafkaConsumer));
             state = ConsumerState.running(Set.of());
             int failures = 0;
             while (!stopping()) {
@@ -153,6 +157,7 @@ public class EventConsumer {
                     pause(backoff(failures));
                 }
             }
+            commitPending(kafkaConsumer);
         } finally {
             consumer = null;
         }
@@ -235,19 +240,39 @@ public class EventConsumer {
                 .map(d -> ((Decoded.ChangeRecord) d).change()).toList();
     }
 
+    /**
+     * Commits the batch's offsets without waiting for the broker's answer: the events are stored already, so a
+     * commit that fails or is lost in a crash only makes the batch come again, and its events are skipped as
+     * duplicates. Commits are sent in order; a later one covers an earlier one that failed. Before partitions go
+     * to another instance (and on close), {@link #commitPending} waits for what is outstanding.
+     */
     private void commit(KafkaConsumer<byte[], byte[]> kafkaConsumer, ConsumerRecords<byte[], byte[]> records) {
         Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
         for (TopicPartition partition : records.partitions()) {
             List<ConsumerRecord<byte[], byte[]>> batch = records.records(partition);
             offsets.put(partition, new OffsetAndMetadata(batch.get(batch.size() - 1).offset() + 1));
         }
+        stored.putAll(offsets);
+        kafkaConsumer.commitAsync(offsets, (committed, error) -> {
+            if (error != null) {
+                LOG.warnf("Committing offsets failed, the batch will be redelivered and skipped: %s", error.toString());
+            }
+        });
+    }
+
+    /** Commits, and waits for, the offsets of every stored batch: before a rebalance and before closing. */
+    private void commitPending(KafkaConsumer<byte[], byte[]> kafkaConsumer) {
+        if (stored.isEmpty()) {
+            return;
+        }
         try {
-            kafkaConsumer.commitSync(offsets);
+            kafkaConsumer.commitSync(Map.copyOf(stored));
         } catch (WakeupException e) {
             throw e;
         } catch (KafkaException e) {
-            // The events are stored: whoever reads these records again finds them there and skips them.
-            LOG.warnf("Committing offsets failed, the batch will be redelivered and skipped: %s", e.toString());
+            LOG.warnf("Committing offsets failed, the last batches will be redelivered and skipped: %s", e.toString());
+        } finally {
+            stored.clear();
         }
     }
 
@@ -289,6 +314,8 @@ public class EventConsumer {
         properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         properties.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         properties.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, config.maxPollRecords());
+        properties.put(ConsumerConfig.FETCH_MIN_BYTES_CONFIG, config.fetchMinBytes());
+        properties.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, (int) config.fetchMaxWait().toMillis());
         properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         properties.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "moat-audit");
         return properties;
@@ -303,6 +330,12 @@ public class EventConsumer {
     }
 
     private final class AssignmentListener implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> kafkaConsumer;
+
+        AssignmentListener(KafkaConsumer<byte[], byte[]> kafkaConsumer) {
+            this.kafkaConsumer = kafkaConsumer;
+        }
+
         @Override
         public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
             LOG.infof("Reading %s", partitions);
@@ -310,7 +343,8 @@ public class EventConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Nothing to flush: every batch is stored and committed before the next poll.
+            // Every batch is stored before the next poll; what may be outstanding is its offset commit.
+            commitPending(kafkaConsumer);
             LOG.infof("No longer reading %s", partitions);
         }
     }

@@ -22,7 +22,7 @@ import dev.moat.audit.decision.Decision;
 
 /**
  * Writes events idempotently: an event whose id is already stored (a redelivery after a crash or a rebalance)
- * is skipped, not an error. Everything passed to one {@link #store} call commits or fails together, so the
+ * is skipped, not an error; an id twice in one call is stored once. Everything passed to one {@link #store} call commits or fails together, so the
  * caller may commit its Kafka offsets once it returns.
  */
 @ApplicationScoped
@@ -47,25 +47,58 @@ public class EventStore {
         this.clock = clock;
     }
 
+    /**
+     * Stores the events in one transaction. The common case, no event already stored, costs only the inserts:
+     * the primary key refuses a stored id, and only then is the batch stored again, skipping the ids found.
+     */
     public StoreResult store(List<Decision> decisions, List<Change> changes) throws SQLException {
         Instant storedAt = clock.instant();
         try (Connection connection = database.connect()) {
             connection.setAutoCommit(false);
             try {
-                int newDecisions = insertNew(connection, "decision_event", DecisionTable.INSERT, decisions,
-                        Decision::eventId, DecisionTable::bind, storedAt);
-                int newChanges = insertNew(connection, "change_event", ChangeTable.INSERT, changes,
-                        Change::eventId, ChangeTable::bind, storedAt);
-                connection.commit();
-                int duplicates = decisions.size() + changes.size() - newDecisions - newChanges;
-                return new StoreResult(newDecisions, newChanges, duplicates);
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
+                try {
+                    return store(connection, decisions, changes, storedAt, false);
+                } catch (SQLException e) {
+                    if (!isUniqueViolation(e)) {
+                        throw e;
+                    }
+                }
+                // A redelivered batch (after a crash or a rebalance): look the ids up first.
+                return store(connection, decisions, changes, storedAt, true);
             } finally {
                 connection.setAutoCommit(true);
             }
         }
+    }
+
+    private static StoreResult store(Connection connection, List<Decision> decisions, List<Change> changes,
+            Instant storedAt, boolean skipStored) throws SQLException {
+        try {
+            int newDecisions = insertNew(connection, "decision_event", DecisionTable.INSERT, decisions,
+                    Decision::eventId, DecisionTable::bind, storedAt, skipStored);
+            int newChanges = insertNew(connection, "change_event", ChangeTable.INSERT, changes,
+                    Change::eventId, ChangeTable::bind, storedAt, skipStored);
+            connection.commit();
+            int duplicates = decisions.size() + changes.size() - newDecisions - newChanges;
+            return new StoreResult(newDecisions, newChanges, duplicates);
+        } catch (SQLException | RuntimeException e) {
+            connection.rollback();
+            throw e;
+        }
+    }
+
+    /** SQLState 23505, on the exception, its causes or (for a batch) the exceptions chained to it. */
+    static boolean isUniqueViolation(SQLException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql) {
+                for (SQLException next = sql; next != null; next = next.getNextException()) {
+                    if ("23505".equals(next.getSQLState())) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** Deletes decisions older than {@code cutoff}, {@code batchSize} per transaction; returns how many. */
@@ -103,13 +136,15 @@ public class EventStore {
     }
 
     private static <T> int insertNew(Connection connection, String table, String insertSql, List<T> events,
-            Function<T, String> id, Binder<T> binder, Instant storedAt) throws SQLException {
+            Function<T, String> id, Binder<T> binder, Instant storedAt, boolean skipStored) throws SQLException {
         if (events.isEmpty()) {
             return 0;
         }
         Map<String, T> byId = new LinkedHashMap<>();
         events.forEach(event -> byId.putIfAbsent(id.apply(event), event));
-        byId.keySet().removeAll(existingIds(connection, table, List.copyOf(byId.keySet())));
+        if (skipStored) {
+            byId.keySet().removeAll(existingIds(connection, table, List.copyOf(byId.keySet())));
+        }
         if (byId.isEmpty()) {
             return 0;
         }

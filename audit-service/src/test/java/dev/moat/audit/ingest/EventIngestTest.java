@@ -118,13 +118,39 @@ class EventIngestTest {
         publisher.decision(event);
         publisher.decision(marker);
 
-        // Same key, same partition: once the marker is stored, both copies of the event have been consumed.
+        assertStoredOnceEach(vault, marker, event);
+    }
+
+    /** Same key, same partition: once the marker is stored, every copy published before it has been consumed. */
+    private static void assertStoredOnceEach(String vault, DecisionEvent marker, DecisionEvent event) {
         await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", marker.getEventId())
                 .then().statusCode(200));
         asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then()
                 .statusCode(200)
                 .body("value", hasSize(2))
                 .body("value.eventId", equalTo(List.of(marker.getEventId(), event.getEventId())));
+    }
+
+    @Test
+    void an_event_redelivered_after_its_batch_was_stored_is_skipped_and_the_rest_of_the_batch_stored() {
+        String vault = newVault();
+        DecisionEvent event = Events.firewallDenial(vault, "198.51.100.3", Instant.now()).build();
+        publisher.decision(event);
+        await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", event.getEventId())
+                .then().statusCode(200));
+        double duplicatesBefore = duplicates();
+
+        // A later batch holding the stored event again (as after a crash before the offset commit) and a new one:
+        // the primary key refuses the first attempt, the second skips the stored id.
+        DecisionEvent marker = Events.firewallDenial(vault, "198.51.100.4", Instant.now().plusSeconds(1)).build();
+        publisher.decision(event);
+        publisher.decision(marker);
+        assertStoredOnceEach(vault, marker, event);
+        assertThat(duplicates()).isGreaterThan(duplicatesBefore);
+    }
+
+    private double duplicates() {
+        return registry.find("moat.audit.events.duplicates").counter().count();
     }
 
     @Test

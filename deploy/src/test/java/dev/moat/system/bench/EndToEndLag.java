@@ -9,21 +9,31 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * End-to-end audit lag on a running local stack: data-plane requests to vault-service at a steady rate, and for
  * each one the time from sending the request to the first 200 of audit-service's {@code GET /api/v1/decisions/{id}}
  * for the decision id the response carried. Run by {@code deploy/bench/end-to-end-lag.sh}.
  *
+ * <p>Requests are sent asynchronously at their scheduled times, at most 32 waiting for an answer at once (a request
+ * due while 32 are pending waits for one of them and is timed from when it is sent);
+ * every k-th one is timed (about 100 a second at most, so that the probes add little load), and at the end every
+ * request's decision is looked up once: a missing one counts as lost.
+ *
  * <p>Arguments: data-dir vault-port audit-port rate-per-second seconds
  */
 public final class EndToEndLag {
+
+    /** Most requests waiting for an answer at once (and so most connections to vault-service). */
+    private static final int MAX_IN_FLIGHT = 32;
 
     public static void main(String[] args) throws Exception {
         Path data = Path.of(args[0]);
@@ -44,69 +54,120 @@ public final class EndToEndLag {
         String dataToken = stack.token("APP", "https://vault.localhost:" + vaultPort + "/.default");
 
         int total = rate * seconds;
+        // Every k-th request is timed (at most about 100 a second), so that the probes do not load audit-service
+        // more than the traffic does; every request's event is checked at the end.
+        int every = Math.max(1, (rate + 99) / 100);
         List<Long> lagsMicros = Collections.synchronizedList(new ArrayList<>());
-        ConcurrentLinkedQueue<long[]> pending = new ConcurrentLinkedQueue<>();
-        Map<Long, String> ids = new java.util.concurrent.ConcurrentHashMap<>();
+        LinkedBlockingQueue<Probe> pending = new LinkedBlockingQueue<>();
+        List<String> ids = Collections.synchronizedList(new ArrayList<>(total));
         AtomicInteger sent = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
-        CountDownLatch done = new CountDownLatch(total);
-        ScheduledExecutorService senders = Executors.newScheduledThreadPool(4);
+        AtomicInteger sampled = new AtomicInteger();
+        CountDownLatch answered = new CountDownLatch(total);
+        ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
         long periodNanos = 1_000_000_000L / rate;
-        var schedule = senders.scheduleAtFixedRate(() -> {
+        // Each tick sends without waiting for earlier answers, but at most MAX_IN_FLIGHT at once: beyond that every
+        // request would open a new TLS connection, and the handshakes, not the requests, would load vault-service.
+        Semaphore inFlight = new Semaphore(MAX_IN_FLIGHT);
+        var schedule = ticker.scheduleAtFixedRate(() -> {
             int n = sent.getAndIncrement();
             if (n >= total) {
                 return;
             }
+            inFlight.acquireUninterruptibly();
             long start = System.nanoTime();
-            try {
-                HttpResponse<Void> response = https.send(HttpRequest.newBuilder(
-                        URI.create("https://127.0.0.1:" + vaultPort + "/secrets/db-password?api-version=7.5"))
-                        .header("Host", vault + ".vault.localhost:" + vaultPort)
-                        .header("X-Forwarded-For", n % 2 == 0 ? "203.0.113.9" : "198.51.100.1")
-                        .header("Authorization", "Bearer " + dataToken).GET().build(), HttpResponse.BodyHandlers.discarding());
-                String id = response.headers().firstValue("x-moat-decision-id").orElseThrow();
-                ids.put((long) n, id);
-                pending.add(new long[] {n, start});
-            } catch (Exception e) {
-                failed.incrementAndGet();
-                done.countDown();
-            }
+            https.sendAsync(HttpRequest.newBuilder(
+                    URI.create("https://127.0.0.1:" + vaultPort + "/secrets/db-password?api-version=7.5"))
+                    .header("Host", vault + ".vault.localhost:" + vaultPort)
+                    .header("X-Forwarded-For", n % 2 == 0 ? "203.0.113.9" : "198.51.100.1")
+                    .header("Authorization", "Bearer " + dataToken).timeout(Duration.ofSeconds(30)).GET().build(),
+                    HttpResponse.BodyHandlers.discarding()).whenComplete((response, error) -> {
+                        String id = error == null ? response.headers().firstValue("x-moat-decision-id").orElse(null) : null;
+                        if (id == null) {
+                            failed.incrementAndGet();
+                        } else {
+                            ids.add(id);
+                            if (n % every == 0) {
+                                sampled.incrementAndGet();
+                                pending.add(new Probe(id, start));
+                            }
+                        }
+                        inFlight.release();
+                        answered.countDown();
+                    });
         }, 0, periodNanos, TimeUnit.NANOSECONDS);
 
         Thread poller = new Thread(() -> {
-            while (done.getCount() > 0) {
-                long[] next = pending.poll();
-                if (next == null) {
-                    Thread.onSpinWait();
-                    continue;
-                }
-                try {
-                    int status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + auditPort
-                            + "/api/v1/decisions/" + ids.get(next[0]))).header("Authorization", "Bearer " + management)
-                            .GET().build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-                    if (status == 200) {
-                        lagsMicros.add((System.nanoTime() - next[1]) / 1000);
-                        done.countDown();
+            try {
+                while (true) {
+                    Probe next = pending.take();
+                    if (found(http, auditPort, management, next.id())) {
+                        lagsMicros.add((System.nanoTime() - next.sentNanos()) / 1000);
                     } else {
+                        if (pending.isEmpty()) {
+                            LockSupport.parkNanos(1_000_000); // probe a lone event about once a millisecond
+                        }
                         pending.add(next);
                     }
-                } catch (Exception e) {
-                    pending.add(next);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         });
         poller.setDaemon(true);
         poller.start();
-        boolean all = done.await(seconds + 120L, TimeUnit.SECONDS);
+        boolean all = answered.await(seconds + 120L, TimeUnit.SECONDS);
         schedule.cancel(false);
-        senders.shutdownNow();
+        ticker.shutdownNow();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (lagsMicros.size() < sampled.get() && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        poller.interrupt();
+        int lost = (all ? 0 : (int) answered.getCount()) + failed.get() + notFound(http, auditPort, management, ids);
+        int probesOpen = sampled.get() - lagsMicros.size();
 
         List<Long> sorted = new ArrayList<>(lagsMicros);
         Collections.sort(sorted);
-        System.out.printf("| %d/s | %d s | %d | %d | %s | %s | %s | %s | %s |%n", rate, seconds, sorted.size(),
-                failed.get() + (all ? 0 : (int) done.getCount()),
+        System.out.printf("| %d/s | %d s | %d | %d | %d | %s | %s | %s | %s | %s |%n", rate, seconds, total,
+                sorted.size(), lost + probesOpen,
                 ms(percentile(sorted, 50)), ms(percentile(sorted, 90)), ms(percentile(sorted, 99)),
                 ms(percentile(sorted, 99.9)), ms(sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));
+    }
+
+    private record Probe(String id, long sentNanos) {
+    }
+
+    private static boolean found(HttpClient http, int auditPort, String token, String id) {
+        try {
+            return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + auditPort + "/api/v1/decisions/" + id))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode() == 200;
+        } catch (java.io.IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    /** How many of the ids audit-service does not hold, after waiting up to a minute for the last ones. */
+    private static int notFound(HttpClient http, int auditPort, String token, List<String> ids) throws InterruptedException {
+        List<String> missing = new ArrayList<>(ids);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!missing.isEmpty() && System.nanoTime() < deadline) {
+            List<String> still = Collections.synchronizedList(new ArrayList<>());
+            missing.parallelStream().forEach(id -> {
+                if (!found(http, auditPort, token, id)) {
+                    still.add(id);
+                }
+            });
+            missing = still;
+            if (!missing.isEmpty()) {
+                Thread.sleep(200);
+            }
+        }
+        return missing.size();
     }
 
     private static long percentile(List<Long> sorted, double p) {
