@@ -43,8 +43,10 @@ public class DecisionGrpcService implements DecisionService {
             if (staged.isPresent()) {
                 response = response.toBuilder().setStaged(ProtoMapping.toRuleSetDecision(staged.get())).build();
             }
-            if (!response.getAllowed()) {
-                LOG.infof("denied vault=%s client=%s subnet=%s appid=%s reason=%s decision=%s correlation=%s",
+            // vault-service records every decision as an event (audit-service answers who was denied, from where,
+            // and why); a line per denial at INFO made a flood from denied addresses cost more than admitted work
+            if (!response.getAllowed() && LOG.isDebugEnabled()) {
+                LOG.debugf("denied vault=%s client=%s subnet=%s appid=%s reason=%s decision=%s correlation=%s",
                         request.getVault(), request.getClientAddress(), response.getResolvedSubnetId(),
                         request.getCaller().getApplicationId(), response.getReason(), response.getDecisionId(),
                         request.getCorrelationId());
