@@ -22,8 +22,8 @@ import dev.moat.audit.decision.Decision;
 
 /**
  * Writes events idempotently: an event whose id is already stored (a redelivery after a crash or a rebalance)
- * is skipped, not an error; an id twice in one call is stored once. Everything passed to one {@link #store} call commits or fails together, so the
- * caller may commit its Kafka offsets once it returns.
+ * is skipped, not an error; an id twice in one call is stored once. Everything passed to one {@link #store} call
+ * commits or fails together, so the caller may commit its Kafka offsets once it returns.
  */
 @ApplicationScoped
 public class EventStore {
