@@ -1,5 +1,6 @@
 package dev.moat.vault.store;
 
+import java.sql.SQLException;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
@@ -15,6 +16,9 @@ import org.jboss.logging.Logger;
 public final class JobRunner {
 
     private static final Logger LOG = Logger.getLogger(JobRunner.class);
+
+    /** How often an item is processed again after the database rolled its transaction back (SQLState 40xxx). */
+    static final int ROLLBACK_RETRIES = 3;
 
     /** Items looked at per query of due items. */
     public static final int BATCH = 100;
@@ -62,7 +66,7 @@ public final class JobRunner {
             return false;
         }
         try {
-            boolean applied = job.process(item, lease.get());
+            boolean applied = processRetryingRollbacks(job, item, lease.get());
             if (!applied) {
                 leases.release(lease.get());
             }
@@ -75,5 +79,33 @@ public final class JobRunner {
             leases.release(lease.get());
             return false;
         }
+    }
+
+    /**
+     * Processes an item, again at once when the database rolled its transaction back to resolve a conflict with a
+     * concurrent one (SQLState class 40: PostgreSQL's deadlock victim or serialization failure), at most
+     * {@value #ROLLBACK_RETRIES} times: two replicas adding versions to one vault at once may meet so, and the item
+     * is still this runner's to do.
+     */
+    private static boolean processRetryingRollbacks(LeasedJob job, String item, Lease lease) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return job.process(item, lease);
+            } catch (RuntimeException e) {
+                if (attempt > ROLLBACK_RETRIES || !rolledBack(e)) {
+                    throw e;
+                }
+                LOG.debugf("%s of %s was rolled back by the database (%s), again", job.name(), item, e.toString());
+            }
+        }
+    }
+
+    private static boolean rolledBack(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null && sql.getSQLState().startsWith("40")) {
+                return true;
+            }
+        }
+        return false;
     }
 }
