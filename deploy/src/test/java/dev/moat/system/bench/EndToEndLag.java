@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -18,6 +19,10 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+
+import org.awaitility.core.ConditionTimeoutException;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * End-to-end audit lag on a running local stack: data-plane requests to vault-service at a steady rate, and for
@@ -120,10 +125,8 @@ public final class EndToEndLag {
         boolean all = answered.await(seconds + 120L, TimeUnit.SECONDS);
         schedule.cancel(false);
         ticker.shutdownNow();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        while (lagsMicros.size() < sampled.get() && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
+        // the probes still open are counted below, so a timeout here is not an error
+        whenTrueOrAfter(Duration.ofSeconds(120), Duration.ofMillis(10), () -> lagsMicros.size() >= sampled.get());
         poller.interrupt();
         int lost = (all ? 0 : (int) answered.getCount()) + failed.get() + notFound(http, auditPort, management, ids);
         int probesOpen = sampled.get() - lagsMicros.size();
@@ -153,22 +156,23 @@ public final class EndToEndLag {
     }
 
     /** How many of the ids audit-service does not hold, after waiting up to a minute for the last ones. */
-    private static int notFound(HttpClient http, int auditPort, String token, List<String> ids) throws InterruptedException {
-        List<String> missing = new ArrayList<>(ids);
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (!missing.isEmpty() && System.nanoTime() < deadline) {
-            List<String> still = Collections.synchronizedList(new ArrayList<>());
-            missing.parallelStream().forEach(id -> {
-                if (!found(http, auditPort, token, id)) {
-                    still.add(id);
-                }
-            });
-            missing = still;
-            if (!missing.isEmpty()) {
-                Thread.sleep(200);
-            }
-        }
+    private static int notFound(HttpClient http, int auditPort, String token, List<String> ids) {
+        List<String> missing = Collections.synchronizedList(new ArrayList<>(ids));
+        whenTrueOrAfter(Duration.ofSeconds(60), Duration.ofMillis(200), () -> {
+            List<String> still = missing.parallelStream().filter(id -> !found(http, auditPort, token, id)).toList();
+            missing.retainAll(still);
+            return missing.isEmpty();
+        });
         return missing.size();
+    }
+
+    /** Polls {@code done} until it holds or {@code atMost} passed; what is still missing then is counted by the caller. */
+    private static void whenTrueOrAfter(Duration atMost, Duration every, Callable<Boolean> done) {
+        try {
+            await().atMost(atMost).pollInterval(every).until(done);
+        } catch (ConditionTimeoutException e) {
+            // reported as lost or open by the caller
+        }
     }
 
     private static long percentile(List<Long> sorted, double p) {
