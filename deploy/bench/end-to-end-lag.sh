@@ -22,22 +22,16 @@ while [[ $# -gt 0 ]]; do
 done
 
 cd "$ROOT"
-<<<<<<< HEAD
 log() { printf 'end-to-end-lag: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 # shellcheck source=lib.sh
 source deploy/bench/lib.sh
-echo "end-to-end-lag: building (package, deploy test classes)..." >&2
-./mvnw -B -q -DskipTests install
-./mvnw -B -q -pl deploy test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt -Dmdep.includeScope=test
-=======
 if (( BUILD )); then
   echo "end-to-end-lag: building (package, deploy test classes)..." >&2
   ./mvnw -B -q -DskipTests package
 fi
 ./mvnw -B -q -o -pl deploy -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
   -Dmdep.includeScope=test
->>>>>>> ingest
 CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
 
 stack_up e2e
