@@ -7,6 +7,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 import javax.sql.DataSource;
 
@@ -36,19 +37,49 @@ public final class Jdbc {
      * failure becomes an {@link IllegalStateException} naming {@code store} (the request gets a 500, never a guess).
      */
     public static <T> T inTransaction(DataSource dataSource, String store, Work<T> work) {
+        return inTransaction(dataSource, store, work, result -> true);
+    }
+
+    /**
+     * Runs {@code work} in one transaction, committed when {@code commit} accepts its result and rolled back when it
+     * does not or when the work throws; a database failure becomes an {@link IllegalStateException} naming
+     * {@code store}.
+     */
+    public static <T> T inTransaction(DataSource dataSource, String store, Work<T> work, Predicate<T> commit) {
         try (Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
             try {
                 T result = work.run(c);
-                c.commit();
+                if (commit.test(result)) {
+                    c.commit();
+                } else {
+                    c.rollback();
+                }
                 return result;
             } catch (SQLException | RuntimeException e) {
                 c.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new IllegalStateException(store + " failed: " + e.getMessage(), e);
+            throw failed(store, e);
         }
+    }
+
+    /**
+     * Runs {@code work} on a connection with auto-commit on: a read, or statements that each commit on their own; a
+     * database failure becomes an {@link IllegalStateException} naming {@code store}.
+     */
+    public static <T> T autoCommit(DataSource dataSource, String store, Work<T> work) {
+        try (Connection c = dataSource.getConnection()) {
+            c.setAutoCommit(true);
+            return work.run(c);
+        } catch (SQLException e) {
+            throw failed(store, e);
+        }
+    }
+
+    private static IllegalStateException failed(String store, SQLException e) {
+        return new IllegalStateException(store + " failed: " + e.getMessage(), e);
     }
 
     /** Runs an INSERT, UPDATE or DELETE. @return how many rows it changed */
