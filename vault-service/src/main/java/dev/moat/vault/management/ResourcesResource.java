@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -35,13 +36,10 @@ public class ResourcesResource {
     private static final Pattern CLAUSE = Pattern.compile("\\s*(\\w+)\\s+eq\\s+'([^']*)'\\s*",
             Pattern.CASE_INSENSITIVE);
 
-    private final ManagementRequest requests;
-    private final VaultService vaults;
-
-    public ResourcesResource(ManagementRequest requests, VaultService vaults) {
-        this.requests = requests;
-        this.vaults = vaults;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    VaultService vaults;
 
     @GET
     public Response list(@BeanParam ArmRequest arm, @QueryParam("$filter") String filter) {

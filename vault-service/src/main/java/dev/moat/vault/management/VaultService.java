@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -46,19 +47,16 @@ public class VaultService {
     record Result(ObjectNode body, boolean created) {
     }
 
-    private final VaultStore store;
-    private final PolicyAdminClient policy;
-    private final ManagementAuth auth;
-    private final ResourceGroupService groups;
+    @Inject
+    VaultStore store;
+    @Inject
+    PolicyAdminClient policy;
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    ResourceGroupService groups;
     /** One management write at a time in this instance; the table's primary key settles races between replicas. */
     private final ReentrantLock writes = new ReentrantLock();
-
-    public VaultService(VaultStore store, PolicyAdminClient policy, ManagementAuth auth, ResourceGroupService groups) {
-        this.store = store;
-        this.policy = policy;
-        this.auth = auth;
-        this.groups = groups;
-    }
 
     public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
             String name) {

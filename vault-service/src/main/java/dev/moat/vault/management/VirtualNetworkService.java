@@ -1,12 +1,16 @@
 package dev.moat.vault.management;
 
+import static dev.moat.vault.management.ArmJson.invalid;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -39,18 +43,14 @@ public class VirtualNetworkService {
     record Meta(String location, Map<String, String> tags) {
     }
 
-    private final PolicyAdminClient policy;
-    private final ManagementAuth auth;
-    private final VirtualNetworkMetaStore metadata;
-    private final ObjectMapper json;
-
-    public VirtualNetworkService(PolicyAdminClient policy, ManagementAuth auth, VirtualNetworkMetaStore metadata,
-            ObjectMapper json) {
-        this.policy = policy;
-        this.auth = auth;
-        this.metadata = metadata;
-        this.json = json;
-    }
+    @Inject
+    PolicyAdminClient policy;
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    VirtualNetworkMetaStore metadata;
+    @Inject
+    ObjectMapper json;
 
     static String id(String subscription, String group, String name) {
         return "/subscriptions/" + subscription + "/resourceGroups/" + group
@@ -184,51 +184,36 @@ public class VirtualNetworkService {
         for (int i = 0; i < space.size(); i++) {
             network.addAddressPrefixes(string(space.get(i), "properties.addressSpace.addressPrefixes[" + i + "]"));
         }
-        JsonNode subnets = properties.get("subnets");
-        if (subnets != null && !subnets.isNull()) {
-            if (!subnets.isArray()) {
-                throw invalid("Invalid value for properties.subnets: a list of subnets is expected.");
+        List<JsonNode> subnets = ArmJson.optionalList(properties, "subnets", "properties.subnets", "subnets");
+        for (int i = 0; i < subnets.size(); i++) {
+            String at = "properties.subnets[" + i + "]";
+            JsonNode s = subnets.get(i);
+            if (!s.isObject()) {
+                throw invalid("Invalid value for " + at + ": a JSON object is expected.");
             }
-            for (int i = 0; i < subnets.size(); i++) {
-                String at = "properties.subnets[" + i + "]";
-                JsonNode s = subnets.get(i);
-                if (!s.isObject()) {
-                    throw invalid("Invalid value for " + at + ": a JSON object is expected.");
-                }
-                Subnet.Builder subnet = Subnet.newBuilder().setName(string(s.get("name"), at + ".name"));
-                JsonNode sp = s.path("properties");
-                JsonNode prefix = sp.get("addressPrefix");
-                if ((prefix == null || prefix.isNull()) && sp.path("addressPrefixes").isArray()
-                        && !sp.path("addressPrefixes").isEmpty()) {
-                    prefix = sp.path("addressPrefixes").get(0);
-                }
-                subnet.setAddressPrefix(string(prefix, at + ".properties.addressPrefix"));
-                JsonNode endpoints = sp.get("serviceEndpoints");
-                if (endpoints != null && !endpoints.isNull()) {
-                    if (!endpoints.isArray()) {
-                        throw invalid("Invalid value for " + at + ".properties.serviceEndpoints: a list of "
-                                + "{\"service\": ...} is expected.");
-                    }
-                    for (int j = 0; j < endpoints.size(); j++) {
-                        subnet.addServiceEndpoints(string(endpoints.get(j).get("service"),
-                                at + ".properties.serviceEndpoints[" + j + "].service"));
-                    }
-                }
-                network.addSubnets(subnet);
+            Subnet.Builder subnet = Subnet.newBuilder().setName(string(s.get("name"), at + ".name"));
+            JsonNode sp = s.path("properties");
+            JsonNode prefix = sp.get("addressPrefix");
+            if ((prefix == null || prefix.isNull()) && sp.path("addressPrefixes").isArray()
+                    && !sp.path("addressPrefixes").isEmpty()) {
+                prefix = sp.path("addressPrefixes").get(0);
             }
+            subnet.setAddressPrefix(string(prefix, at + ".properties.addressPrefix"));
+            List<JsonNode> endpoints = ArmJson.optionalList(sp, "serviceEndpoints",
+                    at + ".properties.serviceEndpoints", "{\"service\": ...}");
+            for (int j = 0; j < endpoints.size(); j++) {
+                subnet.addServiceEndpoints(string(endpoints.get(j).get("service"),
+                        at + ".properties.serviceEndpoints[" + j + "].service"));
+            }
+            network.addSubnets(subnet);
         }
         return network.build();
     }
 
     private static ObjectNode write(VirtualNetwork network, Meta meta) {
-        ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         String name = network.getId().substring(network.getId().lastIndexOf('/') + 1);
-        node.put("id", network.getId());
-        node.put("name", name);
-        node.put("type", "Microsoft.Network/virtualNetworks");
-        node.put("location", meta.location());
-        ObjectNode tags = node.putObject("tags");
-        meta.tags().forEach(tags::put);
+        ObjectNode node = ArmJson.resource(network.getId(), name, "Microsoft.Network/virtualNetworks", meta.location(),
+                meta.tags());
         ObjectNode props = node.putObject("properties");
         props.put("provisioningState", "Succeeded");
         ArrayNode prefixes = props.putObject("addressSpace").putArray("addressPrefixes");
@@ -292,10 +277,6 @@ public class VirtualNetworkService {
             throw invalid("Invalid value '" + node + "' for " + path + ": a string is expected.");
         }
         return node.asText();
-    }
-
-    private static ArmException invalid(String message) {
-        return ArmException.badRequest("BadRequest", message);
     }
 
     private static ArmException notFound(String id) {
