@@ -32,7 +32,6 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ResourcesResource {
 
-    private static final String VAULTS = "Microsoft.KeyVault/vaults";
     private static final Pattern CLAUSE = Pattern.compile("\\s*(\\w+)\\s+eq\\s+'([^']*)'\\s*",
             Pattern.CASE_INSENSITIVE);
 
@@ -48,7 +47,7 @@ public class ResourcesResource {
         ObjectNode page = JsonNodeFactory.instance.objectNode();
         ArrayNode values = page.putArray("value");
         String type = wanted.get("resourcetype");
-        if (type != null && !type.equalsIgnoreCase(VAULTS)) {
+        if (type != null && !type.equalsIgnoreCase(ArmType.VAULTS.name())) {
             return Response.ok(page).build();
         }
         String name = wanted.get("name");

@@ -335,7 +335,7 @@ final class VaultJson {
      */
     static ObjectNode write(Vault vault, VaultNetworkRules rules, String vaultUri) {
         NetworkRuleSet acls = rules != null && rules.hasNetworkAcls() ? rules.getNetworkAcls() : null;
-        ObjectNode node = ArmJson.resource(vault.id(), vault.name(), "Microsoft.KeyVault/vaults", vault.location(),
+        ObjectNode node = ArmJson.resource(vault.id(), vault.name(), ArmType.VAULTS.name(), vault.location(),
                 vault.tags());
         VaultProperties p = vault.properties();
         ObjectNode props = node.putObject("properties");

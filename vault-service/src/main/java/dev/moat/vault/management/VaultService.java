@@ -39,9 +39,6 @@ import dev.moat.vault.vaults.VaultStore;
 public class VaultService {
 
     private static final Logger LOG = Logger.getLogger(VaultService.class);
-    static final String READ = "Microsoft.KeyVault/vaults/read";
-    static final String WRITE = "Microsoft.KeyVault/vaults/write";
-    static final String DELETE = "Microsoft.KeyVault/vaults/delete";
 
     /** The vault as ARM shows it, and whether the call created it. */
     record Result(ObjectNode body, boolean created) {
@@ -61,7 +58,7 @@ public class VaultService {
     public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
             String name) {
         Vault vault = existing(subscription, group, name);
-        auth.requireRead(caller, vault, READ);
+        auth.requireRead(caller, vault, ArmType.VAULTS.read());
         return render(vault, ctx, endpoint);
     }
 
@@ -90,7 +87,7 @@ public class VaultService {
                     throw new ArmException(409, "VaultAlreadyExists", "The vault name '" + name + "' is already in "
                             + "use. Vault names are globally unique so it is possible that the name is already taken.");
                 }
-                auth.requireManage(caller, before, WRITE);
+                auth.requireManage(caller, before, ArmType.VAULTS.write());
                 Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(),
                         input.location(), input.tags(), input.properties(), before.owner());
                 checkIrreversible(before.properties(), after.properties());
@@ -112,7 +109,7 @@ public class VaultService {
         writes.lock();
         try {
             Vault before = existing(subscription, group, name);
-            auth.requireManage(caller, before, WRITE);
+            auth.requireManage(caller, before, ArmType.VAULTS.write());
             VaultJson.Input input = VaultJson.readPatch(body, before);
             Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(), before.location(),
                     input.tags(), input.properties(), before.owner());
@@ -140,7 +137,7 @@ public class VaultService {
         writes.lock();
         try {
             Vault vault = existing(subscription, group, name);
-            auth.requireManage(caller, vault, WRITE);
+            auth.requireManage(caller, vault, ArmType.VAULTS.write());
             VaultNetworkRules rules;
             try {
                 rules = policy.promoteStaged(vault.name(), ctx);
@@ -163,7 +160,7 @@ public class VaultService {
             if (vault.isEmpty()) {
                 return false;
             }
-            auth.requireManage(caller, vault.get(), DELETE);
+            auth.requireManage(caller, vault.get(), ArmType.VAULTS.delete());
             policy.deleteVault(vault.get().name(), ctx);
             store.delete(vault.get().name(), change(ctx, endpoint, "VaultsDelete", vault.get(), null));
             LOG.infof("vault %s deleted by oid=%s", vault.get().name(), caller.objectId());

@@ -35,9 +35,6 @@ import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
 public class VirtualNetworkService {
 
     private static final Logger LOG = Logger.getLogger(VirtualNetworkService.class);
-    static final String READ = "Microsoft.Network/virtualNetworks/read";
-    static final String WRITE = "Microsoft.Network/virtualNetworks/write";
-    static final String DELETE = "Microsoft.Network/virtualNetworks/delete";
 
     /** ARM metadata of a network kept by vault-service. */
     record Meta(String location, Map<String, String> tags) {
@@ -58,7 +55,7 @@ public class VirtualNetworkService {
     }
 
     public ObjectNode get(Identity caller, CallContext ctx, String id) {
-        auth.requireReader(caller, READ, id);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), id);
         VirtualNetwork network = call(() -> policy.virtualNetwork(id, ctx)).orElseThrow(() -> notFound(id));
         return write(network, meta(id));
     }
@@ -69,7 +66,7 @@ public class VirtualNetworkService {
      */
     public ObjectNode list(Identity caller, CallContext ctx, String subscription, String group) {
         String scope = "/subscriptions/" + subscription + (group == null ? "" : "/resourceGroups/" + group);
-        auth.requireReader(caller, READ, scope);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), scope);
         String prefix = (scope + (group == null ? "/resourceGroups/" : "/providers/Microsoft.Network/virtualNetworks/"))
                 .toLowerCase(Locale.ROOT);
         ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -84,7 +81,7 @@ public class VirtualNetworkService {
 
     /** @return the network as stored, and whether it was created */
     public VaultService.Result put(Identity caller, CallContext ctx, String id, JsonNode body) {
-        auth.requireAdministrator(caller, WRITE, id);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.write(), id);
         if (body == null || !body.isObject()) {
             throw invalid("Invalid value for the request body: a JSON object is expected.");
         }
@@ -103,7 +100,7 @@ public class VirtualNetworkService {
 
     /** One subnet in ARM's shape. */
     public ObjectNode getSubnet(Identity caller, CallContext ctx, String networkId, String subnet) {
-        auth.requireReader(caller, READ, networkId + "/subnets/" + subnet);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), networkId + "/subnets/" + subnet);
         VirtualNetwork network = call(() -> policy.virtualNetwork(networkId, ctx)).orElseThrow(() -> notFound(networkId));
         return subnets(write(network, meta(networkId))).stream()
                 .filter(s -> s.path("name").asText().equalsIgnoreCase(subnet)).findFirst()
@@ -118,7 +115,7 @@ public class VirtualNetworkService {
      */
     public VaultService.Result putSubnet(Identity caller, CallContext ctx, String networkId, String subnet,
             JsonNode body) {
-        auth.requireAdministrator(caller, WRITE, networkId + "/subnets/" + subnet);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.write(), networkId + "/subnets/" + subnet);
         if (body == null || !body.isObject()) {
             throw invalid("Invalid value for the request body: a JSON object is expected.");
         }
@@ -164,7 +161,7 @@ public class VirtualNetworkService {
 
     /** @return false when there was no such network */
     public boolean delete(Identity caller, CallContext ctx, String id) {
-        auth.requireAdministrator(caller, DELETE, id);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.delete(), id);
         boolean deleted = call(() -> policy.deleteVirtualNetwork(id, ctx));
         metadata.delete(id);
         return deleted;
@@ -212,7 +209,7 @@ public class VirtualNetworkService {
 
     private static ObjectNode write(VirtualNetwork network, Meta meta) {
         String name = network.getId().substring(network.getId().lastIndexOf('/') + 1);
-        ObjectNode node = ArmJson.resource(network.getId(), name, "Microsoft.Network/virtualNetworks", meta.location(),
+        ObjectNode node = ArmJson.resource(network.getId(), name, ArmType.VIRTUAL_NETWORKS.name(), meta.location(),
                 meta.tags());
         ObjectNode props = node.putObject("properties");
         props.put("provisioningState", "Succeeded");
