@@ -29,6 +29,9 @@ public final class Jdbc {
         T read(ResultSet row) throws SQLException;
     }
 
+    /** SQLState of a unique (or primary key) violation, in H2 and PostgreSQL alike. */
+    public static final String UNIQUE_VIOLATION = "23505";
+
     private Jdbc() {
     }
 
@@ -87,6 +90,30 @@ public final class Jdbc {
         try (PreparedStatement s = c.prepareStatement(sql)) {
             bind(s, args);
             return s.executeUpdate();
+        }
+    }
+
+    /**
+     * Writes a row that several replicas may create at once: the {@code update}, else the {@code insert}; when a
+     * concurrent writer inserted first (SQL unique violation), the {@code update} again, so the last writer wins as
+     * with one replica. {@code c} must auto-commit: in PostgreSQL a failed statement ends the transaction around it.
+     *
+     * @return whether this call inserted the row
+     */
+    public static boolean updateElseInsert(Connection c, String update, Object[] updateArgs, String insert,
+            Object... insertArgs) throws SQLException {
+        if (update(c, update, updateArgs) > 0) {
+            return false;
+        }
+        try {
+            update(c, insert, insertArgs);
+            return true;
+        } catch (SQLException e) {
+            if (!UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                throw e;
+            }
+            update(c, update, updateArgs);
+            return false;
         }
     }
 

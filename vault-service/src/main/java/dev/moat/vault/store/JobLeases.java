@@ -24,8 +24,6 @@ public final class JobLeases {
      */
     public static final Duration LEASE_TIME = Duration.ofMinutes(2);
 
-    private static final String UNIQUE_VIOLATION = "23505";
-
     private final DataSource dataSource;
     private final Duration leaseTime;
     private final Clock clock;
@@ -57,7 +55,7 @@ public final class JobLeases {
                         lease.holder(), expires);
                 return Optional.of(lease);
             } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     return Optional.empty();
                 }
                 throw e;
