@@ -11,8 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.moat.proto.policy.v1.IpRule;
@@ -25,7 +25,8 @@ import dev.moat.vault.vaults.Vault;
 import dev.moat.vault.vaults.VaultProperties;
 
 /**
- * One cohesive thing because it is the one mapping of a vault's ARM JSON, both ways, field by field.
+ * One cohesive thing because it is the one mapping of a vault's ARM JSON, both ways; the answer is the
+ * {@link VaultBody} record, bound by Jackson.
  * <p>ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Input is read field by field
  * so that every bad value is a 400 naming the field and the value; unknown and output-only fields
  * ({@code vaultUri}, {@code provisioningState}, ...) are ignored, so that a PUT of a GET's output is accepted and
@@ -34,7 +35,7 @@ import dev.moat.vault.vaults.VaultProperties;
 final class VaultJson {
 
     static final int MAX_ACCESS_POLICIES = 1024;
-    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final ObjectMapper MAPPER = JsonMapper.builder().build();
 
     /** Moat's own property: the audit-only (staged) rule set, which unmodified Azure clients ignore. */
     static final String STAGED_ACLS = "moatStagedNetworkAcls";
@@ -334,60 +335,17 @@ final class VaultJson {
      * @param vaultUri the vault's data-plane URI
      */
     static ObjectNode write(Vault vault, VaultNetworkRules rules, String vaultUri) {
-        NetworkRuleSet acls = rules != null && rules.hasNetworkAcls() ? rules.getNetworkAcls() : null;
-        ObjectNode node = ArmJson.resource(vault.id(), vault.name(), ArmType.VAULTS.name(), vault.location(),
-                vault.tags());
         VaultProperties p = vault.properties();
-        ObjectNode props = node.putObject("properties");
-        props.putObject("sku").put("family", p.skuFamily()).put("name", p.skuName());
-        props.put("tenantId", p.tenantId());
-        ArrayNode policies = props.putArray("accessPolicies");
-        for (AccessPolicyEntry e : p.accessPolicies()) {
-            ObjectNode entry = policies.addObject();
-            entry.put("tenantId", e.tenantId());
-            entry.put("objectId", e.objectId());
-            if (e.applicationId() != null) {
-                entry.put("applicationId", e.applicationId());
-            }
-            ObjectNode permissions = entry.putObject("permissions");
-            for (PermissionCategory c : PermissionCategory.values()) {
-                List<String> names = e.permissions().get(c);
-                if (names != null) {
-                    ArrayNode list = permissions.putArray(c.jsonName());
-                    names.forEach(list::add);
-                }
-            }
-        }
-        props.put("enabledForDeployment", p.enabledForDeployment());
-        props.put("enabledForDiskEncryption", p.enabledForDiskEncryption());
-        props.put("enabledForTemplateDeployment", p.enabledForTemplateDeployment());
-        props.put("enableSoftDelete", p.enableSoftDelete());
-        props.put("softDeleteRetentionInDays", p.softDeleteRetentionInDays());
-        props.put("enableRbacAuthorization", p.enableRbacAuthorization());
-        if (p.enablePurgeProtection() != null) {
-            props.put("enablePurgeProtection", p.enablePurgeProtection());
-        }
-        if (acls != null) {
-            props.set("networkAcls", writeAcls(acls));
-        }
-        if (rules != null && rules.hasStagedNetworkAcls()) {
-            props.set(STAGED_ACLS, writeAcls(rules.getStagedNetworkAcls()));
-        }
-        props.put("vaultUri", vaultUri);
-        props.put("provisioningState", "Succeeded");
-        props.put("publicNetworkAccess", p.publicNetworkAccess());
-        return node;
+        var properties = new VaultBody.Properties(new VaultBody.Sku(p.skuFamily(), p.skuName()), p.tenantId(),
+                p.accessPolicies().stream().map(VaultBody.AccessPolicy::of).toList(), p.enabledForDeployment(),
+                p.enabledForDiskEncryption(), p.enabledForTemplateDeployment(), p.enableSoftDelete(),
+                p.softDeleteRetentionInDays(), p.enableRbacAuthorization(), p.enablePurgeProtection(),
+                rules != null && rules.hasNetworkAcls() ? VaultBody.NetworkAcls.of(rules.getNetworkAcls()) : null,
+                rules != null && rules.hasStagedNetworkAcls()
+                        ? VaultBody.NetworkAcls.of(rules.getStagedNetworkAcls()) : null,
+                vaultUri, "Succeeded", p.publicNetworkAccess());
+        return MAPPER.valueToTree(new VaultBody(vault.id(), vault.name(), ArmType.VAULTS.name(), vault.location(),
+                vault.tags(), properties));
     }
 
-    static ObjectNode writeAcls(NetworkRuleSet acls) {
-        ObjectNode node = NODES.objectNode();
-        node.put("bypass", acls.getBypass().isEmpty() ? "AzureServices" : acls.getBypass());
-        node.put("defaultAction", acls.getDefaultAction().isEmpty() ? "Allow" : acls.getDefaultAction());
-        ArrayNode ip = node.putArray("ipRules");
-        acls.getIpRulesList().forEach(r -> ip.addObject().put("value", r.getValue()));
-        ArrayNode vnet = node.putArray("virtualNetworkRules");
-        acls.getVirtualNetworkRulesList().forEach(r -> vnet.addObject().put("id", r.getId())
-                .put("ignoreMissingVnetServiceEndpoint", r.getIgnoreMissingVnetServiceEndpoint()));
-        return node;
-    }
 }
