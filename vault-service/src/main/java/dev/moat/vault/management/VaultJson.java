@@ -12,6 +12,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -27,10 +28,12 @@ import dev.moat.vault.vaults.VaultProperties;
 /**
  * One cohesive thing because it is the one mapping of a vault's ARM JSON, both ways; the answer is the
  * {@link VaultBody} record, bound by Jackson.
- * <p>ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Input is read field by field
- * so that every bad value is a 400 naming the field and the value; unknown and output-only fields
- * ({@code vaultUri}, {@code provisioningState}, ...) are ignored, so that a PUT of a GET's output is accepted and
- * changes nothing.
+ * <p>ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Every bad value is a 400
+ * naming the field and the value; unknown and output-only fields ({@code vaultUri}, {@code provisioningState}, ...)
+ * are ignored, so that a PUT of a GET's output is accepted and changes nothing. {@code networkAcls} is bound by
+ * Jackson ({@link ArmBody}); the top of {@code properties} is read field by field because PATCH tells an absent
+ * property (keep) from an explicit null (for example {@code accessPolicies: null} clears, {@code tenantId: null} is
+ * refused), which a record component cannot tell apart.
  */
 final class VaultJson {
 
@@ -242,41 +245,59 @@ final class VaultJson {
 
     /** @param where the property's path, named in error messages */
     static NetworkRuleSet networkAcls(JsonNode acls, String where) {
-        requireObject(acls, where);
+        NetworkAclsRequest request = ArmBody.bind(acls, where, NetworkAclsRequest.class, ACL_LISTS);
         NetworkRuleSet.Builder rules = NetworkRuleSet.newBuilder();
-        String defaultAction = text(acls, "defaultAction", where + ".defaultAction");
-        if (defaultAction != null) {
-            rules.setDefaultAction(defaultAction);
+        if (request.defaultAction() != null) {
+            rules.setDefaultAction(request.defaultAction());
         }
-        String bypass = text(acls, "bypass", where + ".bypass");
-        if (bypass != null) {
-            rules.setBypass(bypass);
+        if (request.bypass() != null) {
+            rules.setBypass(request.bypass());
         }
-        List<JsonNode> ipRules = ArmJson.optionalList(acls, "ipRules", where + ".ipRules", "{\"value\": ...}");
+        List<IpRuleRequest> ipRules = request.ipRules() == null ? List.of() : request.ipRules();
         for (int i = 0; i < ipRules.size(); i++) {
             String at = where + ".ipRules[" + i + "]";
-            requireObject(ipRules.get(i), at);
-            String value = text(ipRules.get(i), "value", at + ".value");
-            if (value == null) {
+            IpRuleRequest rule = requireObject(ipRules.get(i), at);
+            if (rule.value() == null) {
                 throw invalid("The '" + at + ".value' property is required: an IPv4 address or CIDR range.");
             }
-            rules.addIpRules(IpRule.newBuilder().setValue(value));
+            rules.addIpRules(IpRule.newBuilder().setValue(rule.value()));
         }
-        List<JsonNode> vnetRules = ArmJson.optionalList(acls, "virtualNetworkRules", where + ".virtualNetworkRules",
-                "{\"id\": ...}");
+        List<VirtualNetworkRuleRequest> vnetRules = request.virtualNetworkRules() == null ? List.of()
+                : request.virtualNetworkRules();
         for (int i = 0; i < vnetRules.size(); i++) {
             String at = where + ".virtualNetworkRules[" + i + "]";
-            JsonNode rule = vnetRules.get(i);
-            requireObject(rule, at);
-            String id = text(rule, "id", at + ".id");
-            if (id == null) {
+            VirtualNetworkRuleRequest rule = requireObject(vnetRules.get(i), at);
+            if (rule.id() == null) {
                 throw invalid("The '" + at + ".id' property is required: the full id of a subnet.");
             }
-            rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(id)
-                    .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint",
-                            at + ".ignoreMissingVnetServiceEndpoint", false)));
+            rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(rule.id())
+                    .setIgnoreMissingVnetServiceEndpoint(Boolean.TRUE.equals(rule.ignoreMissingVnetServiceEndpoint())));
         }
         return rules.build();
+    }
+
+    /** What the list properties of {@code networkAcls} hold, for the 400 when one is no list. */
+    private static final Map<String, String> ACL_LISTS = Map.of("ipRules", "{\"value\": ...}",
+            "virtualNetworkRules", "{\"id\": ...}");
+
+    /** ARM's {@code networkAcls} as a request names it: any field may be absent or null. */
+    record NetworkAclsRequest(String defaultAction, String bypass, List<IpRuleRequest> ipRules,
+            List<VirtualNetworkRuleRequest> virtualNetworkRules) {
+    }
+
+    record IpRuleRequest(String value) {
+    }
+
+    record VirtualNetworkRuleRequest(String id,
+            @JsonDeserialize(using = ArmBody.LenientBoolean.class) Boolean ignoreMissingVnetServiceEndpoint) {
+    }
+
+    /** A null element of a bound list: the JSON object it should have been is named in the 400. */
+    private static <T> T requireObject(T element, String what) {
+        if (element == null) {
+            throw invalid("Invalid value for " + what + ": a JSON object is expected.");
+        }
+        return element;
     }
 
     private static Map<String, String> tags(JsonNode body) {
