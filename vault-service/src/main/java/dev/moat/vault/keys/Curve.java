@@ -16,12 +16,18 @@ public enum Curve {
     P_521("P-521", "secp521r1");
 
     private final String jwkName;
-    private final String jcaName;
-    private volatile ECParameterSpec parameters;
+    private final ECParameterSpec parameters;
 
+    /** @param jcaName the JDK's name of the curve, whose parameters (every JDK has these three) are read once, here */
     Curve(String jwkName, String jcaName) {
         this.jwkName = jwkName;
-        this.jcaName = jcaName;
+        try {
+            AlgorithmParameters algorithm = AlgorithmParameters.getInstance("EC");
+            algorithm.init(new ECGenParameterSpec(jcaName));
+            this.parameters = algorithm.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK does not know " + jwkName, e);
+        }
     }
 
     /** The JWK {@code crv}, for example {@code P-256}. */
@@ -59,20 +65,9 @@ public enum Curve {
                 + "other than " + names() + " is not supported.");
     }
 
-    /** The JCA parameters of this curve, computed once. */
+    /** The JCA parameters of this curve. */
     ECParameterSpec parameters() {
-        ECParameterSpec known = parameters;
-        if (known == null) {
-            try {
-                AlgorithmParameters algorithm = AlgorithmParameters.getInstance("EC");
-                algorithm.init(new ECGenParameterSpec(jcaName));
-                known = algorithm.getParameterSpec(ECParameterSpec.class);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JDK does not know " + jwkName, e);
-            }
-            parameters = known;
-        }
-        return known;
+        return parameters;
     }
 
     static String names() {
