@@ -1,7 +1,6 @@
 package dev.moat.vault.api;
 
 import static dev.moat.vault.testing.Refusals.notFound;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;

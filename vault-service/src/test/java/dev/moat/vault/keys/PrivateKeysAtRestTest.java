@@ -1,6 +1,5 @@
 package dev.moat.vault.keys;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;

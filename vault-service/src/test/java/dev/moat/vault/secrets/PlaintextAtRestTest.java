@@ -1,6 +1,5 @@
 package dev.moat.vault.secrets;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
