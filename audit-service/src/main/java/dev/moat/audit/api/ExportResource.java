@@ -37,16 +37,12 @@ public class ExportResource {
 
     private static final Logger LOG = Logger.getLogger(ExportResource.class);
 
-    private final DecisionQueries decisions;
-    private final ChangeQueries changes;
-    private final ObjectMapper json;
-
     @Inject
-    ExportResource(DecisionQueries decisions, ChangeQueries changes, ObjectMapper json) {
-        this.decisions = decisions;
-        this.changes = changes;
-        this.json = json;
-    }
+    DecisionQueries decisions;
+    @Inject
+    ChangeQueries changes;
+    @Inject
+    ObjectMapper json;
 
     @GET
     @Operation(summary = "Export decisions as JSON Lines in the field names of Azure's AuditEvent, oldest first")
