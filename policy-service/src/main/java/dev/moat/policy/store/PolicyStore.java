@@ -129,17 +129,7 @@ public class PolicyStore {
 
     /** Every vault, with its rules or empty for "no network rules". */
     public Map<String, Optional<NetworkRuleSet>> vaults(Connection connection) throws SQLException {
-        Map<String, Optional<NetworkRuleSet>> vaults = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT name FROM vault ORDER BY name"); ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                vaults.put(rows.getString(1), Optional.empty());
-            }
-        }
-        for (String name : List.copyOf(vaults.keySet())) {
-            vaults.put(name, vault(connection, name).orElseThrow());
-        }
-        return vaults;
+        return eachNamed(connection, "SELECT name FROM vault ORDER BY name", name -> vault(connection, name).orElseThrow());
     }
 
     /** A vault's rules: empty when the vault is unknown; a present empty Optional when it has no network rules. */
@@ -166,17 +156,28 @@ public class PolicyStore {
 
     /** Every vault's staged (audit-only) rule set, by vault name. */
     public Map<String, NetworkRuleSet> stagedVaults(Connection connection) throws SQLException {
-        Map<String, NetworkRuleSet> staged = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT vault FROM vault_staged ORDER BY vault");
-                ResultSet rows = select.executeQuery()) {
+        return eachNamed(connection, "SELECT vault FROM vault_staged ORDER BY vault",
+                name -> staged(connection, name).orElseThrow());
+    }
+
+    /** Loads what each name the query selects (its first column) stands for, keyed and ordered by the names. */
+    private static <V> Map<String, V> eachNamed(Connection connection, String names, Load<V> load) throws SQLException {
+        List<String> selected = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(names); ResultSet rows = select.executeQuery()) {
             while (rows.next()) {
-                staged.put(rows.getString(1), null);
+                selected.add(rows.getString(1));
             }
         }
-        for (String name : List.copyOf(staged.keySet())) {
-            staged.put(name, staged(connection, name).orElseThrow());
+        Map<String, V> loaded = new LinkedHashMap<>();
+        for (String name : selected) {
+            loaded.put(name, load.apply(name));
         }
-        return staged;
+        return loaded;
+    }
+
+    @FunctionalInterface
+    private interface Load<V> {
+        V apply(String name) throws SQLException;
     }
 
     /** A vault's staged rule set; empty when it has none. */
