@@ -1,5 +1,8 @@
 package dev.moat.audit.bench;
 
+import static dev.moat.testing.bench.ProcessStats.loadAverage;
+import static dev.moat.testing.bench.ProcessStats.processCpuNanos;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -547,28 +550,7 @@ public final class IngestBenchmark {
         return cpuNanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", cpuNanos / 1e3 / Math.max(1, events));
     }
 
-    /** utime + stime of a process from /proc, in nanoseconds; -1 when unknown. */
-    static long processCpuNanos(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * (1_000_000_000L / 100); // USER_HZ 100
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Events

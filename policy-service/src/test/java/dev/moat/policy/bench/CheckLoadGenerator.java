@@ -1,5 +1,8 @@
 package dev.moat.policy.bench;
 
+import static dev.moat.testing.bench.ProcessStats.loadAverage;
+import static dev.moat.testing.bench.ProcessStats.processCpuNanos;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -393,34 +396,12 @@ public final class CheckLoadGenerator {
         };
     }
 
-    /** utime + stime of a process from /proc, in nanoseconds; -1 when unknown. */
-    static long processCpuNanos(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-            return ticks * (1_000_000_000L / 100); // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
     private static long ownCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private static final class Options {
         String host = "127.0.0.1";
