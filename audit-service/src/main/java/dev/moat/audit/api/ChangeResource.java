@@ -30,12 +30,16 @@ public class ChangeResource {
 
     private static final int MAX_TEXT = 1024;
 
+    private final ChangeQueries queries;
+    private final AuditConfig.Query config;
+    private final ObjectMapper json;
+
     @Inject
-    ChangeQueries queries;
-    @Inject
-    AuditConfig config;
-    @Inject
-    ObjectMapper json;
+    ChangeResource(ChangeQueries queries, AuditConfig config, ObjectMapper json) {
+        this.queries = queries;
+        this.config = config.query();
+        this.json = json;
+    }
 
     @GET
     @Operation(summary = "Get one management change by its id")
@@ -59,7 +63,7 @@ public class ChangeResource {
                 QueryParams.time("from", from),
                 QueryParams.time("to", to));
         QueryParams.window(filter.from(), filter.to());
-        int pageSize = QueryParams.limit(limit, config.query().defaultLimit(), config.query().maxLimit());
+        int pageSize = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
         Page<Change> page = queries.list(filter, QueryParams.cursor(cursor), pageSize);
         return ListView.of(page.items().stream().map(c -> ChangeView.of(c, json)).toList(), page.next(), uri);
     }

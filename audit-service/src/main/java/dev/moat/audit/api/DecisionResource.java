@@ -26,10 +26,14 @@ import dev.moat.audit.store.DecisionQueries;
 @Produces(MediaType.APPLICATION_JSON)
 public class DecisionResource {
 
+    private final DecisionQueries queries;
+    private final AuditConfig.Query config;
+
     @Inject
-    DecisionQueries queries;
-    @Inject
-    AuditConfig config;
+    DecisionResource(DecisionQueries queries, AuditConfig config) {
+        this.queries = queries;
+        this.config = config.query();
+    }
 
     @GET
     @Operation(summary = "Get one decision by its id (the x-moat-decision-id a client received)")
@@ -45,7 +49,7 @@ public class DecisionResource {
     public ListView<DecisionView> list(@BeanParam DecisionParams params, @QueryParam("limit") String limit,
             @QueryParam("cursor") String cursor, @Context UriInfo uri) throws SQLException {
         DecisionFilter filter = params.toFilter();
-        int pageSize = QueryParams.limit(limit, config.query().defaultLimit(), config.query().maxLimit());
+        int pageSize = QueryParams.limit(limit, config.defaultLimit(), config.maxLimit());
         Page<Decision> page = queries.list(filter, QueryParams.cursor(cursor), pageSize);
         return ListView.of(page.items().stream().map(DecisionView::of).toList(), page.next(), uri);
     }

@@ -27,10 +27,14 @@ import dev.moat.audit.store.DiagnosisQueries.FirewallDenials;
 @Produces(MediaType.APPLICATION_JSON)
 public class DiagnosisResource {
 
+    private final DiagnosisQueries queries;
+    private final AuditConfig.Diagnosis config;
+
     @Inject
-    DiagnosisQueries queries;
-    @Inject
-    AuditConfig config;
+    DiagnosisResource(DiagnosisQueries queries, AuditConfig config) {
+        this.queries = queries;
+        this.config = config.diagnosis();
+    }
 
     /**
      * @param from inclusive start, RFC 3339; default {@code to} minus {@code moat.audit.diagnosis.default-window}
@@ -44,9 +48,9 @@ public class DiagnosisResource {
         Instant end = QueryParams.time("to", to);
         end = end == null ? Instant.now() : end;
         Instant start = QueryParams.time("from", from);
-        start = start == null ? end.minus(config.diagnosis().defaultWindow()) : start;
+        start = start == null ? end.minus(config.defaultWindow()) : start;
         QueryParams.window(start, end);
-        FirewallDenials denials = queries.firewallDenials(name, start, end, config.diagnosis().maxGroups());
+        FirewallDenials denials = queries.firewallDenials(name, start, end, config.maxGroups());
         return DiagnosisView.of(Diagnoser.diagnose(name.toLowerCase(Locale.ROOT), start, end,
                 denials.groups(), queries.denialsByLayer(name, start, end), denials.truncated()));
     }

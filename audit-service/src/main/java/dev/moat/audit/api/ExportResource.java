@@ -37,12 +37,16 @@ public class ExportResource {
 
     private static final Logger LOG = Logger.getLogger(ExportResource.class);
 
+    private final DecisionQueries decisions;
+    private final ChangeQueries changes;
+    private final ObjectMapper json;
+
     @Inject
-    DecisionQueries decisions;
-    @Inject
-    ChangeQueries changes;
-    @Inject
-    ObjectMapper json;
+    ExportResource(DecisionQueries decisions, ChangeQueries changes, ObjectMapper json) {
+        this.decisions = decisions;
+        this.changes = changes;
+        this.json = json;
+    }
 
     @GET
     @Operation(summary = "Export decisions as JSON Lines in the field names of Azure's AuditEvent, oldest first")

@@ -42,14 +42,18 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class WhatIfResource {
 
+    private final WhatIfQueries queries;
+    private final PolicyEvaluationClient policy;
+    private final ObjectMapper json;
+    private final AuditConfig.WhatIf config;
+
     @Inject
-    WhatIfQueries queries;
-    @Inject
-    PolicyEvaluationClient policy;
-    @Inject
-    ObjectMapper json;
-    @Inject
-    AuditConfig config;
+    WhatIfResource(WhatIfQueries queries, PolicyEvaluationClient policy, ObjectMapper json, AuditConfig config) {
+        this.queries = queries;
+        this.policy = policy;
+        this.json = json;
+        this.config = config.whatIf();
+    }
 
     @POST
     @Operation(summary = "What a proposed network rule set would do to the origins the vault has seen")
@@ -59,13 +63,13 @@ public class WhatIfResource {
         Instant end = QueryParams.time("to", request.to());
         end = end == null ? Instant.now() : end;
         Instant start = QueryParams.time("from", request.from());
-        start = start == null ? end.minus(config.whatIf().defaultWindow()) : start;
+        start = start == null ? end.minus(config.defaultWindow()) : start;
         QueryParams.window(start, end);
         NetworkRuleSet proposed = proposed(request.networkAcls());
 
         List<SeenOrigin> seen = queries.seenOrigins(name, start, end);
         List<Verdict> after = new ArrayList<>(seen.size());
-        int batch = Math.max(1, config.whatIf().batchSize());
+        int batch = Math.max(1, config.batchSize());
         // at least one call even with no traffic: invalid rules are refused whatever the window holds
         for (int i = 0; i == 0 || i < seen.size(); i += batch) {
             List<RequestOrigin> origins = seen.subList(i, Math.min(seen.size(), i + batch)).stream()
