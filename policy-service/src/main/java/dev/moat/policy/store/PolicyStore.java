@@ -134,24 +134,8 @@ public class PolicyStore {
 
     /** A vault's rules: empty when the vault is unknown; a present empty Optional when it has no network rules. */
     public Optional<Optional<NetworkRuleSet>> vault(Connection connection, String vault) throws SQLException {
-        String name = normalise(vault);
-        DefaultAction defaultAction;
-        Bypass bypass;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT has_rules, default_action, bypass FROM vault WHERE name = ?")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                if (!rows.getBoolean(1)) {
-                    return Optional.of(Optional.empty());
-                }
-                defaultAction = DefaultAction.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "default_action"));
-                bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, "bypass"));
-            }
-        }
-        return Optional.of(Optional.of(rules(connection, name, defaultAction, bypass, "vault_ip_rule", "vault_vnet_rule")));
+        return ruleSet(connection, normalise(vault), "SELECT has_rules, default_action, bypass FROM vault WHERE name = ?",
+                "", "vault_ip_rule", "vault_vnet_rule");
     }
 
     /** Every vault's staged (audit-only) rule set, by vault name. */
@@ -182,21 +166,34 @@ public class PolicyStore {
 
     /** A vault's staged rule set; empty when it has none. */
     public Optional<NetworkRuleSet> staged(Connection connection, String vault) throws SQLException {
-        String name = normalise(vault);
+        // a staged row always holds a rule set
+        return ruleSet(connection, normalise(vault), "SELECT TRUE, default_action, bypass FROM vault_staged WHERE vault = ?",
+                "staged ", "vault_staged_ip_rule", "vault_staged_vnet_rule").flatMap(rules -> rules);
+    }
+
+    /**
+     * The rule set of vault {@code name} as {@code select} finds its row (whether it has rules, its default action,
+     * its bypass) and its rule tables: empty when there is no row; a present empty Optional when it has no rules.
+     */
+    private Optional<Optional<NetworkRuleSet>> ruleSet(Connection connection, String name, String select, String kind,
+            String ipRuleTable, String vnetRuleTable) throws SQLException {
         DefaultAction defaultAction;
         Bypass bypass;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT default_action, bypass FROM vault_staged WHERE vault = ?")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
+        try (PreparedStatement row = connection.prepareStatement(select)) {
+            row.setString(1, name);
+            try (ResultSet rows = row.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
-                defaultAction = DefaultAction.fromArm(rows.getString(1)).orElseThrow(() -> corrupt(name, "staged default_action"));
-                bypass = Bypass.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "staged bypass"));
+                if (!rows.getBoolean(1)) {
+                    return Optional.of(Optional.empty());
+                }
+                defaultAction = DefaultAction.fromArm(rows.getString(2))
+                        .orElseThrow(() -> corrupt(name, kind + "default_action"));
+                bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, kind + "bypass"));
             }
         }
-        return Optional.of(rules(connection, name, defaultAction, bypass, "vault_staged_ip_rule", "vault_staged_vnet_rule"));
+        return Optional.of(Optional.of(rules(connection, name, defaultAction, bypass, ipRuleTable, vnetRuleTable)));
     }
 
     /** Stores the vault's staged rule set, replacing any; empty removes it. */
