@@ -45,6 +45,7 @@ import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Identity;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.testing.bench.CommandLine;
 
 /**
  * audit-service ingest, measured from outside against a running broker and a running audit-service (started by
@@ -669,12 +670,7 @@ public final class IngestBenchmark {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 1; i < args.length; i++) {
-                String name = args[i];
-                if (i + 1 >= args.length) {
-                    throw usage("option " + name + " needs a value");
-                }
-                String value = args[++i];
+            CommandLine.eachOption(args, 1, Options::usage, (name, value) -> {
                 switch (name) {
                     case "--bootstrap" -> o.bootstrap = value;
                     case "--audit-url" -> o.auditUrl = value.replaceAll("/+$", "");
@@ -693,7 +689,7 @@ public final class IngestBenchmark {
                     case "--ids-file" -> o.idsFile = Path.of(value);
                     default -> throw usage("unknown option " + name);
                 }
-            }
+            });
             if (o.samplesPerSecond < 1 || o.pollIntervalMillis < 1 || o.vaults < 1 || o.partitions < 1
                     || java.util.Arrays.stream(o.rates).anyMatch(r -> r < 1)) {
                 throw usage("rates, samples per second, poll interval, vaults and partitions must be at least 1");

@@ -42,6 +42,7 @@ import dev.moat.proto.policy.v1.RegisterVaultRequest;
 import dev.moat.proto.policy.v1.Subnet;
 import dev.moat.proto.policy.v1.VirtualNetwork;
 import dev.moat.proto.policy.v1.VirtualNetworkRule;
+import dev.moat.testing.bench.CommandLine;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -416,12 +417,7 @@ public final class CheckLoadGenerator {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (i + 1 >= args.length) {
-                    throw usage("option " + name + " needs a value");
-                }
-                String value = args[++i];
+            CommandLine.eachOption(args, 0, Options::usage, (name, value) -> {
                 switch (name) {
                     case "--host" -> o.host = value;
                     case "--port" -> o.port = Integer.parseInt(value);
@@ -435,7 +431,7 @@ public final class CheckLoadGenerator {
                     case "--startup-timeout" -> o.startupTimeout = Duration.ofSeconds(Long.parseLong(value));
                     default -> throw usage("unknown option " + name);
                 }
-            }
+            });
             if (o.privateKey == null) {
                 throw usage("--private-key is required");
             }
