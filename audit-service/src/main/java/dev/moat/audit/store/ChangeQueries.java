@@ -20,12 +20,8 @@ import dev.moat.audit.common.PageCursor;
 @ApplicationScoped
 public class ChangeQueries {
 
-    private final Database database;
-
     @Inject
-    ChangeQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     public Optional<Change> find(String eventId) throws SQLException {
         return ChangeTable.EVENTS.find(database, eventId);

@@ -23,12 +23,8 @@ public class DecisionQueries {
 
     private static final int STREAM_FETCH_SIZE = 500;
 
-    private final Database database;
-
     @Inject
-    DecisionQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     public Optional<Decision> find(String eventId) throws SQLException {
         return DecisionTable.EVENTS.find(database, eventId);
