@@ -219,32 +219,39 @@ public class PolicyStore {
 
     private NetworkRuleSet rules(Connection connection, String name, DefaultAction defaultAction, Bypass bypass,
             String ipTable, String vnetTable) throws SQLException {
-        List<IpRule> ipRules = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT rule FROM " + ipTable + " WHERE vault = ? ORDER BY position")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
+        List<IpRule> ipRules = selectInOrder(connection,
+                "SELECT rule FROM " + ipTable + " WHERE vault = ? ORDER BY position", name, rows -> {
                     // re-checked per value only: what was valid when stored stays loadable after limits change
                     if (!(NetworkRuleSetValidator.ipRule("ipRules", rows.getString(1)) instanceof Validated.Valid<IpRule> valid)) {
                         throw corrupt(name, "ip rule " + rows.getString(1));
                     }
-                    ipRules.add(valid.value());
-                }
-            }
-        }
-        List<VirtualNetworkRule> vnetRules = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT subnet_id, ignore_missing FROM " + vnetTable + " WHERE vault = ? ORDER BY position")) {
-            select.setString(1, name);
+                    return valid.value();
+                });
+        List<VirtualNetworkRule> vnetRules = selectInOrder(connection,
+                "SELECT subnet_id, ignore_missing FROM " + vnetTable + " WHERE vault = ? ORDER BY position", name,
+                rows -> new VirtualNetworkRule(SubnetId.parse(rows.getString(1))
+                        .orElseThrow(() -> corrupt(name, "subnet id")), rows.getBoolean(2)));
+        return new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules);
+    }
+
+    /** The rows {@code selectSql} finds for {@code owner} (its one parameter), each read by {@code row}, in order. */
+    private static <T> List<T> selectInOrder(Connection connection, String selectSql, String owner, Row<T> row)
+            throws SQLException {
+        List<T> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+            select.setString(1, owner);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    SubnetId subnet = SubnetId.parse(rows.getString(1)).orElseThrow(() -> corrupt(name, "subnet id"));
-                    vnetRules.add(new VirtualNetworkRule(subnet, rows.getBoolean(2)));
+                    found.add(row.read(rows));
                 }
             }
         }
-        return new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules);
+        return found;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rows) throws SQLException;
     }
 
     public void saveVault(Connection connection, String vault, Optional<NetworkRuleSet> rules) throws SQLException {
@@ -267,17 +274,8 @@ public class PolicyStore {
 
     private static void insertRules(Connection connection, String name, NetworkRuleSet rules, String ipTable,
             String vnetTable) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + ipTable + " (vault, position, rule) VALUES (?, ?, ?)")) {
-            int position = 0;
-            for (IpRule rule : rules.ipRules()) {
-                insert.setString(1, name);
-                insert.setInt(2, position++);
-                insert.setString(3, rule.value());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        insertInOrder(connection, "INSERT INTO " + ipTable + " (vault, position, rule) VALUES (?, ?, ?)", name,
+                rules.ipRules().stream().map(IpRule::value).toList());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO " + vnetTable + " (vault, position, subnet_id, ignore_missing) VALUES (?, ?, ?, ?)")) {
             int position = 0;
@@ -286,6 +284,21 @@ public class PolicyStore {
                 insert.setInt(2, position++);
                 insert.setString(3, rule.subnetId().value());
                 insert.setBoolean(4, rule.ignoreMissingVnetServiceEndpoint());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Inserts one (owner, position, value) row per value, numbering them from 0 in their order. */
+    private static void insertInOrder(Connection connection, String insertSql, String owner, List<String> values)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+            int position = 0;
+            for (String value : values) {
+                insert.setString(1, owner);
+                insert.setInt(2, position++);
+                insert.setString(3, value);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -361,17 +374,8 @@ public class PolicyStore {
             insert.setTimestamp(2, Timestamp.from(Instant.now()));
             insert.executeUpdate();
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO virtual_network_prefix (network_id, position, prefix) VALUES (?, ?, ?)")) {
-            int position = 0;
-            for (var prefix : network.addressPrefixes()) {
-                insert.setString(1, id);
-                insert.setInt(2, position++);
-                insert.setString(3, prefix.toCanonicalString());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        insertInOrder(connection, "INSERT INTO virtual_network_prefix (network_id, position, prefix) VALUES (?, ?, ?)",
+                id, network.addressPrefixes().stream().map(prefix -> prefix.toCanonicalString()).toList());
         for (Subnet subnet : network.subnets()) {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO subnet (network_id, name, address_prefix) VALUES (?, ?, ?)")) {
