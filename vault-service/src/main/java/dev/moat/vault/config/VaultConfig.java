@@ -219,21 +219,24 @@ public interface VaultConfig {
         @WithDefault("8h")
         Duration refreshTokenLifetime();
 
-        interface User {
+        /** Whom the issuer's tokens name: a user, or a client's service principal. */
+        interface Principal {
+            /** Object id (the token's {@code oid} and {@code sub}). */
+            String objectId();
+
+            /** Display name: a user's is the ID token's {@code name}; a client's is for logs. */
+            Optional<String> displayName();
+
+            /** Tenant; defaults to {@code moat.vault.auth.tenant-id}. */
+            Optional<String> tenantId();
+        }
+
+        interface User extends Principal {
             /**
              * The password's hash, {@code pbkdf2-sha256:<iterations>:<salt, base64>:<hash, base64>} only (the
              * {@code sha256:} form of machine clients is refused for passwords people choose).
              */
             String passwordHash();
-
-            /** Object id of the user (the token's {@code oid} and {@code sub}). */
-            String objectId();
-
-            /** Display name (the ID token's {@code name}). */
-            Optional<String> displayName();
-
-            /** Tenant of the user; defaults to {@code moat.vault.auth.tenant-id}. */
-            Optional<String> tenantId();
         }
 
         interface SignInClient {
@@ -244,21 +247,12 @@ public interface VaultConfig {
             Optional<String> displayName();
         }
 
-        interface Client {
+        interface Client extends Principal {
             /**
              * The client secret's hash: {@code pbkdf2-sha256:<iterations>:<salt, base64>:<hash, base64>}. Generate
              * one with {@code java -cp quarkus-app/app/... dev.moat.vault.issuer.SecretHash <secret>} (see README).
              */
             String secretHash();
-
-            /** Object id of the client's service principal (the token's {@code oid}). */
-            String objectId();
-
-            /** Display name, for logs. */
-            Optional<String> displayName();
-
-            /** Tenant of the client; defaults to {@code moat.vault.auth.tenant-id}. */
-            Optional<String> tenantId();
         }
     }
 

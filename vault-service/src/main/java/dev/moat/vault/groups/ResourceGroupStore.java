@@ -1,12 +1,9 @@
 package dev.moat.vault.groups;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -20,12 +17,16 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.moat.vault.store.Jdbc;
+
 /** vault-service's table of resource groups, keyed by subscription and lower-cased name. */
 @ApplicationScoped
 public class ResourceGroupStore {
 
     private static final TypeReference<Map<String, String>> TAGS = new TypeReference<>() {
     };
+
+    private static final String STORE = "resource group store";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -77,17 +78,11 @@ public class ResourceGroupStore {
     /** Whether a vault or a virtual network lives in the group (ids and names compared as ARM does, ignoring case). */
     public boolean holdsResources(String subscription, String name) {
         String prefix = ("/subscriptions/" + subscription + "/resourcegroups/" + name + "/").toLowerCase(Locale.ROOT);
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(
-                "SELECT (SELECT COUNT(*) FROM vault WHERE LOWER(subscription_id) = LOWER(?) "
-                        + "AND LOWER(resource_group) = ?) + (SELECT COUNT(*) FROM virtual_network_meta "
-                        + "WHERE SUBSTRING(id_key, 1, ?) = ?)")) {
-            bind(s, subscription, key(name), prefix.length(), prefix);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() && rs.getLong(1) > 0;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("resource group query failed: " + e.getMessage(), e);
-        }
+        long held = Jdbc.autoCommit(dataSource, STORE, c -> Jdbc.one(c, "SELECT (SELECT COUNT(*) FROM vault "
+                + "WHERE LOWER(subscription_id) = LOWER(?) AND LOWER(resource_group) = ?) + (SELECT COUNT(*) "
+                + "FROM virtual_network_meta WHERE SUBSTRING(id_key, 1, ?) = ?)", rs -> rs.getLong(1), subscription,
+                key(name), prefix.length(), prefix)).orElse(0L);
+        return held > 0;
     }
 
     private static String key(String name) {
@@ -103,33 +98,22 @@ public class ResourceGroupStore {
     }
 
     private List<ResourceGroup> query(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            List<ResourceGroup> groups = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    groups.add(new ResourceGroup(rs.getString("subscription_id"), rs.getString("name"),
-                            rs.getString("location"), json.readValue(rs.getString("tags"), TAGS)));
-                }
-            }
-            return groups;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("resource group query failed: " + e.getMessage(), e);
-        }
+        return Jdbc.autoCommit(dataSource, STORE, c -> Jdbc.list(c, sql, this::group, args));
     }
 
+    private ResourceGroup group(ResultSet row) throws SQLException {
+        Map<String, String> tags;
+        try {
+            tags = json.readValue(row.getString("tags"), TAGS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read the tags of resource group " + row.getString("name"), e);
+        }
+        return new ResourceGroup(row.getString("subscription_id"), row.getString("name"), row.getString("location"),
+                tags);
+    }
+
+    /** One statement, committed on its own. */
     private int execute(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            return s.executeUpdate();
-        } catch (SQLException e) {
-            throw new IllegalStateException("resource group update failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void bind(PreparedStatement s, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            s.setObject(i + 1, args[i]);
-        }
+        return Jdbc.autoCommit(dataSource, STORE, c -> Jdbc.update(c, sql, args));
     }
 }

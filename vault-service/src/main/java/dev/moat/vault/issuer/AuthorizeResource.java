@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -44,17 +45,14 @@ public class AuthorizeResource {
             "state", "nonce", "code_challenge", "code_challenge_method", "response_mode");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private final VaultConfig config;
-    private final SignInTokenRequests signIns;
-    private final SignInGrants grants;
-    private final LocalUsers users;
-
-    public AuthorizeResource(VaultConfig config, SignInTokenRequests signIns, SignInGrants grants, LocalUsers users) {
-        this.config = config;
-        this.signIns = signIns;
-        this.grants = grants;
-        this.users = users;
-    }
+    @Inject
+    VaultConfig config;
+    @Inject
+    SignInTokenRequests signIns;
+    @Inject
+    SignInGrants grants;
+    @Inject
+    LocalUsers users;
 
     /** A checked authorization request: its parameters, the configured client id, and the error to send back. */
     private record Request(Map<String, String> params, String clientId, String displayName, String error) {

@@ -12,11 +12,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 import dev.moat.token.Claims;
 import dev.moat.token.Expectation;
@@ -75,7 +72,7 @@ public class SignInGrants {
             claims.setClaim("nonce", code.nonce());
         }
         claims.setClaim("scope", code.scope());
-        return sign(claims);
+        return key.sign(claims, null);
     }
 
     public String refresh(Refresh refresh, Duration lifetime) {
@@ -83,7 +80,7 @@ public class SignInGrants {
         claims.setClaim("tid", refresh.tenant());
         claims.setClaim("client_id", refresh.clientId());
         claims.setClaim("user", refresh.userName());
-        return sign(claims);
+        return key.sign(claims, null);
     }
 
     /** The code, once: empty when it is not one of ours, has expired, or was redeemed before. */
@@ -117,19 +114,6 @@ public class SignInGrants {
         claims.setExpirationTime(NumericDate.fromSeconds(now + lifetime.toSeconds()));
         claims.setJwtId(UUID.randomUUID().toString());
         return claims;
-    }
-
-    private String sign(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(key.jwk().getPrivateKey());
-        jws.setKeyIdHeaderValue(key.jwk().getKeyId());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign a grant", e);
-        }
     }
 
     /** The grant's claims when it is one of ours, of this kind, with an id, and not expired. */

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.moat.vault.config.VaultConfig;
 
@@ -23,6 +24,14 @@ public class SignInTokenRequests {
 
     /** RFC 7636 section 4.1: 43 to 128 unreserved characters. */
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
+
+    /** Entra's answer to a code or refresh token that is not ours, has expired, or was redeemed before. */
+    private static final Checked UNUSABLE_GRANT = refused(400, "invalid_grant", 70008, "The provided authorization "
+            + "code or refresh token has expired due to inactivity, was already redeemed, or is not valid.");
+
+    /** Entra's answer to a grant whose user is no longer configured. */
+    private static final Checked NO_SUCH_USER = refused(400, "invalid_grant", 50034, "The user account does not "
+            + "exist in the directory.");
 
     /** Who gets a token, for which client and scope. */
     public sealed interface Checked {
@@ -39,26 +48,21 @@ public class SignInTokenRequests {
         }
     }
 
-    private final VaultConfig config;
-    private final SignInGrants grants;
-    private final LocalUsers users;
-
-    public SignInTokenRequests(VaultConfig config, SignInGrants grants, LocalUsers users) {
-        this.config = config;
-        this.grants = grants;
-        this.users = users;
-    }
+    @Inject
+    VaultConfig config;
+    @Inject
+    SignInGrants grants;
+    @Inject
+    LocalUsers users;
 
     public Checked authorizationCode(String tenant, Map<String, String> form) {
         Optional<String> client = signInClient(form.get("client_id"));
         if (client.isEmpty()) {
-            return refused(400, "unauthorized_client", 700016, "Application with identifier '" + form.get("client_id")
-                    + "' was not found in the directory '" + tenant + "'.");
+            return unknownClient(tenant, form.get("client_id"));
         }
         Optional<SignInGrants.Code> redeemed = grants.redeemCode(form.get("code"));
         if (redeemed.isEmpty()) {
-            return refused(400, "invalid_grant", 70008, "The provided authorization code or refresh token has expired "
-                    + "due to inactivity, was already redeemed, or is not valid.");
+            return UNUSABLE_GRANT;
         }
         SignInGrants.Code code = redeemed.get();
         if (!code.clientId().equalsIgnoreCase(client.get()) || !code.tenant().equalsIgnoreCase(tenant)) {
@@ -81,7 +85,7 @@ public class SignInTokenRequests {
         }
         Optional<LocalUsers.User> user = users.byName(code.userName());
         if (user.isEmpty()) {
-            return refused(400, "invalid_grant", 50034, "The user account does not exist in the directory.");
+            return NO_SUCH_USER;
         }
         String scope = TokenIssuer.resourceOf(form.get("scope")) != null ? form.get("scope") : code.scope();
         boolean openid = code.scope() != null && java.util.Arrays.asList(code.scope().split("\\s+")).contains("openid");
@@ -91,18 +95,16 @@ public class SignInTokenRequests {
     public Checked refreshToken(String tenant, Map<String, String> form) {
         Optional<String> client = signInClient(form.get("client_id"));
         if (client.isEmpty()) {
-            return refused(400, "unauthorized_client", 700016, "Application with identifier '" + form.get("client_id")
-                    + "' was not found in the directory '" + tenant + "'.");
+            return unknownClient(tenant, form.get("client_id"));
         }
         Optional<SignInGrants.Refresh> refresh = grants.redeemRefresh(form.get("refresh_token"));
         if (refresh.isEmpty() || !refresh.get().clientId().equalsIgnoreCase(client.get())
                 || !refresh.get().tenant().equalsIgnoreCase(tenant)) {
-            return refused(400, "invalid_grant", 70008, "The provided authorization code or refresh token has expired "
-                    + "due to inactivity, was already redeemed, or is not valid.");
+            return UNUSABLE_GRANT;
         }
         Optional<LocalUsers.User> user = users.byName(refresh.get().userName());
         if (user.isEmpty()) {
-            return refused(400, "invalid_grant", 50034, "The user account does not exist in the directory.");
+            return NO_SUCH_USER;
         }
         return new Checked.Accepted(user.get(), client.get(), form.get("scope"), null, false);
     }
@@ -125,6 +127,11 @@ public class SignInTokenRequests {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static Checked unknownClient(String tenant, String clientId) {
+        return refused(400, "unauthorized_client", 700016, "Application with identifier '" + clientId
+                + "' was not found in the directory '" + tenant + "'.");
     }
 
     private static Checked refused(int status, String error, int code, String description) {

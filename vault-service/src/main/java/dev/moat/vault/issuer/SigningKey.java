@@ -18,6 +18,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jose4j.jwk.PublicJsonWebKey;
 import org.jose4j.jwk.RsaJsonWebKey;
+import org.jose4j.jws.AlgorithmIdentifiers;
+import org.jose4j.jws.JsonWebSignature;
+import org.jose4j.jwt.JwtClaims;
 import org.jose4j.lang.JoseException;
 
 import dev.moat.vault.auth.BuiltInIssuerKey;
@@ -69,6 +72,28 @@ public class SigningKey implements BuiltInIssuerKey {
             return pub;
         } catch (JoseException e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * Signs {@code claims} as a compact JWS with RS256 and this key's {@code kid}.
+     *
+     * @param type the {@code typ} header, or null for none
+     */
+    public String sign(JwtClaims claims, String type) {
+        RsaJsonWebKey k = jwk();
+        JsonWebSignature jws = new JsonWebSignature();
+        jws.setPayload(claims.toJson());
+        jws.setKey(k.getPrivateKey());
+        jws.setKeyIdHeaderValue(k.getKeyId());
+        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
+        if (type != null) {
+            jws.setHeader("typ", type);
+        }
+        try {
+            return jws.getCompactSerialization();
+        } catch (JoseException e) {
+            throw new IllegalStateException("cannot sign with the issuer's key", e);
         }
     }
 

@@ -89,18 +89,8 @@ public class TokenEndpointResource {
         }
         TokenIssuer.Outcome outcome = issuer.issue(tenant, fields, endpoint);
         if (outcome instanceof TokenIssuer.Outcome.Issued issued) {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("token_type", "Bearer");
-            body.put("expires_in", issued.expiresIn());
-            body.put("ext_expires_in", issued.expiresIn());
-            body.put("access_token", issued.accessToken());
-            if (issued.refreshToken() != null) {
-                body.put("refresh_token", issued.refreshToken());
-            }
-            if (issued.idToken() != null) {
-                body.put("id_token", issued.idToken());
-            }
-            return Response.ok(body).header("Cache-Control", "no-store").header("Pragma", "no-cache").build();
+            return Response.ok(TokenResponse.of(issued)).header("Cache-Control", "no-store")
+                    .header("Pragma", "no-cache").build();
         }
         TokenIssuer.Outcome.Refused refused = (TokenIssuer.Outcome.Refused) outcome;
         if (refused.error().equals("invalid_client")) {

@@ -9,11 +9,8 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
-import org.jose4j.jws.AlgorithmIdentifiers;
-import org.jose4j.jws.JsonWebSignature;
 import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
-import org.jose4j.lang.JoseException;
 
 import dev.moat.vault.auth.Endpoint;
 import dev.moat.vault.config.VaultConfig;
@@ -133,8 +130,8 @@ public class TokenIssuer {
                     + " was not found in the tenant named " + tenant + ". Moat issues tokens for "
                     + endpoint.dataPlaneResource() + " and " + config.auth().managementAudience() + ".");
         }
-        return new Outcome.Issued(sign(accessToken(clientTenant, client.objectId(), entry.get().getKey(), resource,
-                endpoint, "app")), lifetime());
+        return new Outcome.Issued(key.sign(accessToken(clientTenant, client.objectId(), entry.get().getKey(), resource,
+                endpoint, "app"), "JWT"), lifetime());
     }
 
     /**
@@ -168,11 +165,11 @@ public class TokenIssuer {
             if (accepted.nonce() != null) {
                 id.setClaim("nonce", accepted.nonce());
             }
-            idToken = sign(id);
+            idToken = key.sign(id, "JWT");
         }
         String refresh = grants.refresh(new SignInGrants.Refresh(tenant, accepted.clientId(), user.name()),
                 config.tokenIssuer().refreshTokenLifetime());
-        return new Outcome.Issued(sign(access), lifetime(), idToken, refresh);
+        return new Outcome.Issued(key.sign(access, "JWT"), lifetime(), idToken, refresh);
     }
 
     private long lifetime() {
@@ -197,20 +194,6 @@ public class TokenIssuer {
         claims.setClaim("ver", "2.0");
         claims.setJwtId(UUID.randomUUID().toString());
         return claims;
-    }
-
-    private String sign(JwtClaims claims) {
-        JsonWebSignature jws = new JsonWebSignature();
-        jws.setPayload(claims.toJson());
-        jws.setKey(key.jwk().getPrivateKey());
-        jws.setKeyIdHeaderValue(key.jwk().getKeyId());
-        jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
-        jws.setHeader("typ", "JWT");
-        try {
-            return jws.getCompactSerialization();
-        } catch (JoseException e) {
-            throw new IllegalStateException("cannot sign a token", e);
-        }
     }
 
     /** The resource of the first {@code <resource>/.default} scope; other scopes (openid, profile...) are ignored. */

@@ -88,16 +88,12 @@ public class ManagementAuth {
 
     /** 403 {@code AuthorizationFailed} unless the caller may read the vault. */
     public void requireRead(Identity caller, Vault vault, String action) {
-        if (!mayRead(caller, vault)) {
-            throw forbidden(caller, action, vault.id());
-        }
+        require(mayRead(caller, vault), caller, action, vault.id());
     }
 
     /** 403 {@code AuthorizationFailed} unless the caller is a reader or an administrator. */
     public void requireReader(Identity caller, String action, String scope) {
-        if (!isReader(caller)) {
-            throw forbidden(caller, action, scope);
-        }
+        require(isReader(caller), caller, action, scope);
     }
 
     public boolean mayManage(Identity caller, Vault vault) {
@@ -107,21 +103,21 @@ public class ManagementAuth {
 
     /** 403 {@code AuthorizationFailed} unless the caller owns the vault or is an administrator. */
     public void requireManage(Identity caller, Vault vault, String action) {
-        if (!mayManage(caller, vault)) {
-            throw forbidden(caller, action, vault.id());
-        }
+        require(mayManage(caller, vault), caller, action, vault.id());
     }
 
     public void requireAdministrator(Identity caller, String action, String scope) {
-        if (!isAdministrator(caller)) {
-            throw forbidden(caller, action, scope);
-        }
+        require(isAdministrator(caller), caller, action, scope);
     }
 
-    private static ArmException forbidden(Identity caller, String action, String scope) {
-        return new ArmException(403, "AuthorizationFailed", "The client '" + caller.objectId() + "' with object id '"
-                + caller.objectId() + "' does not have authorization to perform action '" + action + "' over scope '"
-                + scope + "' or the scope is invalid. Only the vault's owner and Moat administrators may manage a "
-                + "vault; only administrators may manage virtual networks; readers may only read.");
+    /** 403 {@code AuthorizationFailed}, naming the caller, the action and its scope, unless {@code allowed}. */
+    private static void require(boolean allowed, Identity caller, String action, String scope) {
+        if (!allowed) {
+            throw new ArmException(403, "AuthorizationFailed", "The client '" + caller.objectId()
+                    + "' with object id '" + caller.objectId() + "' does not have authorization to perform action '"
+                    + action + "' over scope '" + scope + "' or the scope is invalid. Only the vault's owner and Moat "
+                    + "administrators may manage a vault; only administrators may manage virtual networks; readers may "
+                    + "only read.");
+        }
     }
 }

@@ -1,6 +1,7 @@
 package dev.moat.vault.management;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.core.HttpHeaders;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -23,15 +24,12 @@ public class ManagementRequest {
     record Call(Identity caller, Endpoint endpoint, CallContext context, String subscription, String group) {
     }
 
-    private final ManagementAuth auth;
-    private final Endpoints endpoints;
-    private final ObjectMapper json;
-
-    public ManagementRequest(ManagementAuth auth, Endpoints endpoints, ObjectMapper json) {
-        this.auth = auth;
-        this.endpoints = endpoints;
-        this.json = json;
-    }
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    Endpoints endpoints;
+    @Inject
+    ObjectMapper json;
 
     /** Authenticates the caller, then checks the api-version, the subscription and the resource group, in order. */
     Call begin(ArmRequest arm) {

@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -23,15 +24,12 @@ public class MasterKeysResource {
 
     private static final String SCOPE = "/providers/Moat.Vault/masterKeys";
 
-    private final ManagementRequest requests;
-    private final ManagementAuth auth;
-    private final MasterKeyRotation rotation;
-
-    public MasterKeysResource(ManagementRequest requests, ManagementAuth auth, MasterKeyRotation rotation) {
-        this.requests = requests;
-        this.auth = auth;
-        this.rotation = rotation;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    MasterKeyRotation rotation;
 
     @GET
     public MasterKeyReport get(@BeanParam ArmRequest arm) {

@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -29,13 +30,10 @@ import io.vertx.core.http.HttpServerRequest;
 @Produces(MediaType.APPLICATION_JSON)
 public class MetadataResource {
 
-    private final Endpoints endpoints;
-    private final VaultConfig config;
-
-    public MetadataResource(Endpoints endpoints, VaultConfig config) {
-        this.endpoints = endpoints;
-        this.config = config;
-    }
+    @Inject
+    Endpoints endpoints;
+    @Inject
+    VaultConfig config;
 
     @GET
     public Response get(@QueryParam("api-version") String apiVersion, @Context HttpServerRequest request) {

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -30,13 +31,10 @@ public class ResourceGroupService {
     private static final Pattern LOCATION = Pattern.compile("[A-Za-z0-9][A-Za-z0-9 -]{0,63}");
     private static final int MAX_TAGS = 50;
 
-    private final ResourceGroupStore store;
-    private final ManagementAuth auth;
-
-    public ResourceGroupService(ResourceGroupStore store, ManagementAuth auth) {
-        this.store = store;
-        this.auth = auth;
-    }
+    @Inject
+    ResourceGroupStore store;
+    @Inject
+    ManagementAuth auth;
 
     public ObjectNode get(String subscription, String name) {
         return json(find(subscription, name));
@@ -136,13 +134,8 @@ public class ResourceGroupService {
     }
 
     private static ObjectNode json(ResourceGroup group) {
-        ObjectNode node = JsonNodeFactory.instance.objectNode();
-        node.put("id", group.id());
-        node.put("name", group.name());
-        node.put("type", "Microsoft.Resources/resourceGroups");
-        node.put("location", group.location());
-        ObjectNode tags = node.putObject("tags");
-        group.tags().forEach(tags::put);
+        ObjectNode node = ArmJson.resource(group.id(), group.name(), "Microsoft.Resources/resourceGroups",
+                group.location(), group.tags());
         node.putObject("properties").put("provisioningState", "Succeeded");
         return node;
     }

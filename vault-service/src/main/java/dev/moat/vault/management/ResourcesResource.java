@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -31,17 +32,13 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class ResourcesResource {
 
-    private static final String VAULTS = "Microsoft.KeyVault/vaults";
     private static final Pattern CLAUSE = Pattern.compile("\\s*(\\w+)\\s+eq\\s+'([^']*)'\\s*",
             Pattern.CASE_INSENSITIVE);
 
-    private final ManagementRequest requests;
-    private final VaultService vaults;
-
-    public ResourcesResource(ManagementRequest requests, VaultService vaults) {
-        this.requests = requests;
-        this.vaults = vaults;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    VaultService vaults;
 
     @GET
     public Response list(@BeanParam ArmRequest arm, @QueryParam("$filter") String filter) {
@@ -50,7 +47,7 @@ public class ResourcesResource {
         ObjectNode page = JsonNodeFactory.instance.objectNode();
         ArrayNode values = page.putArray("value");
         String type = wanted.get("resourcetype");
-        if (type != null && !type.equalsIgnoreCase(VAULTS)) {
+        if (type != null && !type.equalsIgnoreCase(ArmType.VAULTS.name())) {
             return Response.ok(page).build();
         }
         String name = wanted.get("name");

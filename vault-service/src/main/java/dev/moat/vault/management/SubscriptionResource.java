@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -34,18 +35,14 @@ public class SubscriptionResource {
     private static final String GROUPS = "/resourceGroups";
     private static final String MANAGED_HSMS = "/providers/{hsms: (?i)Microsoft\\.KeyVault/managedHSMs}";
 
-    private final ManagementRequest requests;
-    private final ResourceGroupService groups;
-    private final VirtualNetworkService networks;
-    private final VaultConfig config;
-
-    public SubscriptionResource(ManagementRequest requests, ResourceGroupService groups,
-            VirtualNetworkService networks, VaultConfig config) {
-        this.requests = requests;
-        this.groups = groups;
-        this.networks = networks;
-        this.config = config;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    ResourceGroupService groups;
+    @Inject
+    VirtualNetworkService networks;
+    @Inject
+    VaultConfig config;
 
     @GET
     public Response get(@BeanParam ArmRequest arm) {

@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -22,13 +23,10 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class SubscriptionsResource {
 
-    private final ManagementRequest requests;
-    private final VaultConfig config;
-
-    public SubscriptionsResource(ManagementRequest requests, VaultConfig config) {
-        this.requests = requests;
-        this.config = config;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    VaultConfig config;
 
     @GET
     public Response list(@BeanParam ArmRequest arm) {

@@ -1,5 +1,7 @@
 package dev.moat.vault.management;
 
+import static dev.moat.vault.management.ArmJson.invalid;
+
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.Iterator;
@@ -249,40 +251,29 @@ final class VaultJson {
         if (bypass != null) {
             rules.setBypass(bypass);
         }
-        JsonNode ipRules = acls.get("ipRules");
-        if (ipRules != null && !ipRules.isNull()) {
-            if (!ipRules.isArray()) {
-                throw invalid("Invalid value for " + where + ".ipRules: a list of {\"value\": ...} is "
-                        + "expected.");
+        List<JsonNode> ipRules = ArmJson.optionalList(acls, "ipRules", where + ".ipRules", "{\"value\": ...}");
+        for (int i = 0; i < ipRules.size(); i++) {
+            String at = where + ".ipRules[" + i + "]";
+            requireObject(ipRules.get(i), at);
+            String value = text(ipRules.get(i), "value", at + ".value");
+            if (value == null) {
+                throw invalid("The '" + at + ".value' property is required: an IPv4 address or CIDR range.");
             }
-            for (int i = 0; i < ipRules.size(); i++) {
-                String at = where + ".ipRules[" + i + "]";
-                requireObject(ipRules.get(i), at);
-                String value = text(ipRules.get(i), "value", at + ".value");
-                if (value == null) {
-                    throw invalid("The '" + at + ".value' property is required: an IPv4 address or CIDR range.");
-                }
-                rules.addIpRules(IpRule.newBuilder().setValue(value));
-            }
+            rules.addIpRules(IpRule.newBuilder().setValue(value));
         }
-        JsonNode vnetRules = acls.get("virtualNetworkRules");
-        if (vnetRules != null && !vnetRules.isNull()) {
-            if (!vnetRules.isArray()) {
-                throw invalid("Invalid value for " + where + ".virtualNetworkRules: a list of {\"id\": ...} "
-                        + "is expected.");
+        List<JsonNode> vnetRules = ArmJson.optionalList(acls, "virtualNetworkRules", where + ".virtualNetworkRules",
+                "{\"id\": ...}");
+        for (int i = 0; i < vnetRules.size(); i++) {
+            String at = where + ".virtualNetworkRules[" + i + "]";
+            JsonNode rule = vnetRules.get(i);
+            requireObject(rule, at);
+            String id = text(rule, "id", at + ".id");
+            if (id == null) {
+                throw invalid("The '" + at + ".id' property is required: the full id of a subnet.");
             }
-            for (int i = 0; i < vnetRules.size(); i++) {
-                String at = where + ".virtualNetworkRules[" + i + "]";
-                JsonNode rule = vnetRules.get(i);
-                requireObject(rule, at);
-                String id = text(rule, "id", at + ".id");
-                if (id == null) {
-                    throw invalid("The '" + at + ".id' property is required: the full id of a subnet.");
-                }
-                rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(id)
-                        .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint",
-                                at + ".ignoreMissingVnetServiceEndpoint", false)));
-            }
+            rules.addVirtualNetworkRules(VirtualNetworkRule.newBuilder().setId(id)
+                    .setIgnoreMissingVnetServiceEndpoint(bool(rule, "ignoreMissingVnetServiceEndpoint",
+                            at + ".ignoreMissingVnetServiceEndpoint", false)));
         }
         return rules.build();
     }
@@ -336,10 +327,6 @@ final class VaultJson {
         }
     }
 
-    private static ArmException invalid(String message) {
-        return ArmException.badRequest("BadRequest", message);
-    }
-
     // ---------------------------------------------------------------------------------------------- writing
 
     /**
@@ -348,13 +335,8 @@ final class VaultJson {
      */
     static ObjectNode write(Vault vault, VaultNetworkRules rules, String vaultUri) {
         NetworkRuleSet acls = rules != null && rules.hasNetworkAcls() ? rules.getNetworkAcls() : null;
-        ObjectNode node = NODES.objectNode();
-        node.put("id", vault.id());
-        node.put("name", vault.name());
-        node.put("type", "Microsoft.KeyVault/vaults");
-        node.put("location", vault.location());
-        ObjectNode tags = node.putObject("tags");
-        vault.tags().forEach(tags::put);
+        ObjectNode node = ArmJson.resource(vault.id(), vault.name(), ArmType.VAULTS.name(), vault.location(),
+                vault.tags());
         VaultProperties p = vault.properties();
         ObjectNode props = node.putObject("properties");
         props.putObject("sku").put("family", p.skuFamily()).put("name", p.skuName());

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -38,32 +39,26 @@ import dev.moat.vault.vaults.VaultStore;
 public class VaultService {
 
     private static final Logger LOG = Logger.getLogger(VaultService.class);
-    static final String READ = "Microsoft.KeyVault/vaults/read";
-    static final String WRITE = "Microsoft.KeyVault/vaults/write";
-    static final String DELETE = "Microsoft.KeyVault/vaults/delete";
 
     /** The vault as ARM shows it, and whether the call created it. */
     record Result(ObjectNode body, boolean created) {
     }
 
-    private final VaultStore store;
-    private final PolicyAdminClient policy;
-    private final ManagementAuth auth;
-    private final ResourceGroupService groups;
+    @Inject
+    VaultStore store;
+    @Inject
+    PolicyAdminClient policy;
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    ResourceGroupService groups;
     /** One management write at a time in this instance; the table's primary key settles races between replicas. */
     private final ReentrantLock writes = new ReentrantLock();
-
-    public VaultService(VaultStore store, PolicyAdminClient policy, ManagementAuth auth, ResourceGroupService groups) {
-        this.store = store;
-        this.policy = policy;
-        this.auth = auth;
-        this.groups = groups;
-    }
 
     public ObjectNode get(Identity caller, CallContext ctx, Endpoint endpoint, String subscription, String group,
             String name) {
         Vault vault = existing(subscription, group, name);
-        auth.requireRead(caller, vault, READ);
+        auth.requireRead(caller, vault, ArmType.VAULTS.read());
         return render(vault, ctx, endpoint);
     }
 
@@ -92,7 +87,7 @@ public class VaultService {
                     throw new ArmException(409, "VaultAlreadyExists", "The vault name '" + name + "' is already in "
                             + "use. Vault names are globally unique so it is possible that the name is already taken.");
                 }
-                auth.requireManage(caller, before, WRITE);
+                auth.requireManage(caller, before, ArmType.VAULTS.write());
                 Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(),
                         input.location(), input.tags(), input.properties(), before.owner());
                 checkIrreversible(before.properties(), after.properties());
@@ -114,7 +109,7 @@ public class VaultService {
         writes.lock();
         try {
             Vault before = existing(subscription, group, name);
-            auth.requireManage(caller, before, WRITE);
+            auth.requireManage(caller, before, ArmType.VAULTS.write());
             VaultJson.Input input = VaultJson.readPatch(body, before);
             Vault after = new Vault(before.name(), before.subscriptionId(), before.resourceGroup(), before.location(),
                     input.tags(), input.properties(), before.owner());
@@ -142,7 +137,7 @@ public class VaultService {
         writes.lock();
         try {
             Vault vault = existing(subscription, group, name);
-            auth.requireManage(caller, vault, WRITE);
+            auth.requireManage(caller, vault, ArmType.VAULTS.write());
             VaultNetworkRules rules;
             try {
                 rules = policy.promoteStaged(vault.name(), ctx);
@@ -165,7 +160,7 @@ public class VaultService {
             if (vault.isEmpty()) {
                 return false;
             }
-            auth.requireManage(caller, vault.get(), DELETE);
+            auth.requireManage(caller, vault.get(), ArmType.VAULTS.delete());
             policy.deleteVault(vault.get().name(), ctx);
             store.delete(vault.get().name(), change(ctx, endpoint, "VaultsDelete", vault.get(), null));
             LOG.infof("vault %s deleted by oid=%s", vault.get().name(), caller.objectId());

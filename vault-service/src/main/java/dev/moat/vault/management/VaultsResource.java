@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -27,13 +28,10 @@ public class VaultsResource {
 
     private static final String VAULT = "/resourceGroups/{group}/providers/Microsoft.KeyVault/vaults/{name}";
 
-    private final ManagementRequest requests;
-    private final VaultService vaults;
-
-    public VaultsResource(ManagementRequest requests, VaultService vaults) {
-        this.requests = requests;
-        this.vaults = vaults;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    VaultService vaults;
 
     @GET
     @Path(VAULT)

@@ -1,12 +1,16 @@
 package dev.moat.vault.management;
 
+import static dev.moat.vault.management.ArmJson.invalid;
+
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
@@ -31,26 +35,19 @@ import dev.moat.vault.firewall.PolicyAdminClient.CallContext;
 public class VirtualNetworkService {
 
     private static final Logger LOG = Logger.getLogger(VirtualNetworkService.class);
-    static final String READ = "Microsoft.Network/virtualNetworks/read";
-    static final String WRITE = "Microsoft.Network/virtualNetworks/write";
-    static final String DELETE = "Microsoft.Network/virtualNetworks/delete";
 
     /** ARM metadata of a network kept by vault-service. */
     record Meta(String location, Map<String, String> tags) {
     }
 
-    private final PolicyAdminClient policy;
-    private final ManagementAuth auth;
-    private final VirtualNetworkMetaStore metadata;
-    private final ObjectMapper json;
-
-    public VirtualNetworkService(PolicyAdminClient policy, ManagementAuth auth, VirtualNetworkMetaStore metadata,
-            ObjectMapper json) {
-        this.policy = policy;
-        this.auth = auth;
-        this.metadata = metadata;
-        this.json = json;
-    }
+    @Inject
+    PolicyAdminClient policy;
+    @Inject
+    ManagementAuth auth;
+    @Inject
+    VirtualNetworkMetaStore metadata;
+    @Inject
+    ObjectMapper json;
 
     static String id(String subscription, String group, String name) {
         return "/subscriptions/" + subscription + "/resourceGroups/" + group
@@ -58,7 +55,7 @@ public class VirtualNetworkService {
     }
 
     public ObjectNode get(Identity caller, CallContext ctx, String id) {
-        auth.requireReader(caller, READ, id);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), id);
         VirtualNetwork network = call(() -> policy.virtualNetwork(id, ctx)).orElseThrow(() -> notFound(id));
         return write(network, meta(id));
     }
@@ -69,7 +66,7 @@ public class VirtualNetworkService {
      */
     public ObjectNode list(Identity caller, CallContext ctx, String subscription, String group) {
         String scope = "/subscriptions/" + subscription + (group == null ? "" : "/resourceGroups/" + group);
-        auth.requireReader(caller, READ, scope);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), scope);
         String prefix = (scope + (group == null ? "/resourceGroups/" : "/providers/Microsoft.Network/virtualNetworks/"))
                 .toLowerCase(Locale.ROOT);
         ObjectNode page = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
@@ -84,7 +81,7 @@ public class VirtualNetworkService {
 
     /** @return the network as stored, and whether it was created */
     public VaultService.Result put(Identity caller, CallContext ctx, String id, JsonNode body) {
-        auth.requireAdministrator(caller, WRITE, id);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.write(), id);
         if (body == null || !body.isObject()) {
             throw invalid("Invalid value for the request body: a JSON object is expected.");
         }
@@ -103,7 +100,7 @@ public class VirtualNetworkService {
 
     /** One subnet in ARM's shape. */
     public ObjectNode getSubnet(Identity caller, CallContext ctx, String networkId, String subnet) {
-        auth.requireReader(caller, READ, networkId + "/subnets/" + subnet);
+        auth.requireReader(caller, ArmType.VIRTUAL_NETWORKS.read(), networkId + "/subnets/" + subnet);
         VirtualNetwork network = call(() -> policy.virtualNetwork(networkId, ctx)).orElseThrow(() -> notFound(networkId));
         return subnets(write(network, meta(networkId))).stream()
                 .filter(s -> s.path("name").asText().equalsIgnoreCase(subnet)).findFirst()
@@ -118,7 +115,7 @@ public class VirtualNetworkService {
      */
     public VaultService.Result putSubnet(Identity caller, CallContext ctx, String networkId, String subnet,
             JsonNode body) {
-        auth.requireAdministrator(caller, WRITE, networkId + "/subnets/" + subnet);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.write(), networkId + "/subnets/" + subnet);
         if (body == null || !body.isObject()) {
             throw invalid("Invalid value for the request body: a JSON object is expected.");
         }
@@ -164,7 +161,7 @@ public class VirtualNetworkService {
 
     /** @return false when there was no such network */
     public boolean delete(Identity caller, CallContext ctx, String id) {
-        auth.requireAdministrator(caller, DELETE, id);
+        auth.requireAdministrator(caller, ArmType.VIRTUAL_NETWORKS.delete(), id);
         boolean deleted = call(() -> policy.deleteVirtualNetwork(id, ctx));
         metadata.delete(id);
         return deleted;
@@ -184,51 +181,36 @@ public class VirtualNetworkService {
         for (int i = 0; i < space.size(); i++) {
             network.addAddressPrefixes(string(space.get(i), "properties.addressSpace.addressPrefixes[" + i + "]"));
         }
-        JsonNode subnets = properties.get("subnets");
-        if (subnets != null && !subnets.isNull()) {
-            if (!subnets.isArray()) {
-                throw invalid("Invalid value for properties.subnets: a list of subnets is expected.");
+        List<JsonNode> subnets = ArmJson.optionalList(properties, "subnets", "properties.subnets", "subnets");
+        for (int i = 0; i < subnets.size(); i++) {
+            String at = "properties.subnets[" + i + "]";
+            JsonNode s = subnets.get(i);
+            if (!s.isObject()) {
+                throw invalid("Invalid value for " + at + ": a JSON object is expected.");
             }
-            for (int i = 0; i < subnets.size(); i++) {
-                String at = "properties.subnets[" + i + "]";
-                JsonNode s = subnets.get(i);
-                if (!s.isObject()) {
-                    throw invalid("Invalid value for " + at + ": a JSON object is expected.");
-                }
-                Subnet.Builder subnet = Subnet.newBuilder().setName(string(s.get("name"), at + ".name"));
-                JsonNode sp = s.path("properties");
-                JsonNode prefix = sp.get("addressPrefix");
-                if ((prefix == null || prefix.isNull()) && sp.path("addressPrefixes").isArray()
-                        && !sp.path("addressPrefixes").isEmpty()) {
-                    prefix = sp.path("addressPrefixes").get(0);
-                }
-                subnet.setAddressPrefix(string(prefix, at + ".properties.addressPrefix"));
-                JsonNode endpoints = sp.get("serviceEndpoints");
-                if (endpoints != null && !endpoints.isNull()) {
-                    if (!endpoints.isArray()) {
-                        throw invalid("Invalid value for " + at + ".properties.serviceEndpoints: a list of "
-                                + "{\"service\": ...} is expected.");
-                    }
-                    for (int j = 0; j < endpoints.size(); j++) {
-                        subnet.addServiceEndpoints(string(endpoints.get(j).get("service"),
-                                at + ".properties.serviceEndpoints[" + j + "].service"));
-                    }
-                }
-                network.addSubnets(subnet);
+            Subnet.Builder subnet = Subnet.newBuilder().setName(string(s.get("name"), at + ".name"));
+            JsonNode sp = s.path("properties");
+            JsonNode prefix = sp.get("addressPrefix");
+            if ((prefix == null || prefix.isNull()) && sp.path("addressPrefixes").isArray()
+                    && !sp.path("addressPrefixes").isEmpty()) {
+                prefix = sp.path("addressPrefixes").get(0);
             }
+            subnet.setAddressPrefix(string(prefix, at + ".properties.addressPrefix"));
+            List<JsonNode> endpoints = ArmJson.optionalList(sp, "serviceEndpoints",
+                    at + ".properties.serviceEndpoints", "{\"service\": ...}");
+            for (int j = 0; j < endpoints.size(); j++) {
+                subnet.addServiceEndpoints(string(endpoints.get(j).get("service"),
+                        at + ".properties.serviceEndpoints[" + j + "].service"));
+            }
+            network.addSubnets(subnet);
         }
         return network.build();
     }
 
     private static ObjectNode write(VirtualNetwork network, Meta meta) {
-        ObjectNode node = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
         String name = network.getId().substring(network.getId().lastIndexOf('/') + 1);
-        node.put("id", network.getId());
-        node.put("name", name);
-        node.put("type", "Microsoft.Network/virtualNetworks");
-        node.put("location", meta.location());
-        ObjectNode tags = node.putObject("tags");
-        meta.tags().forEach(tags::put);
+        ObjectNode node = ArmJson.resource(network.getId(), name, ArmType.VIRTUAL_NETWORKS.name(), meta.location(),
+                meta.tags());
         ObjectNode props = node.putObject("properties");
         props.put("provisioningState", "Succeeded");
         ArrayNode prefixes = props.putObject("addressSpace").putArray("addressPrefixes");
@@ -292,10 +274,6 @@ public class VirtualNetworkService {
             throw invalid("Invalid value '" + node + "' for " + path + ": a string is expected.");
         }
         return node.asText();
-    }
-
-    private static ArmException invalid(String message) {
-        return ArmException.badRequest("BadRequest", message);
     }
 
     private static ArmException notFound(String id) {

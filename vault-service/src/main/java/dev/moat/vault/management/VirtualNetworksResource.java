@@ -1,5 +1,6 @@
 package dev.moat.vault.management;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -24,16 +25,12 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class VirtualNetworksResource {
 
-    private final ManagementRequest requests;
-    private final VirtualNetworkService networks;
-    private final ResourceGroupService groups;
-
-    public VirtualNetworksResource(ManagementRequest requests, VirtualNetworkService networks,
-            ResourceGroupService groups) {
-        this.requests = requests;
-        this.networks = networks;
-        this.groups = groups;
-    }
+    @Inject
+    ManagementRequest requests;
+    @Inject
+    VirtualNetworkService networks;
+    @Inject
+    ResourceGroupService groups;
 
     @GET
     public Response get(@BeanParam ArmRequest arm, @PathParam("name") String name) {

@@ -1,12 +1,11 @@
 package dev.moat.vault.masterkeys;
 
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.util.List;
 
 import javax.sql.DataSource;
 
 import dev.moat.vault.crypto.VaultDataKeys;
+import dev.moat.vault.store.Jdbc;
 import dev.moat.vault.store.JobLeases;
 import dev.moat.vault.store.Lease;
 import dev.moat.vault.store.LeasedJob;
@@ -36,11 +35,7 @@ final class DataKeyRewrap implements LeasedJob {
 
     @Override
     public List<String> due(int limit) {
-        try (Connection c = dataSource.getConnection()) {
-            return dataKeys.notUnderPrimary(c, limit);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot list the data keys to re-wrap: " + e.getMessage(), e);
-        }
+        return Jdbc.autoCommit(dataSource, "listing the data keys to re-wrap", c -> dataKeys.notUnderPrimary(c, limit));
     }
 
     @Override

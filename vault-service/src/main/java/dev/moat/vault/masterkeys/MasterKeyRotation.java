@@ -2,8 +2,6 @@ package dev.moat.vault.masterkeys;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
-import java.sql.Connection;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -20,6 +18,7 @@ import dev.moat.vault.config.VaultConfig;
 import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.masterkeys.MasterKeyHolders.Holder;
+import dev.moat.vault.store.Jdbc;
 import dev.moat.vault.store.JobRunner;
 import io.agroal.api.AgroalDataSource;
 import io.quarkus.runtime.StartupEvent;
@@ -126,11 +125,7 @@ public class MasterKeyRotation {
     }
 
     private Map<String, Long> dataKeysByKey() {
-        try (Connection c = dataSource.getConnection()) {
-            return VaultDataKeys.countByMasterKey(c);
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot count the data keys by master key: " + e.getMessage(), e);
-        }
+        return Jdbc.autoCommit(dataSource, "counting the data keys by master key", VaultDataKeys::countByMasterKey);
     }
 
     private static String hostName() {

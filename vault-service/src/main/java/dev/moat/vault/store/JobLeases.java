@@ -1,7 +1,6 @@
 package dev.moat.vault.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
@@ -25,8 +24,6 @@ public final class JobLeases {
      */
     public static final Duration LEASE_TIME = Duration.ofMinutes(2);
 
-    private static final String UNIQUE_VIOLATION = "23505";
-
     private final DataSource dataSource;
     private final Duration leaseTime;
     private final Clock clock;
@@ -48,36 +45,22 @@ public final class JobLeases {
         Lease lease = new Lease(job, item, UUID.randomUUID().toString());
         long now = clock.millis();
         long expires = now + leaseTime.toMillis();
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            try (PreparedStatement takeOver = c.prepareStatement("UPDATE job_lease SET holder = ?, expires_at = ? "
-                    + "WHERE job = ? AND item = ? AND expires_at <= ?")) {
-                takeOver.setString(1, lease.holder());
-                takeOver.setLong(2, expires);
-                takeOver.setString(3, job);
-                takeOver.setString(4, item);
-                takeOver.setLong(5, now);
-                if (takeOver.executeUpdate() == 1) {
-                    return Optional.of(lease);
-                }
+        return Jdbc.autoCommit(dataSource, "claim of " + job + " item " + item, c -> {
+            if (Jdbc.update(c, "UPDATE job_lease SET holder = ?, expires_at = ? WHERE job = ? AND item = ? "
+                    + "AND expires_at <= ?", lease.holder(), expires, job, item, now) == 1) {
+                return Optional.of(lease);
             }
-            try (PreparedStatement insert = c.prepareStatement(
-                    "INSERT INTO job_lease (job, item, holder, expires_at) VALUES (?, ?, ?, ?)")) {
-                insert.setString(1, job);
-                insert.setString(2, item);
-                insert.setString(3, lease.holder());
-                insert.setLong(4, expires);
-                insert.executeUpdate();
+            try {
+                Jdbc.update(c, "INSERT INTO job_lease (job, item, holder, expires_at) VALUES (?, ?, ?, ?)", job, item,
+                        lease.holder(), expires);
                 return Optional.of(lease);
             } catch (SQLException e) {
-                if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
+                if (Jdbc.UNIQUE_VIOLATION.equals(e.getSQLState())) {
                     return Optional.empty();
                 }
                 throw e;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("cannot claim " + job + " item " + item + ": " + e.getMessage(), e);
-        }
+        });
     }
 
     /**
@@ -86,14 +69,9 @@ public final class JobLeases {
      * @throws LeaseLostException when another runner has taken the item over: the caller must roll back
      */
     public static void complete(Connection c, Lease lease) throws SQLException {
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM job_lease WHERE job = ? AND item = ? AND holder = ?")) {
-            delete.setString(1, lease.job());
-            delete.setString(2, lease.item());
-            delete.setString(3, lease.holder());
-            if (delete.executeUpdate() != 1) {
-                throw new LeaseLostException(lease);
-            }
+        if (Jdbc.update(c, "DELETE FROM job_lease WHERE job = ? AND item = ? AND holder = ?", lease.job(),
+                lease.item(), lease.holder()) != 1) {
+            throw new LeaseLostException(lease);
         }
     }
 
@@ -109,32 +87,23 @@ public final class JobLeases {
      * nothing due, failed, or the lease was lost).
      */
     public static boolean applyOnce(DataSource dataSource, Lease lease, Effect effect) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                boolean applied = effect.apply(c);
-                if (applied) {
-                    complete(c, lease);
-                    c.commit();
-                } else {
-                    c.rollback();
-                }
-                return applied;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return Jdbc.inTransaction(dataSource, lease.job() + " of " + lease.item(), c -> {
+            boolean applied = effect.apply(c);
+            if (applied) {
+                complete(c, lease);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(lease.job() + " of " + lease.item() + " failed: " + e.getMessage(), e);
-        }
+            return applied;
+        }, applied -> applied);
     }
 
     /** Gives an item up after a failure, so that the next run may retry it at once; best effort (else it expires). */
     public void release(Lease lease) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(true);
-            complete(c, lease);
-        } catch (SQLException | LeaseLostException e) {
+        try {
+            Jdbc.autoCommit(dataSource, "release of " + lease.job() + " item " + lease.item(), c -> {
+                complete(c, lease);
+                return null;
+            });
+        } catch (IllegalStateException | LeaseLostException e) {
             // the lease expires on its own
         }
     }

@@ -1,11 +1,8 @@
 package dev.moat.vault.store;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 
 import javax.sql.DataSource;
@@ -103,21 +100,10 @@ public record VaultObjectTables(String table, String versionTable) {
 
         @Override
         public List<String> due(int limit) {
-            try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement("SELECT vault, "
-                    + "name_key FROM " + table + " WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ? "
-                    + "ORDER BY scheduled_purge_at FETCH FIRST ? ROWS ONLY")) {
-                s.setLong(1, clock.instant().getEpochSecond());
-                s.setInt(2, limit);
-                List<String> items = new ArrayList<>();
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(item(rs.getString(1), rs.getString(2)));
-                    }
-                }
-                return items;
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot list " + table + " rows due for purge: " + e.getMessage(), e);
-            }
+            return Jdbc.autoCommit(dataSource, "listing " + table + " rows due for purge", c -> Jdbc.list(c,
+                    "SELECT vault, name_key FROM " + table + " WHERE deleted_at IS NOT NULL AND scheduled_purge_at <= ? "
+                            + "ORDER BY scheduled_purge_at FETCH FIRST ? ROWS ONLY",
+                    rs -> item(rs.getString(1), rs.getString(2)), clock.instant().getEpochSecond(), limit));
         }
 
         @Override

@@ -1,12 +1,9 @@
 package dev.moat.vault.vaults;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.outbox.ChangeOutbox;
+import dev.moat.vault.store.Jdbc;
 
 /**
  * vault-service's own table of vaults (H2 file database by default). One row per vault, keyed by its globally
@@ -40,6 +38,8 @@ public class VaultStore {
 
     private record Parsed(String etag, Vault vault) {
     }
+
+    private static final String STORE = "vault store";
 
     private final DataSource dataSource;
     private final ObjectMapper json;
@@ -71,15 +71,8 @@ public class VaultStore {
     }
 
     private String etagOf(String name) {
-        try (Connection c = dataSource.getConnection();
-                PreparedStatement s = c.prepareStatement("SELECT etag FROM vault WHERE name = ?")) {
-            s.setString(1, name);
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("vault store query failed: " + e.getMessage(), e);
-        }
+        return Jdbc.autoCommit(dataSource, STORE, c -> Jdbc.one(c, "SELECT etag FROM vault WHERE name = ?",
+                rs -> rs.getString(1), name)).orElse(null);
     }
 
     /** Vaults of a subscription, or of one of its resource groups when {@code group} is not null, by name. */
@@ -130,47 +123,28 @@ public class VaultStore {
     }
 
     private List<Parsed> read(String sql, Object... args) {
-        try (Connection c = dataSource.getConnection(); PreparedStatement s = c.prepareStatement(sql)) {
-            bind(s, args);
-            List<Parsed> vaults = new ArrayList<>();
-            try (ResultSet rs = s.executeQuery()) {
-                while (rs.next()) {
-                    Document doc = json.readValue(rs.getString("document"), Document.class);
-                    vaults.add(new Parsed(rs.getString("etag"), new Vault(rs.getString("name"),
-                            rs.getString("subscription_id"), rs.getString("resource_group"), doc.location(),
-                            doc.tags(), doc.properties(),
-                            new Vault.Owner(rs.getString("owner_tenant_id"), rs.getString("owner_object_id")))));
-                }
-            }
-            return vaults;
-        } catch (SQLException | JsonProcessingException e) {
-            throw new IllegalStateException("vault store query failed: " + e.getMessage(), e);
+        return Jdbc.autoCommit(dataSource, STORE, c -> Jdbc.list(c, sql, this::parsed, args));
+    }
+
+    private Parsed parsed(ResultSet row) throws SQLException {
+        Document doc;
+        try {
+            doc = json.readValue(row.getString("document"), Document.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot read the document of vault " + row.getString("name"), e);
         }
+        return new Parsed(row.getString("etag"), new Vault(row.getString("name"), row.getString("subscription_id"),
+                row.getString("resource_group"), doc.location(), doc.tags(), doc.properties(),
+                new Vault.Owner(row.getString("owner_tenant_id"), row.getString("owner_object_id"))));
     }
 
     private int update(ChangeEvent change, String sql, Object... args) {
-        try (Connection c = dataSource.getConnection()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement s = c.prepareStatement(sql)) {
-                bind(s, args);
-                int rows = s.executeUpdate();
-                if (change != null && rows > 0) {
-                    ChangeOutbox.enqueue(c, change);
-                }
-                c.commit();
-                return rows;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
+        return Jdbc.inTransaction(dataSource, STORE, c -> {
+            int rows = Jdbc.update(c, sql, args);
+            if (change != null && rows > 0) {
+                ChangeOutbox.enqueue(c, change);
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("vault store update failed: " + e.getMessage(), e);
-        }
-    }
-
-    private static void bind(PreparedStatement s, Object... args) throws SQLException {
-        for (int i = 0; i < args.length; i++) {
-            s.setObject(i + 1, args[i]);
-        }
+            return rows;
+        });
     }
 }

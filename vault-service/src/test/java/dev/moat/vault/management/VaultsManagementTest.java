@@ -248,7 +248,12 @@ class VaultsManagementTest implements FreshPolicyService {
                         "BadRequest", "ipRules[0].value"),
                 Arguments.of("a virtual network rule without id",
                         props(sku() + ",\"networkAcls\":{\"virtualNetworkRules\":[{}]}"), "BadRequest",
-                        "virtualNetworkRules[0].id"));
+                        "virtualNetworkRules[0].id"),
+                Arguments.of("ipRules that are not a list", props(sku() + ",\"networkAcls\":{\"ipRules\":{}}"),
+                        "BadRequest", "networkAcls.ipRules: a list of {\"value\": ...} is expected"),
+                Arguments.of("virtual network rules that are not a list",
+                        props(sku() + ",\"networkAcls\":{\"virtualNetworkRules\":\"x\"}"), "BadRequest",
+                        "networkAcls.virtualNetworkRules: a list of {\"id\": ...} is expected"));
         // The source document's rules are judged by the real policy-service, through ARM: FirewallEdgesSystemTest.
     }
 

@@ -50,11 +50,19 @@ import dev.moat.vault.vaults.VaultStore;
 class JobLeaseRaceTest {
 
     private static final String VAULT = "racevault";
+    /** Short enough for a test to see a lease expire. */
+    private static final Duration SHORT_LEASE = Duration.ofSeconds(1);
     private DataSource dataSource;
+    /** The first replica, and the vault it created; each test adds the runners it races against it. */
+    private Replica one;
+    private Vault vault;
 
     @BeforeEach
     void newDatabase() {
         dataSource = PostgresDatabases.fresh();
+        one = replica();
+        one.vaults().insert(VaultStoreContract.vault(VAULT, "alice", "all"), null);
+        vault = one.vaults().find(VAULT).orElseThrow();
     }
 
     /** One replica's services on the shared database. */
@@ -73,12 +81,17 @@ class JobLeaseRaceTest {
                 secrets, vaults, VaultStoreContract.MASTER_KEY, VaultStoreContract.JSON));
     }
 
-    private Vault vault(Replica replica) {
-        replica.vaults().insert(VaultStoreContract.vault(VAULT, "alice", "all"), null);
-        return replica.vaults().find(VAULT).orElseThrow();
+    /**
+     * Runs both replicas' job at the same moment, and checks that between them they did each of the {@code due}
+     * objects, none twice.
+     */
+    private static void raceDoingEachOnce(String what, int due, IntSupplier one, IntSupplier two) throws Exception {
+        int[] done = race(one, two);
+        assertThat(done[0] + done[1]).as("%s by exactly one replica (%d + %d)", what, done[0], done[1])
+                .isEqualTo(due);
     }
 
-    /** Runs both replicas' job at the same moment. @return how many objects each one did */
+    /** @return how many objects each one did */
     private static int[] race(IntSupplier one, IntSupplier two) throws Exception {
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
@@ -102,9 +115,7 @@ class JobLeaseRaceTest {
 
     @Test
     void two_replicas_purging_at_once_purge_each_due_secret_exactly_once() throws Exception {
-        Replica one = replica();
         Replica two = replica();
-        Vault vault = vault(one);
         int due = 300;
         for (int i = 0; i < due; i++) {
             one.secrets().set(vault, "s" + i, new SecretWrite("v", null, Map.of(), null, null, null));
@@ -112,19 +123,15 @@ class JobLeaseRaceTest {
         one.secrets().set(vault, "kept", new SecretWrite("v", null, Map.of(), null, null, null));
         execute("UPDATE secret SET deleted_at = 1, scheduled_purge_at = 2 WHERE name_key <> 'kept'");
 
-        int[] done = race(one.secrets()::purgeDue, two.secrets()::purgeDue);
+        raceDoingEachOnce("each due secret purged", due, one.secrets()::purgeDue, two.secrets()::purgeDue);
 
-        assertThat(done[0] + done[1]).as("each due secret purged by exactly one replica (%d + %d)", done[0], done[1])
-                .isEqualTo(due);
         assertThat(count("SELECT COUNT(*) FROM secret")).isEqualTo(1);
         assertThat(count("SELECT COUNT(*) FROM job_lease")).as("no lease left behind").isZero();
     }
 
     @Test
     void two_replicas_rotating_at_once_give_each_due_key_exactly_one_new_version() throws Exception {
-        Replica one = replica();
         Replica two = replica();
-        Vault vault = vault(one);
         int due = 40;
         for (int i = 0; i < due; i++) {
             one.keys().create(vault, "k" + i, new KeyCreate("EC", null, null, "P-256", null, null, null, null, Map.of()));
@@ -133,20 +140,16 @@ class JobLeaseRaceTest {
         }
         execute("UPDATE vault_key_version SET created = created - 8 * 86400");
 
-        int[] done = race(() -> one.rotator().rotateDue(one.vaults()::find),
+        raceDoingEachOnce("each due key rotated", due, () -> one.rotator().rotateDue(one.vaults()::find),
                 () -> two.rotator().rotateDue(two.vaults()::find));
 
-        assertThat(done[0] + done[1]).as("each due key rotated by exactly one replica (%d + %d)", done[0], done[1])
-                .isEqualTo(due);
         assertThat(count("SELECT COUNT(*) FROM vault_key_version")).as("one new version per key").isEqualTo(2 * due);
         assertThat(one.rotator().rotateDue(one.vaults()::find)).as("nothing due any more").isZero();
     }
 
     @Test
     void two_replicas_sweeping_at_once_finish_each_pending_certificate_exactly_once() throws Exception {
-        Replica one = replica();
         Replica two = replica();
-        Vault vault = vault(one);
         int due = 12;
         CertificatePolicy policy = new CertificatePolicy("EC", null, "P-256", false, false, CertificatePolicy.PKCS12,
                 "CN=race", List.of(), List.of(), List.of(), List.of(), List.of(), 12, "Self", null, List.of(), true);
@@ -158,10 +161,9 @@ class JobLeaseRaceTest {
         // as after a stop between each create and its completion
         execute("UPDATE certificate_operation SET status = 'inProgress'");
 
-        int[] done = race(one.certificates()::finishPending, two.certificates()::finishPending);
+        raceDoingEachOnce("each pending certificate finished", due, one.certificates()::finishPending,
+                two.certificates()::finishPending);
 
-        assertThat(done[0] + done[1]).as("each pending certificate finished by exactly one replica (%d + %d)", done[0],
-                done[1]).isEqualTo(due);
         assertThat(count("SELECT COUNT(*) FROM certificate_version")).as("one new version each").isEqualTo(2 * due);
         assertThat(count("SELECT COUNT(*) FROM vault_key_version")).isEqualTo(2 * due);
         assertThat(count("SELECT COUNT(*) FROM certificate_operation WHERE status = 'completed'")).isEqualTo(due);
@@ -170,15 +172,10 @@ class JobLeaseRaceTest {
     @Test
     void a_lease_whose_runner_died_is_taken_over_after_it_expires_and_the_late_runner_cannot_complete()
             throws Exception {
-        Replica one = replica();
-        Vault vault = vault(one);
-        one.secrets().set(vault, "orphan", new SecretWrite("v", null, Map.of(), null, null, null));
-        execute("UPDATE secret SET deleted_at = 1, scheduled_purge_at = 2");
-        Duration leaseTime = Duration.ofSeconds(1);
+        String item = deletedSecretDueForPurge("orphan");
         LeasedJob purge = VaultObjectTables.SECRETS.purgeJob(dataSource, Clock.systemUTC());
-        JobLeases dead = new JobLeases(dataSource, leaseTime, Clock.systemUTC());
-        JobRunner survivor = new JobRunner(new JobLeases(dataSource, leaseTime, Clock.systemUTC()), 10);
-        String item = VaultObjectTables.item(VAULT, "orphan");
+        JobLeases dead = shortLeases();
+        JobRunner survivor = new JobRunner(shortLeases(), 10);
 
         Lease taken = dead.claim(purge.name(), item).orElseThrow();
         assertThat(survivor.run(purge)).as("held by the runner that died").isZero();
@@ -191,15 +188,10 @@ class JobLeaseRaceTest {
 
     @Test
     void a_runner_whose_lease_was_taken_over_rolls_its_effect_back() throws Exception {
-        Replica one = replica();
-        Vault vault = vault(one);
-        one.secrets().set(vault, "contested", new SecretWrite("v", null, Map.of(), null, null, null));
-        execute("UPDATE secret SET deleted_at = 1, scheduled_purge_at = 2");
-        Duration leaseTime = Duration.ofSeconds(1);
+        String item = deletedSecretDueForPurge("contested");
         LeasedJob purge = VaultObjectTables.SECRETS.purgeJob(dataSource, Clock.systemUTC());
-        JobLeases slow = new JobLeases(dataSource, leaseTime, Clock.systemUTC());
-        JobLeases other = new JobLeases(dataSource, leaseTime, Clock.systemUTC());
-        String item = VaultObjectTables.item(VAULT, "contested");
+        JobLeases slow = shortLeases();
+        JobLeases other = shortLeases();
         Lease stale = slow.claim(purge.name(), item).orElseThrow();
 
         Optional<Lease> takenOver = await().atMost(Duration.ofSeconds(10))
@@ -209,6 +201,17 @@ class JobLeaseRaceTest {
         assertThat(count("SELECT COUNT(*) FROM secret")).as("the stale runner's purge was rolled back").isEqualTo(1);
         assertThat(purge.process(item, takenOver.orElseThrow())).isTrue();
         assertThat(count("SELECT COUNT(*) FROM secret")).isZero();
+    }
+
+    /** Stores a secret and soft-deletes it with its purge date passed. @return its item in the purge job */
+    private String deletedSecretDueForPurge(String name) throws SQLException {
+        one.secrets().set(vault, name, new SecretWrite("v", null, Map.of(), null, null, null));
+        execute("UPDATE secret SET deleted_at = 1, scheduled_purge_at = 2");
+        return VaultObjectTables.item(VAULT, name);
+    }
+
+    private JobLeases shortLeases() {
+        return new JobLeases(dataSource, SHORT_LEASE, Clock.systemUTC());
     }
 
     private void execute(String sql) throws SQLException {
