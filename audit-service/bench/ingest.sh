@@ -70,35 +70,15 @@ build_module "$BUILD" audit-service "$CLASSPATH_FILE" "$JAR" "$BENCH_CLASS"
 kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --no-build)"
 
 # --- run directory, ports, cleanup ----------------------------------------------------------------------------
-mkdir -p "$MODULE_DIR/target/bench"
-RUN_DIR="$(mktemp -d "$MODULE_DIR/target/bench/run-XXXXXX")"
-mkdir -p "$RUN_DIR/logs" "$RUN_DIR/kafka"
 KAFKA_PID=""
 AUDIT_PID=""
-CHILD_PID=""
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM HUP
-  if [[ -n "$CHILD_PID" ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
+stop_processes() {
   stop_pid audit-service "$AUDIT_PID"
   stop_pid kafka "$KAFKA_PID"
-  if (( status != 0 )); then
-    for f in "$RUN_DIR/logs/audit-service.log" "$RUN_DIR/logs/kafka.out"; do
-      [[ -s "$f" ]] || continue
-      log "last lines of $f:"
-      tail -n 20 "$f" >&2 || true
-    done
-    KEEP=true
-  fi
-  if $KEEP; then log "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
-  exit "$status"
 }
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+bench_run_dir
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/kafka"
+FAILURE_LOGS=("$RUN_DIR/logs/audit-service.log" "$RUN_DIR/logs/kafka.out")
 
 free_port KAFKA_PORT
 free_port CONTROLLER_PORT
@@ -140,33 +120,25 @@ log "Kafka pid $KAFKA_PID on $BOOTSTRAP"
 await_port Kafka "$KAFKA_PID" "$KAFKA_PORT"
 
 BENCH_CP="$MODULE_DIR/target/test-classes:$(cat "$CLASSPATH_FILE")"
-# bench NAME COMMAND ARGS...: runs the benchmark client in the background and waits for it (so that a signal to
-# this script stops it at once: cleanup kills it), stderr to logs/bench-NAME.err; its stdout is appended to the
-# result file (when there is one) and shown. Fails with the client's exit code, showing the end of its stderr.
+# bench NAME COMMAND ARGS...: runs the benchmark client (run_child), stderr to logs/bench-NAME.err; its stdout is
+# appended to the result file (when there is one) and shown. Fails with the client's exit code, showing the end of
+# its stderr.
 bench() {
   local name="$1" rc=0; shift
   # shellcheck disable=SC2086 # BENCH_JVM_OPTS is a list of options
-  "$JAVA" -Xmx512m ${BENCH_JVM_OPTS:-} -cp "$BENCH_CP" dev.moat.audit.bench.IngestBenchmark "$@" \
-    > "$RUN_DIR/logs/bench-$name.out" 2> "$RUN_DIR/logs/bench-$name.err" < /dev/null &
-  CHILD_PID=$!
-  wait "$CHILD_PID" || rc=$?
-  CHILD_PID=""
+  run_child "$RUN_DIR/logs/bench-$name.out" "$RUN_DIR/logs/bench-$name.err" \
+    "$JAVA" -Xmx512m ${BENCH_JVM_OPTS:-} -cp "$BENCH_CP" dev.moat.audit.bench.IngestBenchmark "$@" || rc=$?
   if [[ -n "${RESULT:-}" ]]; then tee -a "$RESULT" < "$RUN_DIR/logs/bench-$name.out"; else cat "$RUN_DIR/logs/bench-$name.out"; fi
   if (( rc != 0 )); then tail -n 30 "$RUN_DIR/logs/bench-$name.err" >&2; fi
   return "$rc"
 }
 bench topics create-topics --bootstrap "$BOOTSTRAP" --partitions "$PARTITIONS" || die "creating the topics failed"
 
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-RESULT="$MODULE_DIR/target/bench/ingest-$STAMP.md"
+result_header ingest audit-service proto
 {
-  echo "# ingest $STAMP"
-  echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- audit-service proto 2>/dev/null || echo ' (audit-service or proto modified)')"
-  machine_line
-  echo "# uptime before: $(uptime)"
   echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, H2 file store"
   echo "# benchmark options: ${BENCH_ARGS[*]:-(defaults)}"
-} | tee "$RESULT"
+} | tee -a "$RESULT"
 
 # --- backlog: publish before audit-service runs ---------------------------------------------------------------
 if (( EVENTS > 0 )); then

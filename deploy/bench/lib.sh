@@ -92,3 +92,74 @@ stack_up() {
   trap 'deploy/moat down "${STACK_ARGS[@]}" >&2 || true' EXIT
   deploy/moat up "${STACK_ARGS[@]}" >&2
 }
+
+# deploy_test_classpath BUILD: from the repository root, packages every module first when BUILD is 1, then compiles
+# deploy's test classes (the benchmark clients) and sets CP to them and their test classpath.
+deploy_test_classpath() {
+  if (( $1 )); then
+    log "building (package, deploy test classes)..."
+    ./mvnw -B -q -DskipTests package
+  fi
+  ./mvnw -B -q -o -pl deploy -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+    -Dmdep.includeScope=test
+  CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
+}
+
+# bench_run_dir: sets RUN_DIR to a fresh directory under $MODULE_DIR/target/bench/ and arranges that on exit (also on
+# error or Ctrl-C) the running client (CHILD_PID) is stopped, then the script's stop_processes runs; after a failure
+# the last lines of each file of FAILURE_LOGS are shown and the directory is kept, as it is with KEEP=true.
+bench_run_dir() {
+  mkdir -p "$MODULE_DIR/target/bench"
+  RUN_DIR="$(mktemp -d "$MODULE_DIR/target/bench/run-XXXXXX")"
+  CHILD_PID=""
+  FAILURE_LOGS=()
+  trap bench_cleanup EXIT
+  trap 'exit 130' INT TERM HUP
+}
+
+bench_cleanup() {
+  local status=$? f
+  trap - EXIT INT TERM HUP
+  if [[ -n "$CHILD_PID" ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
+    kill -TERM "$CHILD_PID" 2>/dev/null || true
+    wait "$CHILD_PID" 2>/dev/null || true
+  fi
+  stop_processes
+  if (( status != 0 )); then
+    for f in "${FAILURE_LOGS[@]}"; do
+      [[ -s "$f" ]] || continue
+      log "last lines of $f:"
+      tail -n 20 "$f" >&2 || true
+    done
+    KEEP=true
+  fi
+  if $KEEP; then log "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
+  exit "$status"
+}
+
+# run_child OUT ERR COMMAND...: runs COMMAND in the background, stdout to OUT and stderr to ERR, and waits for it, so
+# that a signal to the script stops it at once (bench_cleanup kills it). Returns the command's exit code.
+run_child() {
+  local out="$1" err="$2" rc=0; shift 2
+  "$@" > "$out" 2> "$err" < /dev/null &
+  CHILD_PID=$!
+  wait "$CHILD_PID" || rc=$?
+  CHILD_PID=""
+  return "$rc"
+}
+
+# result_header NAME PATH...: sets RESULT to $MODULE_DIR/target/bench/NAME-<time>.md and writes to it, and shows, the
+# run's name and time, the commit (noting uncommitted changes under the PATHs), the machine and the uptime.
+result_header() {
+  local name="$1" stamp paths modified=""; shift
+  stamp="$(date -u +%Y%m%dT%H%M%SZ)"
+  RESULT="$MODULE_DIR/target/bench/$name-$stamp.md"
+  printf -v paths '%s or ' "$@"
+  git -C "$ROOT_DIR" diff --quiet HEAD -- "$@" 2>/dev/null || modified=" (${paths% or } modified)"
+  {
+    echo "# $name $stamp"
+    echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$modified"
+    machine_line
+    echo "# uptime before: $(uptime)"
+  } | tee "$RESULT"
+}

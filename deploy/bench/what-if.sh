@@ -26,13 +26,7 @@ log() { printf 'what-if: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
 # shellcheck source=lib.sh
 source deploy/bench/lib.sh
-if (( BUILD )); then
-  echo "what-if: building (package, deploy test classes)..." >&2
-  ./mvnw -B -q -DskipTests package
-fi
-./mvnw -B -q -o -pl deploy -am test-compile dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
-  -Dmdep.includeScope=test
-CP="deploy/target/test-classes:$(cat deploy/target/bench-classpath.txt)"
+deploy_test_classpath "$BUILD"
 
 stack_up what-if
 

@@ -55,29 +55,10 @@ done
 build_module "$BUILD" policy-service "$CLASSPATH_FILE" "$JAR" "$GENERATOR_CLASS"
 
 # --- run directory, key pair, ports ---------------------------------------------------------------------------
-mkdir -p "$MODULE_DIR/target/bench"
-RUN_DIR="$(mktemp -d "$MODULE_DIR/target/bench/run-XXXXXX")"
 SERVICE_PID=""
-CHILD_PID=""
-
-cleanup() {
-  local status=$?
-  trap - EXIT INT TERM HUP
-  if [[ -n "$CHILD_PID" ]] && kill -0 "$CHILD_PID" 2>/dev/null; then
-    kill -TERM "$CHILD_PID" 2>/dev/null || true
-    wait "$CHILD_PID" 2>/dev/null || true
-  fi
-  stop_pid policy-service "$SERVICE_PID" 20
-  if (( status != 0 )) && [[ -f "$RUN_DIR/policy-service.log" ]]; then
-    log "last lines of the service log ($RUN_DIR/policy-service.log):"
-    tail -n 10 "$RUN_DIR/policy-service.log" >&2 || true
-    KEEP=true
-  fi
-  if $KEEP; then log "run directory kept: $RUN_DIR"; else rm -rf "$RUN_DIR"; fi
-  exit "$status"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM HUP
+stop_processes() { stop_pid policy-service "$SERVICE_PID" 20; }
+bench_run_dir
+FAILURE_LOGS=("$RUN_DIR/policy-service.log")
 
 free_port GRPC_PORT
 free_port HTTP_PORT
@@ -100,28 +81,19 @@ await_port policy-service "$SERVICE_PID" "$GRPC_PORT"
 log "gRPC port open"
 
 # --- run the generator ----------------------------------------------------------------------------------------
-STAMP="$(date -u +%Y%m%dT%H%M%SZ)"
-RESULT="$MODULE_DIR/target/bench/check-load-$STAMP.md"
+result_header check-load policy-service proto
 {
-  echo "# check-load $STAMP"
-  echo "# commit $(git -C "$ROOT_DIR" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT_DIR" diff --quiet HEAD -- policy-service proto 2>/dev/null || echo ' (policy-service or proto modified)')"
-  machine_line
-  echo "# uptime before: $(uptime)"
   echo "# service JVM options: -Xmx512m ${SERVICE_JVM_OPTS:-}"
   echo "# generator options: ${GEN_ARGS[*]:-(defaults)}"
-} | tee "$RESULT"
+} | tee -a "$RESULT"
 
-# In the background and waited for, so that a signal to this script stops it at once (cleanup kills it).
 status=0
 # shellcheck disable=SC2086 # GENERATOR_JVM_OPTS is a list of options
-"$JAVA" -Xmx256m ${GENERATOR_JVM_OPTS:-} \
+run_child "$RUN_DIR/generator.out" /dev/stderr "$JAVA" -Xmx256m ${GENERATOR_JVM_OPTS:-} \
   -cp "$MODULE_DIR/target/test-classes:$(cat "$CLASSPATH_FILE")" \
   dev.moat.policy.bench.CheckLoadGenerator \
   --host 127.0.0.1 --port "$GRPC_PORT" --private-key "$RUN_DIR/private.pem" --server-pid "$SERVICE_PID" \
-  "${GEN_ARGS[@]}" > "$RUN_DIR/generator.out" < /dev/null &
-CHILD_PID=$!
-wait "$CHILD_PID" || status=$?
-CHILD_PID=""
+  "${GEN_ARGS[@]}" || status=$?
 tee -a "$RESULT" < "$RUN_DIR/generator.out"
 echo "# uptime after: $(uptime)" | tee -a "$RESULT"
 log "result saved as $RESULT"

@@ -8,8 +8,6 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -53,11 +51,7 @@ class AzureSdkSystemTest extends OnLocalStack {
         String allSecretsAndKeys = "\"get\",\"list\",\"set\",\"delete\",\"recover\",\"backup\",\"restore\",\"purge\"";
         client.putVault(VAULT, "{\"defaultAction\":\"Allow\"}", Map.of("APP", allSecretsAndKeys)).statusCode(201);
         grantKeys();
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(stack.trustStore());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(tls)).build();
+        http = new JdkHttpClientBuilder(java.net.http.HttpClient.newBuilder().sslContext(stack.sslContext())).build();
         credential = new ClientSecretCredentialBuilder()
                 .tenantId(client.credential("MOAT_TENANT_ID"))
                 .clientId(client.credential("MOAT_APP_CLIENT_ID"))

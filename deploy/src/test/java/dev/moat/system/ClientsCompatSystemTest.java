@@ -63,8 +63,7 @@ class ClientsCompatSystemTest extends OnLocalStack {
         env.put("AZURE_CONFIG_DIR", Files.createDirectories(work.resolve("azure-cli")).toString());
         env.put("AZURE_CORE_COLLECT_TELEMETRY", "false");
         env.put("AZURE_CORE_NO_COLOR", "true");
-        assertAllSteps("Azure CLI", run(env, "bash", compat.resolve("cli/compat.sh").toString()),
-                expectedSteps(compat.resolve("cli/compat.sh"), "(?m)^step (\\S+) "));
+        assertScriptPasses("Azure CLI", env, work, "bash", compat.resolve("cli/compat.sh"), "(?m)^step (\\S+) ");
     }
 
     @Test
@@ -76,8 +75,8 @@ class ClientsCompatSystemTest extends OnLocalStack {
                 || required(), "the Debian package python3-azure is not installed");
         Map<String, String> env = dataPlaneEnv("compatpy");
         env.put("REQUESTS_CA_BUNDLE", caFile());
-        assertAllSteps("Python", run(env, "/usr/bin/python3", compat.resolve("python/compat.py").toString()),
-                expectedSteps(compat.resolve("python/compat.py"), "(?m)^step\\(\"(\\S+)\""));
+        assertScriptPasses("Python", env, work, "/usr/bin/python3", compat.resolve("python/compat.py"),
+                "(?m)^step\\(\"(\\S+)\"");
     }
 
     @Test
@@ -93,8 +92,7 @@ class ClientsCompatSystemTest extends OnLocalStack {
         }
         Map<String, String> env = dataPlaneEnv("compatjs");
         env.put("NODE_EXTRA_CA_CERTS", caFile());
-        assertAllSteps("JavaScript", run(env, js, "node", js.resolve("compat.mjs").toString()),
-                expectedSteps(js.resolve("compat.mjs"), "(?m)^await step\\(\"(\\S+)\""));
+        assertScriptPasses("JavaScript", env, js, "node", js.resolve("compat.mjs"), "(?m)^await step\\(\"(\\S+)\"");
     }
 
     /** A vault that only 203.0.113.0/24 may reach, whose access policy gives the application everything. */
@@ -136,6 +134,13 @@ class ClientsCompatSystemTest extends OnLocalStack {
         }
         assertThat(steps).as("steps declared in %s", script).isNotEmpty();
         return steps;
+    }
+
+    /** Runs a client's compat script in {@code directory}: every step the script declares must print "STEP ok". */
+    private static void assertScriptPasses(String clientName, Map<String, String> env, Path directory,
+            String interpreter, Path script, String stepDeclaration) throws Exception {
+        assertAllSteps(clientName, run(env, directory, interpreter, script.toString()),
+                expectedSteps(script, stepDeclaration));
     }
 
     private static void assertAllSteps(String clientName, Result result, List<String> expected) {

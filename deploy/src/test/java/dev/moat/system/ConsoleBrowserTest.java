@@ -18,8 +18,6 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -314,10 +312,6 @@ class ConsoleBrowserTest {
     }
 
     private static HttpClient http() throws Exception {
-        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(stack.trustStore());
-        SSLContext tls = SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        return HttpClient.newBuilder().sslContext(tls).followRedirects(HttpClient.Redirect.NEVER).build();
+        return HttpClient.newBuilder().sslContext(stack.sslContext()).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 }

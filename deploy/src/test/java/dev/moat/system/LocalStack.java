@@ -230,13 +230,12 @@ final class LocalStack implements AutoCloseable {
 
     /** A trust store holding the stack's generated CA, so that HTTPS is verified as a user would. */
     java.security.KeyStore trustStore() throws Exception {
-        var store = java.security.KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (var in = Files.newInputStream(dataDir.resolve("vault/tls/ca.crt"))) {
-            store.setCertificateEntry("moat-local-ca",
-                    java.security.cert.CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        return store;
+        return StackTls.trustStore(dataDir.resolve("vault/tls/ca.crt"));
+    }
+
+    /** A TLS context that trusts the stack's generated CA. */
+    javax.net.ssl.SSLContext sslContext() throws Exception {
+        return StackTls.trusting(dataDir.resolve("vault/tls/ca.crt"));
     }
 
     /**
@@ -245,12 +244,7 @@ final class LocalStack implements AutoCloseable {
      * replica, which on a busy machine may take a replica that has just started longer than a few seconds.
      */
     java.net.http.HttpClient httpClient() throws Exception {
-        var trust = javax.net.ssl.TrustManagerFactory
-                .getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
-        trust.init(trustStore());
-        var tls = javax.net.ssl.SSLContext.getInstance("TLS");
-        tls.init(null, trust.getTrustManagers(), null);
-        return java.net.http.HttpClient.newBuilder().sslContext(tls).version(java.net.http.HttpClient.Version.HTTP_1_1)
+        return java.net.http.HttpClient.newBuilder().sslContext(sslContext()).version(java.net.http.HttpClient.Version.HTTP_1_1)
                 .connectTimeout(java.time.Duration.ofSeconds(10)).build();
     }
 

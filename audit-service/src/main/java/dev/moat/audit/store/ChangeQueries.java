@@ -4,8 +4,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -22,22 +20,11 @@ import dev.moat.audit.common.PageCursor;
 @ApplicationScoped
 public class ChangeQueries {
 
-    private final Database database;
-
     @Inject
-    ChangeQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     public Optional<Change> find(String eventId) throws SQLException {
-        try (Connection connection = database.connect();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT " + ChangeTable.COLUMNS + " FROM change_event WHERE event_id = ?")) {
-            select.setString(1, eventId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(ChangeTable.read(rows)) : Optional.empty();
-            }
-        }
+        return ChangeTable.EVENTS.find(database, eventId);
     }
 
     /** The ARM id of a vault, as its latest management change named it; empty when no change of it is stored. */
@@ -64,22 +51,6 @@ public class ChangeQueries {
                 .when(filter.from(), "event_time >= ?")
                 .when(filter.to(), "event_time < ?")
                 .after(after);
-        String sql = "SELECT " + ChangeTable.COLUMNS + " FROM change_event" + where.sql()
-                + " ORDER BY event_time DESC, event_id DESC FETCH FIRST " + (limit + 1) + " ROWS ONLY";
-        List<Change> changes = new ArrayList<>();
-        try (Connection connection = database.connect();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            where.bind(select);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    changes.add(ChangeTable.read(rows));
-                }
-            }
-        }
-        if (changes.size() <= limit) {
-            return new Page<>(changes, Optional.empty());
-        }
-        Change last = changes.get(limit - 1);
-        return new Page<>(List.copyOf(changes.subList(0, limit)), Optional.of(new PageCursor(last.time(), last.eventId())));
+        return ChangeTable.EVENTS.page(database, where, limit);
     }
 }

@@ -8,6 +8,7 @@ import java.time.Instant;
 import dev.moat.audit.change.Change;
 import dev.moat.audit.change.ChangeAction;
 import dev.moat.audit.change.ResourceKind;
+import dev.moat.audit.common.PageCursor;
 
 /** The {@code change_event} table: its columns, how a change is written to them and read back. */
 final class ChangeTable {
@@ -17,6 +18,10 @@ final class ChangeTable {
 
     static final String INSERT = "INSERT INTO change_event (" + COLUMNS + ", stored_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The reads of stored changes by id and by page. */
+    static final EventTable<Change> EVENTS = new EventTable<>("change_event", COLUMNS, ChangeTable::read,
+            change -> new PageCursor(change.time(), change.eventId()));
 
     private ChangeTable() {
     }

@@ -5,8 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -25,22 +23,11 @@ public class DecisionQueries {
 
     private static final int STREAM_FETCH_SIZE = 500;
 
-    private final Database database;
-
     @Inject
-    DecisionQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     public Optional<Decision> find(String eventId) throws SQLException {
-        try (Connection connection = database.connect();
-                PreparedStatement select = connection.prepareStatement(
-                        "SELECT " + DecisionTable.COLUMNS + " FROM decision_event WHERE event_id = ?")) {
-            select.setString(1, eventId);
-            try (ResultSet rows = select.executeQuery()) {
-                return rows.next() ? Optional.of(DecisionTable.read(rows)) : Optional.empty();
-            }
-        }
+        return DecisionTable.EVENTS.find(database, eventId);
     }
 
     /**
@@ -48,26 +35,7 @@ public class DecisionQueries {
      * @param limit the largest number of decisions to return, at least 1
      */
     public Page<Decision> list(DecisionFilter filter, PageCursor after, int limit) throws SQLException {
-        Where where = where(filter).after(after);
-        // One more than asked tells whether there is a next page.
-        String sql = "SELECT " + DecisionTable.COLUMNS + " FROM decision_event" + where.sql()
-                + " ORDER BY event_time DESC, event_id DESC FETCH FIRST " + (limit + 1) + " ROWS ONLY";
-        List<Decision> decisions = new ArrayList<>();
-        try (Connection connection = database.connect();
-                PreparedStatement select = connection.prepareStatement(sql)) {
-            where.bind(select);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    decisions.add(DecisionTable.read(rows));
-                }
-            }
-        }
-        if (decisions.size() <= limit) {
-            return new Page<>(decisions, Optional.empty());
-        }
-        List<Decision> page = decisions.subList(0, limit);
-        Decision last = page.get(limit - 1);
-        return new Page<>(List.copyOf(page), Optional.of(new PageCursor(last.time(), last.eventId())));
+        return DecisionTable.EVENTS.page(database, where(filter).after(after), limit);
     }
 
     /** Receives streamed rows; may fail writing them out. */

@@ -6,6 +6,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
 
+import dev.moat.audit.common.PageCursor;
 import dev.moat.audit.decision.AuthorizationType;
 import dev.moat.audit.decision.Decision;
 import dev.moat.audit.decision.Layer;
@@ -23,6 +24,10 @@ final class DecisionTable {
 
     static final String INSERT = "INSERT INTO decision_event (" + COLUMNS + ", stored_at) "
             + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+    /** The reads of stored decisions by id and by page. */
+    static final EventTable<Decision> EVENTS = new EventTable<>("decision_event", COLUMNS, DecisionTable::read,
+            decision -> new PageCursor(decision.time(), decision.eventId()));
 
     private DecisionTable() {
     }

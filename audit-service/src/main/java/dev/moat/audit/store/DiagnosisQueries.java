@@ -37,12 +37,8 @@ public class DiagnosisQueries {
     private static final String FIREWALL = WINDOW + " AND layer = '" + Layer.FIREWALL.label() + "'"
             + " AND address_authorization_type = '" + AuthorizationType.DENIED.label() + "'";
 
-    private final Database database;
-
     @Inject
-    DiagnosisQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     public FirewallDenials firewallDenials(String vault, Instant from, Instant to, int maxGroups) throws SQLException {
         Map<Key, Counted> groups = new LinkedHashMap<>();

@@ -40,12 +40,8 @@ public class WhatIfQueries {
             + " GROUP BY caller_ip, subnet_id, object_id, application_id, trusted_service, address_authorization_type,"
             + " matched_rule";
 
-    private final Database database;
-
     @Inject
-    WhatIfQueries(Database database) {
-        this.database = database;
-    }
+    Database database;
 
     /**
      * The origins seen in {@code [from, to)}, each with the enforced answer to its latest request (rules may have

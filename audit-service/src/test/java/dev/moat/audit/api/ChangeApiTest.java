@@ -10,8 +10,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -19,7 +17,7 @@ import io.quarkus.test.junit.QuarkusTest;
 
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
-import dev.moat.audit.support.Publisher;
+import dev.moat.audit.support.PublishingTest;
 import dev.moat.proto.events.v1.ChangeAction;
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.proto.events.v1.ResourceKind;
@@ -27,19 +25,7 @@ import dev.moat.proto.events.v1.ResourceKind;
 /** Change events published to Kafka make up a vault's change history: who, when, before and after. */
 @QuarkusTest
 @QuarkusTestResource(AuditKafkaResource.class)
-class ChangeApiTest {
-
-    private static Publisher publisher;
-
-    @BeforeAll
-    static void connect() {
-        publisher = new Publisher();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        publisher.close();
-    }
+class ChangeApiTest extends PublishingTest {
 
     @Test
     void a_vaults_network_rule_and_access_policy_changes_are_listed_newest_first() {

@@ -26,16 +26,11 @@ import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
-/** A throw-away certificate authority, as vault-service's local CA: it signs a server certificate for localhost. */
-final class TestCa {
-
-    private final KeyPair key;
-    private final X509Certificate certificate;
-
-    private TestCa(KeyPair key, X509Certificate certificate) {
-        this.key = key;
-        this.certificate = certificate;
-    }
+/**
+ * A throw-away certificate authority, as vault-service's local CA: it signs a server certificate for localhost. Made
+ * by {@link #create}; a test-only key, never a secret of any deployment.
+ */
+record TestCa(KeyPair key, X509Certificate certificate) {
 
     static TestCa create(String name) throws Exception {
         KeyPair key = rsa();

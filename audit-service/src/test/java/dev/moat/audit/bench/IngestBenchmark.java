@@ -1,5 +1,8 @@
 package dev.moat.audit.bench;
 
+import static dev.moat.testing.bench.ProcessStats.loadAverage;
+import static dev.moat.testing.bench.ProcessStats.processCpuNanos;
+
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -42,6 +45,7 @@ import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Identity;
 import dev.moat.proto.events.v1.Layer;
 import dev.moat.proto.events.v1.Result;
+import dev.moat.testing.bench.CommandLine;
 
 /**
  * audit-service ingest, measured from outside against a running broker and a running audit-service (started by
@@ -547,28 +551,7 @@ public final class IngestBenchmark {
         return cpuNanos < 0 ? "n/a" : String.format(Locale.ROOT, "%.0f", cpuNanos / 1e3 / Math.max(1, events));
     }
 
-    /** utime + stime of a process from /proc, in nanoseconds; -1 when unknown. */
-    static long processCpuNanos(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * (1_000_000_000L / 100); // USER_HZ 100
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     // ---------------------------------------------------------------------------------------------------------
     // Events
@@ -687,12 +670,7 @@ public final class IngestBenchmark {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 1; i < args.length; i++) {
-                String name = args[i];
-                if (i + 1 >= args.length) {
-                    throw usage("option " + name + " needs a value");
-                }
-                String value = args[++i];
+            CommandLine.eachOption(args, 1, Options::usage, (name, value) -> {
                 switch (name) {
                     case "--bootstrap" -> o.bootstrap = value;
                     case "--audit-url" -> o.auditUrl = value.replaceAll("/+$", "");
@@ -711,7 +689,7 @@ public final class IngestBenchmark {
                     case "--ids-file" -> o.idsFile = Path.of(value);
                     default -> throw usage("unknown option " + name);
                 }
-            }
+            });
             if (o.samplesPerSecond < 1 || o.pollIntervalMillis < 1 || o.vaults < 1 || o.partitions < 1
                     || java.util.Arrays.stream(o.rates).anyMatch(r -> r < 1)) {
                 throw usage("rates, samples per second, poll interval, vaults and partitions must be at least 1");

@@ -6,8 +6,12 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 class DiagnoserTest {
 
@@ -50,24 +54,25 @@ class DiagnoserTest {
         assertThat(subnet.remedy().kind()).isEqualTo(Remedy.Kind.ADD_VIRTUAL_NETWORK_RULE);
     }
 
-    @Test
-    void a_private_address_without_subnet_cannot_be_admitted_by_an_ip_rule() {
-        Diagnosis diagnosis = diagnose(group("192.168.1.20", null, 1, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z", "KeyGet"));
-
-        Remedy remedy = diagnosis.clients().get(0).remedy();
-        assertThat(remedy.kind()).isEqualTo(Remedy.Kind.USE_VIRTUAL_NETWORK);
-        assertThat(remedy.rule()).isNull();
-        assertThat(remedy.description()).contains("192.168.1.20 is a private address");
+    static Stream<Arguments> clientsNoIpRuleCanAdmit() {
+        return Stream.of(
+                Arguments.of("a private address without subnet cannot be admitted by an IP rule", "192.168.1.20", 1,
+                        "KeyGet", Remedy.Kind.USE_VIRTUAL_NETWORK, List.of("192.168.1.20 is a private address")),
+                Arguments.of("an IPv6 client is told that network rules are IPv4-only", "2001:db8::1", 2, "SecretGet",
+                        Remedy.Kind.USE_IPV4, List.of("2001:db8::1 is not an IPv4 address", "IPv4-only")));
     }
 
-    @Test
-    void an_ipv6_client_is_told_that_network_rules_are_ipv4_only() {
-        Diagnosis diagnosis = diagnose(group("2001:db8::1", null, 2, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z", "SecretGet"));
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clientsNoIpRuleCanAdmit")
+    void a_client_no_ip_rule_can_admit_is_told_what_would(String rule, String address, long count, String operation,
+            Remedy.Kind kind, List<String> mentions) {
+        Diagnosis diagnosis = diagnose(group(address, null, count, "2024-05-01T01:00:00Z", "2024-05-01T01:00:00Z",
+                operation));
 
         Remedy remedy = diagnosis.clients().get(0).remedy();
-        assertThat(remedy.kind()).isEqualTo(Remedy.Kind.USE_IPV4);
+        assertThat(remedy.kind()).isEqualTo(kind);
         assertThat(remedy.rule()).isNull();
-        assertThat(remedy.description()).contains("2001:db8::1 is not an IPv4 address", "IPv4-only");
+        assertThat(remedy.description()).contains(mentions);
     }
 
     @Test

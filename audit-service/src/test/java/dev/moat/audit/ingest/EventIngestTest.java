@@ -28,8 +28,6 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -41,32 +39,22 @@ import dev.moat.audit.store.Database;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Publisher;
+import dev.moat.audit.support.PublishingTest;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.testing.kafka.KafkaBrokerResource;
 
 /** Events published to the real broker end up stored once, and poison never stops the consumer. */
 @QuarkusTest
 @QuarkusTestResource(AuditKafkaResource.class)
-class EventIngestTest {
+class EventIngestTest extends PublishingTest {
 
     private static final Duration WAIT = Duration.ofSeconds(60);
-    private static Publisher publisher;
 
     @Inject
     Database database;
 
     @Inject
     MeterRegistry registry;
-
-    @BeforeAll
-    static void connect() {
-        publisher = new Publisher();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        publisher.close();
-    }
 
     private static String newVault() {
         return "vault-" + UUID.randomUUID().toString().substring(0, 8);

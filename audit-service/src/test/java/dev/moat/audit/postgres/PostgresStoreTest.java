@@ -18,8 +18,6 @@ import java.util.UUID;
 
 import jakarta.inject.Inject;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.test.common.QuarkusTestResource;
@@ -33,6 +31,7 @@ import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
 import dev.moat.audit.support.Publisher;
+import dev.moat.audit.support.PublishingTest;
 import dev.moat.audit.support.Stored;
 import dev.moat.audit.store.WhatIfQueries;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
@@ -43,27 +42,16 @@ import dev.moat.proto.events.v1.StagedFirewallDecision;
 @QuarkusTest
 @TestProfile(PostgresProfile.class)
 @QuarkusTestResource(AuditKafkaResource.class)
-class PostgresStoreTest {
+class PostgresStoreTest extends PublishingTest {
 
     private static final Instant T0 = Instant.parse("2024-10-01T10:00:00.123456Z");
 
-    private static Publisher publisher;
 
     @Inject
     EventStore store;
 
     @Inject
     RetentionPurge purge;
-
-    @BeforeAll
-    static void connect() {
-        publisher = new Publisher();
-    }
-
-    @AfterAll
-    static void disconnect() {
-        publisher.close();
-    }
 
     private static String newVault() {
         return "pg-" + UUID.randomUUID().toString().substring(0, 8);

@@ -1,5 +1,9 @@
 package dev.moat.console.moat;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
 import com.fasterxml.jackson.databind.JsonNode;
 
 /**
@@ -11,6 +15,15 @@ public record Reply(int status, JsonNode body, String decisionId) {
 
     public boolean ok() {
         return status >= 200 && status < 300;
+    }
+
+    /** The items of a list answer (its {@code value}), each mapped, in a list the caller may change; empty when the call failed. */
+    public <T> List<T> items(Function<JsonNode, T> map) {
+        List<T> items = new ArrayList<>();
+        if (ok()) {
+            body.path("value").forEach(item -> items.add(map.apply(item)));
+        }
+        return items;
     }
 
     /** Key Vault's and ARM's {@code error.message}, or the status when there is none. */

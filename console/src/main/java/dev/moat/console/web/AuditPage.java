@@ -3,11 +3,11 @@ package dev.moat.console.web;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -43,21 +43,19 @@ public class AuditPage {
     static final List<String> FILTERS = List.of("vault", "from", "to", "outcome", "layer", "authorizationType",
             "clientAddress", "subnetId", "objectId", "applicationId", "operation");
 
-    private final MoatApi moat;
-    private final Guard.Current current;
-    private final Template audit;
-    private final Template decision;
-    private final Template changes;
-
-    public AuditPage(MoatApi moat, Guard.Current current,
-            @Location("audit.html") Template audit, @Location("decision.html") Template decision,
-            @Location("changes.html") Template changes) {
-        this.moat = moat;
-        this.current = current;
-        this.audit = audit;
-        this.decision = decision;
-        this.changes = changes;
-    }
+    @Inject
+    MoatApi moat;
+    @Inject
+    Guard.Current current;
+    @Inject
+    @Location("audit.html")
+    Template audit;
+    @Inject
+    @Location("decision.html")
+    Template decision;
+    @Inject
+    @Location("changes.html")
+    Template changes;
 
     @GET
     public String decisions(@QueryParam("vault") String vault, @QueryParam("from") String from,
@@ -81,10 +79,7 @@ public class AuditPage {
         query.put("limit", "50");
         Session session = current.session();
         Reply reply = moat.audit(session, "/decisions", query);
-        List<Map<String, Object>> items = new ArrayList<>();
-        if (reply.ok()) {
-            reply.body().path("value").forEach(d -> items.add(Views.map(d)));
-        }
+        List<Map<String, Object>> items = reply.items(Views::map);
         String next = reply.ok() ? cursorOf(reply.body()) : null;
         return audit.data("session", session).data("filters", filters).data("items", items)
                 .data("error", reply.ok() ? null : reply.message()).data("next", next).render();
@@ -163,17 +158,14 @@ public class AuditPage {
         query.put("cursor", cursor);
         query.put("limit", "50");
         Reply reply = moat.audit(session, "/changes", query);
-        List<Map<String, Object>> items = new ArrayList<>();
-        if (reply.ok()) {
-            for (JsonNode c : reply.body().path("value")) {
-                Map<String, Object> item = Views.map(c);
-                item.put("before", c.path("before").isMissingNode() || c.path("before").isNull() ? ""
-                        : c.path("before").toPrettyString());
-                item.put("after", c.path("after").isMissingNode() || c.path("after").isNull() ? ""
-                        : c.path("after").toPrettyString());
-                items.add(item);
-            }
-        }
+        List<Map<String, Object>> items = reply.items(c -> {
+            Map<String, Object> item = Views.map(c);
+            item.put("before", c.path("before").isMissingNode() || c.path("before").isNull() ? ""
+                    : c.path("before").toPrettyString());
+            item.put("after", c.path("after").isMissingNode() || c.path("after").isNull() ? ""
+                    : c.path("after").toPrettyString());
+            return item;
+        });
         return changes.data("session", session).data("vault", vault).data("items", items)
                 .data("error", reply.ok() ? null : reply.message())
                 .data("next", reply.ok() ? cursorOf(reply.body()) : null).render();

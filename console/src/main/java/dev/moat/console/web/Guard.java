@@ -6,6 +6,7 @@ import java.security.MessageDigest;
 import java.util.Optional;
 
 import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerResponseContext;
@@ -45,13 +46,10 @@ public class Guard {
         }
     }
 
-    private final Sessions sessions;
-    private final Current current;
-
-    public Guard(Sessions sessions, Current current) {
-        this.sessions = sessions;
-        this.current = current;
-    }
+    @Inject
+    Sessions sessions;
+    @Inject
+    Current current;
 
     @ServerRequestFilter
     public Optional<Response> requireSession(ContainerRequestContext request) {

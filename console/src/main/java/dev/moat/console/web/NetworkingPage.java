@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -47,18 +48,15 @@ public class NetworkingPage {
     record Form(String access, boolean bypass, List<String> ipRules, List<String> subnets) {
     }
 
-    private final MoatApi moat;
-    private final Guard.Current current;
-    private final ClientAddress clients;
-    private final Template networking;
-
-    public NetworkingPage(MoatApi moat, Guard.Current current,
-            ClientAddress clients, @Location("networking.html") Template networking) {
-        this.moat = moat;
-        this.current = current;
-        this.clients = clients;
-        this.networking = networking;
-    }
+    @Inject
+    MoatApi moat;
+    @Inject
+    Guard.Current current;
+    @Inject
+    ClientAddress clients;
+    @Inject
+    @Location("networking.html")
+    Template networking;
 
     @GET
     public Response show(@PathParam("group") String group, @PathParam("name") String name,
@@ -139,11 +137,8 @@ public class NetworkingPage {
 
     private Response render(int status, Session session, JsonNode vault, Form form, NetworkRuleErrors errors,
             String notice, HttpServerRequest request) {
-        List<Views.Network> networks = new ArrayList<>();
-        Reply list = moat.armList(session, "Microsoft.Network/virtualNetworks");
-        if (list.ok()) {
-            list.body().path("value").forEach(n -> networks.add(Views.Network.of(n)));
-        }
+        List<Views.Network> networks = moat.armList(session, "Microsoft.Network/virtualNetworks")
+                .items(Views.Network::of);
         List<Views.Subnet> allSubnets = networks.stream().flatMap(n -> n.subnets().stream()).toList();
         List<Views.Row> ipRows = new ArrayList<>();
         for (int i = 0; i < form.ipRules().size(); i++) {

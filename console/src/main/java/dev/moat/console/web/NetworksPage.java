@@ -1,8 +1,6 @@
 package dev.moat.console.web;
 
-import java.util.ArrayList;
-import java.util.List;
-
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -21,26 +19,19 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class NetworksPage {
 
-    private final MoatApi moat;
-    private final Guard.Current current;
-    private final Template networks;
-
-    public NetworksPage(MoatApi moat, Guard.Current current,
-            @Location("networks.html") Template networks) {
-        this.moat = moat;
-        this.current = current;
-        this.networks = networks;
-    }
+    @Inject
+    MoatApi moat;
+    @Inject
+    Guard.Current current;
+    @Inject
+    @Location("networks.html")
+    Template networks;
 
     @GET
     public String list() {
         Session session = current.session();
         Reply reply = moat.armList(session, "Microsoft.Network/virtualNetworks");
-        List<Views.Network> list = new ArrayList<>();
-        if (reply.ok()) {
-            reply.body().path("value").forEach(n -> list.add(Views.Network.of(n)));
-        }
-        return networks.data("session", session).data("networks", list)
+        return networks.data("session", session).data("networks", reply.items(Views.Network::of))
                 .data("error", reply.ok() ? null : reply.message()).render();
     }
 }

@@ -1,9 +1,9 @@
 package dev.moat.console.web;
 
 import java.net.URI;
-import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -16,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.RestForm;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
@@ -35,25 +34,23 @@ import io.vertx.core.http.HttpServerRequest;
 @Blocking
 public class VaultsPage {
 
-    private final MoatApi moat;
-    private final Guard.Current current;
-    private final ConsoleConfig config;
-    private final ClientAddress clients;
-    private final Template vaults;
-    private final Template vault;
-    private final Template objects;
-
-    public VaultsPage(MoatApi moat, Guard.Current current, ConsoleConfig config,
-            ClientAddress clients, @Location("vaults.html") Template vaults, @Location("vault.html") Template vault,
-            @Location("objects.html") Template objects) {
-        this.moat = moat;
-        this.current = current;
-        this.config = config;
-        this.clients = clients;
-        this.vaults = vaults;
-        this.vault = vault;
-        this.objects = objects;
-    }
+    @Inject
+    MoatApi moat;
+    @Inject
+    Guard.Current current;
+    @Inject
+    ConsoleConfig config;
+    @Inject
+    ClientAddress clients;
+    @Inject
+    @Location("vaults.html")
+    Template vaults;
+    @Inject
+    @Location("vault.html")
+    Template vault;
+    @Inject
+    @Location("objects.html")
+    Template objects;
 
     @GET
     public Response home() {
@@ -65,11 +62,7 @@ public class VaultsPage {
     public String list(@QueryParam("error") String error) {
         Session session = current.session();
         Reply reply = moat.armList(session, "Microsoft.KeyVault/vaults");
-        List<Views.Vault> list = new ArrayList<>();
-        if (reply.ok()) {
-            reply.body().path("value").forEach(v -> list.add(Views.Vault.of(v)));
-        }
-        return vaults.data("session", session).data("vaults", list)
+        return vaults.data("session", session).data("vaults", reply.items(Views.Vault::of))
                 .data("error", reply.ok() ? error : reply.message()).data("subscription", config.subscription())
                 .render();
     }
@@ -135,15 +128,11 @@ public class VaultsPage {
         Views.Vault v = Views.Vault.of(arm.body());
         String address = clients.of(request);
         Reply reply = moat.dataPlane(session, v.uri(), kind, address);
-        List<String[]> items = new ArrayList<>();
-        if (reply.ok()) {
-            for (JsonNode item : reply.body().path("value")) {
-                String id = item.path(kind.equals("keys") ? "kid" : "id").asText();
-                items.add(new String[] {id.substring(id.lastIndexOf('/') + 1), id,
-                        item.path("attributes").path("enabled").asText("true"),
-                        item.path("contentType").asText("")});
-            }
-        }
+        List<String[]> items = reply.items(item -> {
+            String id = item.path(kind.equals("keys") ? "kid" : "id").asText();
+            return new String[] {id.substring(id.lastIndexOf('/') + 1), id,
+                    item.path("attributes").path("enabled").asText("true"), item.path("contentType").asText("")};
+        });
         boolean firewall = "ForbiddenByFirewall".equals(reply.code());
         return Response.ok(objects.data("session", session).data("vault", v).data("kind", kind)
                 .data("items", items.stream().map(i -> new Item(i[0], i[1], i[2], i[3])).toList())

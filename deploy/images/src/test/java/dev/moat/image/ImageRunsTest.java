@@ -31,9 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 /**
  * Each service starts from its image's own file system and answers its liveness check: the image's entrypoint, run
  * with the image's dynamic loader and libraries, finds every JDK module and native library it needs in the jlinked
@@ -43,7 +40,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class ImageRunsTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     Process process;
 
     @AfterEach
@@ -137,22 +133,10 @@ class ImageRunsTest {
 
     /** Unpacks the image's layers, in order, into {@code rootfs}; returns its entrypoint. */
     private static List<String> unpack(Path tarball, Path rootfs) throws IOException {
-        Path blobs = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "oci");
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(tarball))) {
-            for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                if (e.isFile()) {
-                    Path out = blobs.resolve(e.getName());
-                    Files.createDirectories(out.getParent());
-                    Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-        }
-        JsonNode index = JSON.readTree(blobs.resolve("index.json").toFile());
-        JsonNode manifest = JSON.readTree(blob(blobs, index.path("manifests").get(0).path("digest").asText()).toFile());
-        JsonNode config = JSON.readTree(blob(blobs, manifest.path("config").path("digest").asText()).toFile());
-        for (JsonNode layer : manifest.path("layers")) {
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                    new GZIPInputStream(Files.newInputStream(blob(blobs, layer.path("digest").asText()))))) {
+        OciLayout layout = OciLayout.extract(tarball);
+        for (Path layer : layout.layers()) {
+            try (TarArchiveInputStream tar =
+                    new TarArchiveInputStream(new GZIPInputStream(Files.newInputStream(layer)))) {
                 for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                     Path out = rootfs.resolve(e.getName().replaceAll("^/+", "")).normalize();
                     if (e.isDirectory()) {
@@ -166,12 +150,8 @@ class ImageRunsTest {
             }
         }
         List<String> entrypoint = new ArrayList<>();
-        config.path("config").path("Entrypoint").forEach(n -> entrypoint.add(n.asText()));
+        layout.config().path("config").path("Entrypoint").forEach(n -> entrypoint.add(n.asText()));
         return entrypoint;
-    }
-
-    private static Path blob(Path dir, String digest) {
-        return dir.resolve("blobs").resolve(digest.replace(':', '/'));
     }
 
     private static String rwx(int mode) {

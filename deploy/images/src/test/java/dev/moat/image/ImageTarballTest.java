@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,7 +21,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * Opens each service's OCI tarball as a registry or a container runtime would (index, manifest, config, layers) and
@@ -32,7 +30,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  */
 class ImageTarballTest {
 
-    static final ObjectMapper JSON = new ObjectMapper();
     static Path root;
     static String tag;
     /** Without a registry base, the image carries the runtime the build made (a registry base's is not unpacked). */
@@ -103,24 +100,14 @@ class ImageTarballTest {
 
         static OciImage open(Path tarball) throws IOException {
             assertThat(tarball).as("built by the images profile").isRegularFile();
-            Path dir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "oci");
-            try (TarArchiveInputStream tar = new TarArchiveInputStream(Files.newInputStream(tarball))) {
-                for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
-                    if (e.isFile()) {
-                        Path out = dir.resolve(e.getName());
-                        Files.createDirectories(out.getParent());
-                        Files.copy(tar, out, StandardCopyOption.REPLACE_EXISTING);
-                    }
-                }
-            }
+            OciLayout layout = OciLayout.extract(tarball);
+            assertThat(layout.index().path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
+            assertThat(layout.manifest().path("mediaType").asText())
+                    .isEqualTo("application/vnd.oci.image.manifest.v1+json");
             OciImage image = new OciImage();
-            JsonNode index = JSON.readTree(dir.resolve("index.json").toFile());
-            assertThat(index.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.index.v1+json");
-            JsonNode manifest = JSON.readTree(blob(dir, index.path("manifests").get(0).path("digest").asText()).toFile());
-            assertThat(manifest.path("mediaType").asText()).isEqualTo("application/vnd.oci.image.manifest.v1+json");
-            image.config = JSON.readTree(blob(dir, manifest.path("config").path("digest").asText()).toFile());
-            for (JsonNode layer : manifest.path("layers")) {
-                try (InputStream in = new GZIPInputStream(Files.newInputStream(blob(dir, layer.path("digest").asText())));
+            image.config = layout.config();
+            for (Path layer : layout.layers()) {
+                try (InputStream in = new GZIPInputStream(Files.newInputStream(layer));
                      TarArchiveInputStream tar = new TarArchiveInputStream(in)) {
                     for (TarArchiveEntry e; (e = tar.getNextEntry()) != null; ) {
                         String path = "/" + e.getName().replaceAll("^\\./|^/|/$", "");
@@ -135,10 +122,6 @@ class ImageTarballTest {
 
         TarEntry file(String path) {
             return files.get(path);
-        }
-
-        private static Path blob(Path dir, String digest) {
-            return dir.resolve("blobs").resolve(digest.replace(':', '/'));
         }
     }
 }

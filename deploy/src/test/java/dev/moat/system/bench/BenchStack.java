@@ -1,6 +1,5 @@
 package dev.moat.system.bench;
 
-import java.io.InputStream;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -9,15 +8,12 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.KeyStore;
-import java.security.cert.CertificateFactory;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
+import dev.moat.system.StackTls;
 
 /**
  * A local stack that {@code deploy/moat up} started for a benchmark, seen from its data directory: the seeded
@@ -31,7 +27,7 @@ record BenchStack(Map<String, String> credentials, HttpClient https, String base
     private static final Pattern TOKEN = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"");
 
     static BenchStack of(Path data, int vaultPort) throws Exception {
-        HttpClient https = HttpClient.newBuilder().sslContext(trusting(data.resolve("vault/tls/ca.crt")))
+        HttpClient https = HttpClient.newBuilder().sslContext(StackTls.trusting(data.resolve("vault/tls/ca.crt")))
                 .version(HttpClient.Version.HTTP_1_1).build();
         return new BenchStack(credentials(data.resolve("credentials.env")), https, "https://localhost:" + vaultPort);
     }
@@ -78,18 +74,5 @@ record BenchStack(Map<String, String> credentials, HttpClient https, String base
             }
         }
         return values;
-    }
-
-    private static SSLContext trusting(Path caPem) throws Exception {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        try (InputStream in = Files.newInputStream(caPem)) {
-            store.setCertificateEntry("moat", CertificateFactory.getInstance("X.509").generateCertificate(in));
-        }
-        TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-        tmf.init(store);
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, tmf.getTrustManagers(), null);
-        return context;
     }
 }

@@ -3,6 +3,8 @@ package dev.moat.policy.grpc;
 import java.util.Optional;
 import java.util.function.Supplier;
 
+import jakarta.inject.Inject;
+
 import dev.moat.policy.admin.Actor;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.admin.PolicyState;
@@ -40,13 +42,10 @@ import io.smallrye.mutiny.Uni;
 @Blocking
 public class AdminGrpcService implements NetworkPolicyAdmin {
 
-    private final PolicyAdmin admin;
-    private final PolicyState state;
-
-    public AdminGrpcService(PolicyAdmin admin, PolicyState state) {
-        this.admin = admin;
-        this.state = state;
-    }
+    @Inject
+    PolicyAdmin admin;
+    @Inject
+    PolicyState state;
 
     @Override
     public Uni<VaultNetworkRules> registerVault(RegisterVaultRequest request) {

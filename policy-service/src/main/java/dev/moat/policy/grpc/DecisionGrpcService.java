@@ -3,6 +3,8 @@ package dev.moat.policy.grpc;
 import java.util.Optional;
 import java.util.UUID;
 
+import jakarta.inject.Inject;
+
 import org.jboss.logging.Logger;
 
 import dev.moat.policy.admin.PolicyState;
@@ -25,11 +27,8 @@ public class DecisionGrpcService implements DecisionService {
 
     private static final Logger LOG = Logger.getLogger(DecisionGrpcService.class);
 
-    private final PolicyState state;
-
-    public DecisionGrpcService(PolicyState state) {
-        this.state = state;
-    }
+    @Inject
+    PolicyState state;
 
     @Override
     public Uni<CheckResponse> check(CheckRequest request) {

@@ -3,6 +3,8 @@ package dev.moat.policy.grpc;
 import java.util.ArrayList;
 import java.util.List;
 
+import jakarta.inject.Inject;
+
 import dev.moat.policy.admin.BadRequestException;
 import dev.moat.policy.admin.PolicyAdmin;
 import dev.moat.policy.decision.CheckInput;
@@ -27,11 +29,8 @@ public class EvaluationGrpcService implements RuleSetEvaluation {
     /** Most origins per call: bounds the work and the message size of one call. */
     static final int MAX_ORIGINS = 1000;
 
-    private final PolicyAdmin admin;
-
-    public EvaluationGrpcService(PolicyAdmin admin) {
-        this.admin = admin;
-    }
+    @Inject
+    PolicyAdmin admin;
 
     @Override
     public Uni<EvaluateProposedResponse> evaluateProposed(EvaluateProposedRequest request) {

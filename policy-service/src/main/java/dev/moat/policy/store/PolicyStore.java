@@ -129,73 +129,71 @@ public class PolicyStore {
 
     /** Every vault, with its rules or empty for "no network rules". */
     public Map<String, Optional<NetworkRuleSet>> vaults(Connection connection) throws SQLException {
-        Map<String, Optional<NetworkRuleSet>> vaults = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT name FROM vault ORDER BY name"); ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                vaults.put(rows.getString(1), Optional.empty());
-            }
-        }
-        for (String name : List.copyOf(vaults.keySet())) {
-            vaults.put(name, vault(connection, name).orElseThrow());
-        }
-        return vaults;
+        return eachNamed(connection, "SELECT name FROM vault ORDER BY name", name -> vault(connection, name).orElseThrow());
     }
 
     /** A vault's rules: empty when the vault is unknown; a present empty Optional when it has no network rules. */
     public Optional<Optional<NetworkRuleSet>> vault(Connection connection, String vault) throws SQLException {
-        String name = normalise(vault);
+        return ruleSet(connection, normalise(vault), "SELECT has_rules, default_action, bypass FROM vault WHERE name = ?",
+                "", "vault_ip_rule", "vault_vnet_rule");
+    }
+
+    /** Every vault's staged (audit-only) rule set, by vault name. */
+    public Map<String, NetworkRuleSet> stagedVaults(Connection connection) throws SQLException {
+        return eachNamed(connection, "SELECT vault FROM vault_staged ORDER BY vault",
+                name -> staged(connection, name).orElseThrow());
+    }
+
+    /** Loads what each name the query selects (its first column) stands for, keyed and ordered by the names. */
+    private static <V> Map<String, V> eachNamed(Connection connection, String names, Load<V> load) throws SQLException {
+        List<String> selected = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(names); ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                selected.add(rows.getString(1));
+            }
+        }
+        Map<String, V> loaded = new LinkedHashMap<>();
+        for (String name : selected) {
+            loaded.put(name, load.apply(name));
+        }
+        return loaded;
+    }
+
+    @FunctionalInterface
+    private interface Load<V> {
+        V apply(String name) throws SQLException;
+    }
+
+    /** A vault's staged rule set; empty when it has none. */
+    public Optional<NetworkRuleSet> staged(Connection connection, String vault) throws SQLException {
+        // a staged row always holds a rule set
+        return ruleSet(connection, normalise(vault), "SELECT TRUE, default_action, bypass FROM vault_staged WHERE vault = ?",
+                "staged ", "vault_staged_ip_rule", "vault_staged_vnet_rule").flatMap(rules -> rules);
+    }
+
+    /**
+     * The rule set of vault {@code name} as {@code select} finds its row (whether it has rules, its default action,
+     * its bypass) and its rule tables: empty when there is no row; a present empty Optional when it has no rules.
+     */
+    private Optional<Optional<NetworkRuleSet>> ruleSet(Connection connection, String name, String select, String kind,
+            String ipRuleTable, String vnetRuleTable) throws SQLException {
         DefaultAction defaultAction;
         Bypass bypass;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT has_rules, default_action, bypass FROM vault WHERE name = ?")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
+        try (PreparedStatement row = connection.prepareStatement(select)) {
+            row.setString(1, name);
+            try (ResultSet rows = row.executeQuery()) {
                 if (!rows.next()) {
                     return Optional.empty();
                 }
                 if (!rows.getBoolean(1)) {
                     return Optional.of(Optional.empty());
                 }
-                defaultAction = DefaultAction.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "default_action"));
-                bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, "bypass"));
+                defaultAction = DefaultAction.fromArm(rows.getString(2))
+                        .orElseThrow(() -> corrupt(name, kind + "default_action"));
+                bypass = Bypass.fromArm(rows.getString(3)).orElseThrow(() -> corrupt(name, kind + "bypass"));
             }
         }
-        return Optional.of(Optional.of(rules(connection, name, defaultAction, bypass, "vault_ip_rule", "vault_vnet_rule")));
-    }
-
-    /** Every vault's staged (audit-only) rule set, by vault name. */
-    public Map<String, NetworkRuleSet> stagedVaults(Connection connection) throws SQLException {
-        Map<String, NetworkRuleSet> staged = new LinkedHashMap<>();
-        try (PreparedStatement select = connection.prepareStatement("SELECT vault FROM vault_staged ORDER BY vault");
-                ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                staged.put(rows.getString(1), null);
-            }
-        }
-        for (String name : List.copyOf(staged.keySet())) {
-            staged.put(name, staged(connection, name).orElseThrow());
-        }
-        return staged;
-    }
-
-    /** A vault's staged rule set; empty when it has none. */
-    public Optional<NetworkRuleSet> staged(Connection connection, String vault) throws SQLException {
-        String name = normalise(vault);
-        DefaultAction defaultAction;
-        Bypass bypass;
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT default_action, bypass FROM vault_staged WHERE vault = ?")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                if (!rows.next()) {
-                    return Optional.empty();
-                }
-                defaultAction = DefaultAction.fromArm(rows.getString(1)).orElseThrow(() -> corrupt(name, "staged default_action"));
-                bypass = Bypass.fromArm(rows.getString(2)).orElseThrow(() -> corrupt(name, "staged bypass"));
-            }
-        }
-        return Optional.of(rules(connection, name, defaultAction, bypass, "vault_staged_ip_rule", "vault_staged_vnet_rule"));
+        return Optional.of(Optional.of(rules(connection, name, defaultAction, bypass, ipRuleTable, vnetRuleTable)));
     }
 
     /** Stores the vault's staged rule set, replacing any; empty removes it. */
@@ -221,32 +219,39 @@ public class PolicyStore {
 
     private NetworkRuleSet rules(Connection connection, String name, DefaultAction defaultAction, Bypass bypass,
             String ipTable, String vnetTable) throws SQLException {
-        List<IpRule> ipRules = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT rule FROM " + ipTable + " WHERE vault = ? ORDER BY position")) {
-            select.setString(1, name);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
+        List<IpRule> ipRules = selectInOrder(connection,
+                "SELECT rule FROM " + ipTable + " WHERE vault = ? ORDER BY position", name, rows -> {
                     // re-checked per value only: what was valid when stored stays loadable after limits change
                     if (!(NetworkRuleSetValidator.ipRule("ipRules", rows.getString(1)) instanceof Validated.Valid<IpRule> valid)) {
                         throw corrupt(name, "ip rule " + rows.getString(1));
                     }
-                    ipRules.add(valid.value());
-                }
-            }
-        }
-        List<VirtualNetworkRule> vnetRules = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT subnet_id, ignore_missing FROM " + vnetTable + " WHERE vault = ? ORDER BY position")) {
-            select.setString(1, name);
+                    return valid.value();
+                });
+        List<VirtualNetworkRule> vnetRules = selectInOrder(connection,
+                "SELECT subnet_id, ignore_missing FROM " + vnetTable + " WHERE vault = ? ORDER BY position", name,
+                rows -> new VirtualNetworkRule(SubnetId.parse(rows.getString(1))
+                        .orElseThrow(() -> corrupt(name, "subnet id")), rows.getBoolean(2)));
+        return new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules);
+    }
+
+    /** The rows {@code selectSql} finds for {@code owner} (its one parameter), each read by {@code row}, in order. */
+    private static <T> List<T> selectInOrder(Connection connection, String selectSql, String owner, Row<T> row)
+            throws SQLException {
+        List<T> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(selectSql)) {
+            select.setString(1, owner);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    SubnetId subnet = SubnetId.parse(rows.getString(1)).orElseThrow(() -> corrupt(name, "subnet id"));
-                    vnetRules.add(new VirtualNetworkRule(subnet, rows.getBoolean(2)));
+                    found.add(row.read(rows));
                 }
             }
         }
-        return new NetworkRuleSet(defaultAction, bypass, ipRules, vnetRules);
+        return found;
+    }
+
+    @FunctionalInterface
+    private interface Row<T> {
+        T read(ResultSet rows) throws SQLException;
     }
 
     public void saveVault(Connection connection, String vault, Optional<NetworkRuleSet> rules) throws SQLException {
@@ -269,17 +274,8 @@ public class PolicyStore {
 
     private static void insertRules(Connection connection, String name, NetworkRuleSet rules, String ipTable,
             String vnetTable) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO " + ipTable + " (vault, position, rule) VALUES (?, ?, ?)")) {
-            int position = 0;
-            for (IpRule rule : rules.ipRules()) {
-                insert.setString(1, name);
-                insert.setInt(2, position++);
-                insert.setString(3, rule.value());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        insertInOrder(connection, "INSERT INTO " + ipTable + " (vault, position, rule) VALUES (?, ?, ?)", name,
+                rules.ipRules().stream().map(IpRule::value).toList());
         try (PreparedStatement insert = connection.prepareStatement(
                 "INSERT INTO " + vnetTable + " (vault, position, subnet_id, ignore_missing) VALUES (?, ?, ?, ?)")) {
             int position = 0;
@@ -288,6 +284,21 @@ public class PolicyStore {
                 insert.setInt(2, position++);
                 insert.setString(3, rule.subnetId().value());
                 insert.setBoolean(4, rule.ignoreMissingVnetServiceEndpoint());
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    /** Inserts one (owner, position, value) row per value, numbering them from 0 in their order. */
+    private static void insertInOrder(Connection connection, String insertSql, String owner, List<String> values)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
+            int position = 0;
+            for (String value : values) {
+                insert.setString(1, owner);
+                insert.setInt(2, position++);
+                insert.setString(3, value);
                 insert.addBatch();
             }
             insert.executeBatch();
@@ -363,17 +374,8 @@ public class PolicyStore {
             insert.setTimestamp(2, Timestamp.from(Instant.now()));
             insert.executeUpdate();
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "INSERT INTO virtual_network_prefix (network_id, position, prefix) VALUES (?, ?, ?)")) {
-            int position = 0;
-            for (var prefix : network.addressPrefixes()) {
-                insert.setString(1, id);
-                insert.setInt(2, position++);
-                insert.setString(3, prefix.toCanonicalString());
-                insert.addBatch();
-            }
-            insert.executeBatch();
-        }
+        insertInOrder(connection, "INSERT INTO virtual_network_prefix (network_id, position, prefix) VALUES (?, ?, ?)",
+                id, network.addressPrefixes().stream().map(prefix -> prefix.toCanonicalString()).toList());
         for (Subnet subnet : network.subnets()) {
             try (PreparedStatement insert = connection.prepareStatement(
                     "INSERT INTO subnet (network_id, name, address_prefix) VALUES (?, ?, ?)")) {

@@ -1,5 +1,8 @@
 package dev.moat.policy.bench;
 
+import static dev.moat.testing.bench.ProcessStats.loadAverage;
+import static dev.moat.testing.bench.ProcessStats.processCpuNanos;
+
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -39,6 +42,7 @@ import dev.moat.proto.policy.v1.RegisterVaultRequest;
 import dev.moat.proto.policy.v1.Subnet;
 import dev.moat.proto.policy.v1.VirtualNetwork;
 import dev.moat.proto.policy.v1.VirtualNetworkRule;
+import dev.moat.testing.bench.CommandLine;
 import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Metadata;
@@ -393,34 +397,12 @@ public final class CheckLoadGenerator {
         };
     }
 
-    /** utime + stime of a process from /proc, in nanoseconds; -1 when unknown. */
-    static long processCpuNanos(long pid) {
-        if (pid <= 0) {
-            return -1;
-        }
-        try {
-            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]); // utime, stime (fields 14, 15)
-            return ticks * (1_000_000_000L / 100); // USER_HZ is 100 on Linux
-        } catch (IOException | RuntimeException e) {
-            return -1;
-        }
-    }
 
     private static long ownCpuNanos() {
         return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
-    static String loadAverage() {
-        try {
-            String[] parts = Files.readString(Path.of("/proc/loadavg")).trim().split(" ");
-            return parts[0] + " " + parts[1] + " " + parts[2];
-        } catch (IOException e) {
-            return "unknown";
-        }
-    }
 
     private static final class Options {
         String host = "127.0.0.1";
@@ -435,12 +417,7 @@ public final class CheckLoadGenerator {
 
         static Options parse(String[] args) {
             Options o = new Options();
-            for (int i = 0; i < args.length; i++) {
-                String name = args[i];
-                if (i + 1 >= args.length) {
-                    throw usage("option " + name + " needs a value");
-                }
-                String value = args[++i];
+            CommandLine.eachOption(args, 0, Options::usage, (name, value) -> {
                 switch (name) {
                     case "--host" -> o.host = value;
                     case "--port" -> o.port = Integer.parseInt(value);
@@ -454,7 +431,7 @@ public final class CheckLoadGenerator {
                     case "--startup-timeout" -> o.startupTimeout = Duration.ofSeconds(Long.parseLong(value));
                     default -> throw usage("unknown option " + name);
                 }
-            }
+            });
             if (o.privateKey == null) {
                 throw usage("--private-key is required");
             }

@@ -25,34 +25,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One in-process decision for a vault with 127 IP rules and 127 virtual network rules, in a snapshot that also
  * holds 999 other vaults and 630 Key Vault-enabled subnets. Each benchmark cycles through 1024 different requests
  * of its kind, so that no single address stays hot in the branch predictor.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class PolicySnapshotBenchmark {
+public class PolicySnapshotBenchmark extends SampledBenchmark {
 
     private static final int RULES = 127;
-    private static final int SAMPLES = 1024; // a power of two, see next()
     private static final String VAULT = "bench-vault";
 
     private PolicySnapshot snapshot;
@@ -61,7 +45,6 @@ public class PolicySnapshotBenchmark {
     private CheckInput[] namedSubnetHits;
     private CheckInput[] trustedServices;
     private CheckInput[] denials;
-    private int next;
 
     @Setup
     public void setUp() {
@@ -142,11 +125,6 @@ public class PolicySnapshotBenchmark {
 
     public static void main(String[] args) throws Exception {
         org.openjdk.jmh.Main.main(args.length > 0 ? args : new String[] {PolicySnapshotBenchmark.class.getSimpleName()});
-    }
-
-    private int next() {
-        next = (next + 1) & (SAMPLES - 1);
-        return next;
     }
 
     /** Samples of one kind; fails fast if any does not lead to the reason the benchmark claims to measure. */

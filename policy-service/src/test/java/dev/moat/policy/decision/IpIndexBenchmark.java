@@ -1,41 +1,24 @@
 package dev.moat.policy.decision;
 
 import dev.moat.netaddr.Ipv4;
+import dev.moat.policy.bench.SampledBenchmark;
 import dev.moat.policy.rules.IpRule;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Sorted disjoint segments with binary search ({@link RangeIndex}, what {@link PolicySnapshot} uses) against a
  * binary prefix trie ({@link PrefixTrie}), for the IP-rule lookup of a vault with 127 rules. It lives beside the
  * package-private {@code RangeIndex}; the end-to-end benchmark is {@code dev.moat.policy.bench.PolicySnapshotBenchmark}.
  */
-@State(Scope.Thread)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
-@Fork(1)
-public class IpIndexBenchmark {
-
-    private static final int SAMPLES = 1024;
+public class IpIndexBenchmark extends SampledBenchmark {
 
     private RangeIndex segments;
     private PrefixTrie trie;
     private long[] addresses;
-    private int next;
 
     @Setup
     public void setUp() {
@@ -77,10 +60,5 @@ public class IpIndexBenchmark {
     @Benchmark
     public int prefixTrie() {
         return trie.find(addresses[next()]);
-    }
-
-    private int next() {
-        next = (next + 1) & (SAMPLES - 1);
-        return next;
     }
 }

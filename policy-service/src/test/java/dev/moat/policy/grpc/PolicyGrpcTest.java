@@ -17,7 +17,6 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import java.nio.file.Path;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,12 +30,10 @@ import dev.moat.proto.events.v1.ResourceKind;
 import dev.moat.proto.policy.v1.Caller;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
-import dev.moat.proto.policy.v1.DecisionServiceGrpc.DecisionServiceBlockingStub;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.IpRule;
 import dev.moat.proto.policy.v1.IpRuleRequest;
 import dev.moat.proto.policy.v1.ListTrustedServicesRequest;
-import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc.NetworkPolicyAdminBlockingStub;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.PutVirtualNetworkRequest;
 import dev.moat.proto.policy.v1.Reason;
@@ -60,25 +57,10 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PolicyAuthResource.class)
-class PolicyGrpcTest {
+class PolicyGrpcTest extends AuthenticatedStubs {
 
     private static final String VNET = "/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/app";
     private static final String SUBNET = VNET + "/subnets/web";
-
-    @GrpcClient("policy")
-    DecisionServiceBlockingStub anonymousDecisions;
-
-    @GrpcClient("policy")
-    NetworkPolicyAdminBlockingStub anonymousAdmin;
-
-    DecisionServiceBlockingStub decisions;
-    NetworkPolicyAdminBlockingStub admin;
-
-    @BeforeEach
-    void authenticate() {
-        decisions = PolicyAuthResource.as(anonymousDecisions, "Policy.Check");
-        admin = PolicyAuthResource.as(anonymousAdmin, "Policy.Admin");
-    }
 
     @GrpcClient("policy")
     HealthGrpc.HealthBlockingStub health;

@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -16,12 +15,10 @@ import dev.moat.proto.policy.v1.Caller;
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
 import dev.moat.proto.policy.v1.ClearStagedNetworkRuleSetRequest;
-import dev.moat.proto.policy.v1.DecisionServiceGrpc.DecisionServiceBlockingStub;
 import dev.moat.proto.policy.v1.EvaluateProposedRequest;
 import dev.moat.proto.policy.v1.GetNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.IpRule;
 import dev.moat.proto.policy.v1.ListTrustedServicesRequest;
-import dev.moat.proto.policy.v1.NetworkPolicyAdminGrpc.NetworkPolicyAdminBlockingStub;
 import dev.moat.proto.policy.v1.NetworkRuleSet;
 import dev.moat.proto.policy.v1.PromoteStagedNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.Reason;
@@ -29,12 +26,10 @@ import dev.moat.proto.policy.v1.RegisterVaultRequest;
 import dev.moat.proto.policy.v1.ReplaceNetworkRuleSetRequest;
 import dev.moat.proto.policy.v1.RequestOrigin;
 import dev.moat.proto.policy.v1.RuleSetDecision;
-import dev.moat.proto.policy.v1.RuleSetEvaluationGrpc.RuleSetEvaluationBlockingStub;
 import dev.moat.proto.policy.v1.SetStagedNetworkRuleSetRequest;
 import dev.moat.testing.kafka.KafkaBrokerResource;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 
@@ -45,27 +40,7 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(KafkaBrokerResource.class)
 @QuarkusTestResource(PolicyAuthResource.class)
-class StagedAndProposedGrpcTest {
-
-    @GrpcClient("policy")
-    DecisionServiceBlockingStub anonymousDecisions;
-
-    @GrpcClient("policy")
-    NetworkPolicyAdminBlockingStub anonymousAdmin;
-
-    @GrpcClient("policy")
-    RuleSetEvaluationBlockingStub anonymousEvaluation;
-
-    DecisionServiceBlockingStub decisions;
-    NetworkPolicyAdminBlockingStub admin;
-    RuleSetEvaluationBlockingStub evaluation;
-
-    @BeforeEach
-    void authenticate() {
-        decisions = PolicyAuthResource.as(anonymousDecisions, "Policy.Check");
-        admin = PolicyAuthResource.as(anonymousAdmin, "Policy.Admin");
-        evaluation = PolicyAuthResource.as(anonymousEvaluation, "Policy.Evaluate");
-    }
+class StagedAndProposedGrpcTest extends AuthenticatedStubs {
 
     @Test
     void a_proposed_rule_set_is_decided_per_origin_by_the_check_evaluator_and_nothing_is_stored() {

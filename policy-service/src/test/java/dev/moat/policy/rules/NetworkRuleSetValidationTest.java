@@ -3,6 +3,8 @@ package dev.moat.policy.rules;
 import static dev.moat.policy.network.NetworkFixtures.network;
 import static dev.moat.policy.network.NetworkFixtures.subnet;
 import static dev.moat.policy.network.NetworkFixtures.subnetId;
+import static dev.moat.policy.rules.ValidationOutcome.accepted;
+import static dev.moat.policy.rules.ValidationOutcome.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
@@ -11,7 +13,6 @@ import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.VirtualNetworks;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -44,7 +45,8 @@ class NetworkRuleSetValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void applies_each_rule_of_the_source_document(String rule, Limits limits, NetworkRuleSetInput input, Outcome expected) {
+    void applies_each_rule_of_the_source_document(String rule, Limits limits,
+            NetworkRuleSetInput input, ValidationOutcome<NetworkRuleSet> expected) {
         Validated<NetworkRuleSet> result = new NetworkRuleSetValidator(limits).validate(input, NETWORKS);
         expected.verify(result);
     }
@@ -227,11 +229,12 @@ class NetworkRuleSetValidationTest {
 
     // ---- rows
 
-    private static Arguments row(String rule, NetworkRuleSetInput input, Outcome outcome) {
+    private static Arguments row(String rule, NetworkRuleSetInput input, ValidationOutcome<NetworkRuleSet> outcome) {
         return row(rule, Limits.DEFAULT, input, outcome);
     }
 
-    private static Arguments row(String rule, Limits limits, NetworkRuleSetInput input, Outcome outcome) {
+    private static Arguments row(String rule, Limits limits,
+            NetworkRuleSetInput input, ValidationOutcome<NetworkRuleSet> outcome) {
         return Arguments.of(rule, limits, input, outcome);
     }
 
@@ -271,37 +274,11 @@ class NetworkRuleSetValidationTest {
 
     // ---- outcomes
 
-    interface Outcome {
-        void verify(Validated<NetworkRuleSet> result);
-    }
-
-    private static Outcome accepted(Consumer<NetworkRuleSet> check) {
-        return result -> {
-            assertThat(result.violations()).isEmpty();
-            check.accept(result.orElseThrow());
-        };
-    }
-
-    private static Outcome refusedIp(ViolationCode code, String value, String... mentions) {
+    private static ValidationOutcome<NetworkRuleSet> refusedIp(ViolationCode code, String value, String... mentions) {
         return refused(code, "ipRules[1].value", value, mentions);
     }
 
-    private static Outcome refusedVnet(ViolationCode code, String value, String... mentions) {
+    private static ValidationOutcome<NetworkRuleSet> refusedVnet(ViolationCode code, String value, String... mentions) {
         return refused(code, "virtualNetworkRules[1].id", value, mentions);
-    }
-
-    /** Exactly one violation, of that code, on that field, whose message names the value; and no rule set. */
-    private static Outcome refused(ViolationCode code, String field, String value, String... mentions) {
-        return result -> {
-            assertThat(result).isInstanceOf(Validated.Invalid.class);
-            assertThat(result.isValid()).isFalse();
-            assertThat(result.violations()).hasSize(1);
-            Violation violation = result.violations().get(0);
-            assertThat(violation.code()).isEqualTo(code);
-            assertThat(violation.field()).isEqualTo(field);
-            assertThat(violation.value()).isEqualTo(value);
-            assertThat(violation.message()).contains(value.isBlank() ? field : value).contains(mentions);
-            assertThatThrownBy(result::orElseThrow).isInstanceOf(InvalidInputException.class);
-        };
     }
 }

@@ -2,13 +2,14 @@ package dev.moat.policy.rules;
 
 import static dev.moat.policy.network.NetworkFixtures.subnetId;
 import static dev.moat.policy.network.NetworkFixtures.vnetId;
+import static dev.moat.policy.rules.ValidationOutcome.accepted;
+import static dev.moat.policy.rules.ValidationOutcome.refused;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.moat.policy.network.ServiceEndpoints;
 import dev.moat.policy.network.Subnet;
 import dev.moat.policy.network.VirtualNetwork;
 import java.util.List;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -21,7 +22,8 @@ class VirtualNetworkValidationTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("rows")
-    void applies_each_rule_of_virtual_network_validation(String rule, VirtualNetworkInput input, Outcome expected) {
+    void applies_each_rule_of_virtual_network_validation(String rule,
+            VirtualNetworkInput input, ValidationOutcome<VirtualNetwork> expected) {
         expected.verify(VirtualNetworkValidator.validate(input));
     }
 
@@ -99,7 +101,7 @@ class VirtualNetworkValidationTest {
                                 "Microsoft.<Service>")));
     }
 
-    private static Arguments row(String rule, VirtualNetworkInput input, Outcome outcome) {
+    private static Arguments row(String rule, VirtualNetworkInput input, ValidationOutcome<VirtualNetwork> outcome) {
         return Arguments.of(rule, input, outcome);
     }
 
@@ -109,29 +111,5 @@ class VirtualNetworkValidationTest {
 
     private static SubnetInput subnet(String name, String prefix, String... endpoints) {
         return new SubnetInput(name, prefix, List.of(endpoints));
-    }
-
-    interface Outcome {
-        void verify(Validated<VirtualNetwork> result);
-    }
-
-    private static Outcome accepted(Consumer<VirtualNetwork> check) {
-        return result -> {
-            assertThat(result.violations()).isEmpty();
-            check.accept(result.orElseThrow());
-        };
-    }
-
-    /** Exactly one violation, of that code, on that field, whose message names the value (or the field); no network. */
-    private static Outcome refused(ViolationCode code, String field, String value, String... mentions) {
-        return result -> {
-            assertThat(result).isInstanceOf(Validated.Invalid.class);
-            assertThat(result.violations()).singleElement().satisfies(v -> {
-                assertThat(v.code()).isEqualTo(code);
-                assertThat(v.field()).isEqualTo(field);
-                assertThat(v.value()).isEqualTo(value);
-                assertThat(v.message()).contains(value == null || value.isBlank() ? field : value).contains(mentions);
-            });
-        };
     }
 }

@@ -23,19 +23,10 @@ import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * A real single-node Kafka broker (KRaft, combined broker and controller) running in this JVM.
- * The one place in Moat's tests that starts a broker: no mocks, no Docker.
+ * The one place in Moat's tests that starts a broker: no mocks, no Docker. A handle on a started broker: its log
+ * directory, its loopback listener port and the server, which {@link #close} stops; made by {@link #start}.
  */
-public final class KafkaBroker implements AutoCloseable {
-
-    private final Path logDir;
-    private final int port;
-    private final KafkaRaftServer server;
-
-    private KafkaBroker(Path logDir, int port, KafkaRaftServer server) {
-        this.logDir = logDir;
-        this.port = port;
-        this.server = server;
-    }
+public record KafkaBroker(Path logDir, int port, KafkaRaftServer server) implements AutoCloseable {
 
     /** Formats a fresh log directory under {@code parent}, starts the broker on free loopback ports and waits until it serves. */
     public static KafkaBroker start(Path parent) {
@@ -74,14 +65,6 @@ public final class KafkaBroker implements AutoCloseable {
 
     public String bootstrapServers() {
         return "127.0.0.1:" + port;
-    }
-
-    public int port() {
-        return port;
-    }
-
-    public Path logDir() {
-        return logDir;
     }
 
     /** Creates topics with one partition each (or the given count), waiting for completion. */

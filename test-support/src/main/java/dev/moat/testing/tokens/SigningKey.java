@@ -19,16 +19,11 @@ import org.jose4j.jwt.JwtClaims;
 import org.jose4j.jwt.NumericDate;
 import org.jose4j.lang.JoseException;
 
-/** An RSA key pair for tests that need real signed tokens (RS256), with its public key written as PEM. */
-public final class SigningKey {
-
-    private final KeyPair pair;
-    private final Path publicKeyPem;
-
-    private SigningKey(KeyPair pair, Path publicKeyPem) {
-        this.pair = pair;
-        this.publicKeyPem = publicKeyPem;
-    }
+/**
+ * An RSA key pair for tests that need real signed tokens (RS256), with its public key written as PEM; made by
+ * {@link #generate}. A test-only key, never a secret of any deployment.
+ */
+public record SigningKey(KeyPair keyPair, Path publicKeyPem) {
 
     /** Generates a key and writes {@code public.pem} into {@code dir}. */
     public static SigningKey generate(Path dir) {
@@ -49,14 +44,6 @@ public final class SigningKey {
         }
     }
 
-    public Path publicKeyPem() {
-        return publicKeyPem;
-    }
-
-    public KeyPair keyPair() {
-        return pair;
-    }
-
     /** A token valid from now for {@code lifetime} (negative for an expired one), with the given roles and claims. */
     public String token(String issuer, String audience, List<String> roles, Duration lifetime, Map<String, Object> claims) {
         JwtClaims jwt = new JwtClaims();
@@ -71,7 +58,7 @@ public final class SigningKey {
         claims.forEach(jwt::setClaim);
         JsonWebSignature jws = new JsonWebSignature();
         jws.setPayload(jwt.toJson());
-        jws.setKey(pair.getPrivate());
+        jws.setKey(keyPair.getPrivate());
         jws.setAlgorithmHeaderValue(AlgorithmIdentifiers.RSA_USING_SHA256);
         try {
             return jws.getCompactSerialization();

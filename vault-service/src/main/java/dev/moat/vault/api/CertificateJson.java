@@ -3,6 +3,7 @@ package dev.moat.vault.api;
 import static dev.moat.vault.api.ObjectJson.attributes;
 import static dev.moat.vault.api.ObjectJson.integer;
 import static dev.moat.vault.api.ObjectJson.object;
+import static dev.moat.vault.api.ObjectJson.putPresent;
 import static dev.moat.vault.api.ObjectJson.section;
 import static dev.moat.vault.api.ObjectJson.strings;
 import static dev.moat.vault.api.ObjectJson.tags;
@@ -119,9 +120,7 @@ record CertificateJson(ObjectJson wire) {
         json.put("issuer", Map.of("name", pending.issuerName() == null ? "Self" : pending.issuerName()));
         json.put("cancellation_requested", false);
         json.put("status", pending.status());
-        if (pending.statusDetails() != null) {
-            json.put("status_details", pending.statusDetails());
-        }
+        putPresent(json, "status_details", pending.statusDetails());
         if (pending.errorCode() != null) {
             json.put("error", Map.of("code", pending.errorCode(), "message", pending.errorMessage()));
         }
@@ -164,12 +163,8 @@ record CertificateJson(ObjectJson wire) {
         Map<String, Object> keyProps = new LinkedHashMap<>();
         keyProps.put("exportable", p.exportable());
         keyProps.put("kty", p.kty());
-        if (p.keySize() != null) {
-            keyProps.put("key_size", p.keySize());
-        }
-        if (p.crv() != null) {
-            keyProps.put("crv", p.crv());
-        }
+        putPresent(keyProps, "key_size", p.keySize());
+        putPresent(keyProps, "crv", p.crv());
         keyProps.put("reuse_key", p.reuseKey());
         json.put("key_props", keyProps);
         json.put("secret_props", Map.of("contentType", p.contentType()));
@@ -199,9 +194,7 @@ record CertificateJson(ObjectJson wire) {
         json.put("lifetime_actions", p.lifetimeActions());
         Map<String, Object> issuer = new LinkedHashMap<>();
         issuer.put("name", p.issuerName());
-        if (p.certificateType() != null) {
-            issuer.put("cty", p.certificateType());
-        }
+        putPresent(issuer, "cty", p.certificateType());
         json.put("issuer", issuer);
         json.put("attributes", Map.of("enabled", p.enabled(), "created", certificate.policyCreated(), "updated",
                 certificate.policyUpdated()));
@@ -226,7 +219,8 @@ record CertificateJson(ObjectJson wire) {
         return ObjectJson.bool(node, field, field);
     }
 
-    private static String text(JsonNode node, String field) {
+    /** A string field of a certificate's requests; a refusal names the field, never its value. */
+    static String text(JsonNode node, String field) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;

@@ -1,5 +1,7 @@
 package dev.moat.vault.api;
 
+import static dev.moat.vault.api.CertificateJson.text;
+
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -45,18 +48,14 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class CertificateSettingsResource {
 
-    private final DataPlanePipeline pipeline;
-    private final HttpRequests requests;
-    private final CertificateSettings settings;
-    private final ObjectMapper json;
-
-    public CertificateSettingsResource(DataPlanePipeline pipeline, HttpRequests requests, CertificateSettings settings,
-            ObjectMapper json) {
-        this.pipeline = pipeline;
-        this.requests = requests;
-        this.settings = settings;
-        this.json = json;
-    }
+    @Inject
+    DataPlanePipeline pipeline;
+    @Inject
+    HttpRequests requests;
+    @Inject
+    CertificateSettings settings;
+    @Inject
+    ObjectMapper json;
 
     @GET
     @Path("/contacts")
@@ -119,12 +118,8 @@ public class CertificateSettingsResource {
         for (Contact contact : contacts) {
             Map<String, Object> item = new LinkedHashMap<>();
             item.put("email", contact.email());
-            if (contact.name() != null) {
-                item.put("name", contact.name());
-            }
-            if (contact.phone() != null) {
-                item.put("phone", contact.phone());
-            }
+            ObjectJson.putPresent(item, "name", contact.name());
+            ObjectJson.putPresent(item, "phone", contact.phone());
             items.add(item);
         }
         return Map.of("id", out.wire().base() + "/certificates/contacts", "contacts", items);
@@ -195,17 +190,6 @@ public class CertificateSettingsResource {
         } catch (IOException e) {
             throw VaultObjectException.badParameter("The request body is not valid JSON.");
         }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isTextual()) {
-            throw VaultObjectException.badParameter("'" + field + "' must be a string.");
-        }
-        return value.asText();
     }
 
     private Response run(DataPlaneCall call, DataPlaneOperation operation,

@@ -1,5 +1,6 @@
 package dev.moat.vault.api;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -9,8 +10,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.certificates.CertificateBundle;
 import dev.moat.vault.certificates.CertificateService;
@@ -29,15 +28,14 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class CertificatesResource extends VaultObjectResource<CertificateJson, CertificateBundle> {
 
-    private final CertificateService certificates;
+    @Inject
+    CertificateService certificates;
 
-    public CertificatesResource(DataPlanePipeline pipeline, HttpRequests requests, CertificateService certificates,
-            ObjectMapper json) {
-        super(pipeline, requests, json, new ObjectType<>(certificates, CertificateJson::new,
-                CertificateJson::bundle, CertificateJson::item, action -> Operation.valueOf("CERTIFICATE_" + action)));
-        this.certificates = certificates;
+    @Override
+    ObjectType<CertificateJson, CertificateBundle> describe() {
+        return new ObjectType<>(certificates, CertificateJson::new, CertificateJson::bundle, CertificateJson::item,
+                action -> Operation.valueOf("CERTIFICATE_" + action));
     }
-
 
     /** {@code POST /certificates/{name}/create}: 202 and the pending operation, which completes by itself. */
     @POST

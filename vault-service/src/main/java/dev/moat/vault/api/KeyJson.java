@@ -5,6 +5,7 @@ import static dev.moat.vault.api.ObjectJson.attributes;
 import static dev.moat.vault.api.ObjectJson.integer;
 import static dev.moat.vault.api.ObjectJson.longValue;
 import static dev.moat.vault.api.ObjectJson.object;
+import static dev.moat.vault.api.ObjectJson.putPresent;
 import static dev.moat.vault.api.ObjectJson.required;
 import static dev.moat.vault.api.ObjectJson.strings;
 import static dev.moat.vault.api.ObjectJson.tags;
@@ -131,9 +132,7 @@ record KeyJson(ObjectJson wire) {
         }
         json.put("lifetimeActions", actions);
         Map<String, Object> attributes = new LinkedHashMap<>();
-        if (policy.expiryTime() != null) {
-            attributes.put("expiryTime", policy.expiryTime());
-        }
+        putPresent(attributes, "expiryTime", policy.expiryTime());
         if (policy.created() != null) {
             attributes.put("created", policy.created());
             attributes.put("updated", policy.updated());

@@ -2,6 +2,7 @@ package dev.moat.vault.api;
 
 import java.util.Map;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.NotFoundException;
@@ -12,8 +13,6 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.moat.vault.keys.KeyBundle;
 import dev.moat.vault.keys.KeyCryptography;
@@ -37,19 +36,18 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class KeysResource extends VaultObjectResource<KeyJson, KeyBundle> {
 
-    private final KeyService keys;
-    private final KeyRotator rotator;
-    private final KeyCryptography cryptography;
+    @Inject
+    KeyService keys;
+    @Inject
+    KeyRotator rotator;
+    @Inject
+    KeyCryptography cryptography;
 
-    public KeysResource(DataPlanePipeline pipeline, HttpRequests requests, KeyService keys, KeyRotator rotator,
-            KeyCryptography cryptography, ObjectMapper json) {
-        super(pipeline, requests, json, new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item,
-                action -> Operation.valueOf("KEY_" + action)));
-        this.keys = keys;
-        this.rotator = rotator;
-        this.cryptography = cryptography;
+    @Override
+    ObjectType<KeyJson, KeyBundle> describe() {
+        return new ObjectType<>(keys, KeyJson::new, KeyJson::bundle, KeyJson::item,
+                action -> Operation.valueOf("KEY_" + action));
     }
-
 
     /** {@code POST /keys/{name}/create}: a new key, or a new version of one. */
     @POST

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,12 +37,8 @@ record ObjectJson(String base, ApiVersion version, Recovery recovery) {
     Map<String, Object> attributes(Attributes attributes) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("enabled", attributes.enabled());
-        if (attributes.notBefore() != null) {
-            json.put("nbf", attributes.notBefore());
-        }
-        if (attributes.expires() != null) {
-            json.put("exp", attributes.expires());
-        }
+        putPresent(json, "nbf", attributes.notBefore());
+        putPresent(json, "exp", attributes.expires());
         json.put("created", attributes.created());
         json.put("updated", attributes.updated());
         json.put("recoveryLevel", recovery.level());
@@ -49,6 +46,13 @@ record ObjectJson(String base, ApiVersion version, Recovery recovery) {
             json.put("recoverableDays", recovery.days());
         }
         return json;
+    }
+
+    /** Puts a field that has a value: Key Vault leaves out the fields it has none for, rather than sending null. */
+    static void putPresent(Map<String, Object> target, String field, Object value) {
+        if (value != null) {
+            target.put(field, value);
+        }
     }
 
     /** Puts the tags, when there are any (Key Vault leaves the field out otherwise). */
@@ -162,25 +166,25 @@ record ObjectJson(String base, ApiVersion version, Recovery recovery) {
     }
 
     static Integer integer(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
-        }
-        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw VaultObjectException.badParameter("'" + field + "' must be an integer, not " + shown(value) + ".");
-        }
-        return value.asInt();
+        JsonNode value = integral(node, field, JsonNode::canConvertToInt);
+        return value == null ? null : value.asInt();
     }
 
     static Long longValue(JsonNode node, String field) {
+        JsonNode value = integral(node, field, JsonNode::canConvertToLong);
+        return value == null ? null : value.asLong();
+    }
+
+    /** An integer field that {@code fits} the Java type it is read into; null when absent. */
+    private static JsonNode integral(JsonNode node, String field, Predicate<JsonNode> fits) {
         JsonNode value = node.get(field);
         if (value == null || value.isNull()) {
             return null;
         }
-        if (!value.isIntegralNumber() || !value.canConvertToLong()) {
+        if (!value.isIntegralNumber() || !fits.test(value)) {
             throw VaultObjectException.badParameter("'" + field + "' must be an integer, not " + shown(value) + ".");
         }
-        return value.asLong();
+        return value;
     }
 
     static List<String> strings(JsonNode node, String field) {

@@ -61,9 +61,7 @@ record SecretJson(ObjectJson wire) {
     Map<String, Object> item(SecretProperties properties, boolean withVersion) {
         Map<String, Object> item = new LinkedHashMap<>();
         item.put("id", wire.id("secrets", properties.name(), properties.version(), withVersion));
-        if (properties.contentType() != null) {
-            item.put("contentType", properties.contentType());
-        }
+        ObjectJson.putPresent(item, "contentType", properties.contentType());
         item.put("attributes", wire.attributes(properties.attributes()));
         ObjectJson.tags(item, properties.tags());
         return item;

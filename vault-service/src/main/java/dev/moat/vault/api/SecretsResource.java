@@ -1,5 +1,6 @@
 package dev.moat.vault.api;
 
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -8,9 +9,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
-import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import dev.moat.vault.secrets.SecretProperties;
 import dev.moat.vault.secrets.SecretService;
@@ -27,15 +25,14 @@ import io.smallrye.common.annotation.Blocking;
 @Blocking
 public class SecretsResource extends VaultObjectResource<SecretJson, SecretProperties> {
 
-    private final SecretService secrets;
+    @Inject
+    SecretService secrets;
 
-    public SecretsResource(DataPlanePipeline pipeline, HttpRequests requests, SecretService secrets,
-            ObjectMapper json) {
-        super(pipeline, requests, json, new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle,
-                SecretJson::item, action -> Operation.valueOf("SECRET_" + action)));
-        this.secrets = secrets;
+    @Override
+    ObjectType<SecretJson, SecretProperties> describe() {
+        return new ObjectType<>(secrets, SecretJson::new, SecretJson::bundle, SecretJson::item,
+                action -> Operation.valueOf("SECRET_" + action));
     }
-
 
     /** {@code PUT /secrets/{name}}: a new version (the first creates the secret). */
     @PUT

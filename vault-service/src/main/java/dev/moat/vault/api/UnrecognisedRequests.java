@@ -1,6 +1,7 @@
 package dev.moat.vault.api;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.NotAllowedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
@@ -9,8 +10,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
-import dev.moat.vault.config.VaultConfig;
-import dev.moat.vault.origin.VaultHost;
 import dev.moat.vault.pipeline.DataPlanePipeline;
 import dev.moat.vault.pipeline.Operation;
 import io.smallrye.mutiny.Uni;
@@ -27,15 +26,10 @@ import io.vertx.core.http.HttpServerRequest;
 @ApplicationScoped
 public class UnrecognisedRequests {
 
-    private final DataPlanePipeline pipeline;
-    private final HttpRequests requests;
-    private final VaultHost vaultHosts;
-
-    public UnrecognisedRequests(DataPlanePipeline pipeline, HttpRequests requests, VaultConfig config) {
-        this.pipeline = pipeline;
-        this.requests = requests;
-        this.vaultHosts = new VaultHost(config.dnsSuffix());
-    }
+    @Inject
+    DataPlanePipeline pipeline;
+    @Inject
+    HttpRequests requests;
 
     @ServerExceptionMapper
     public Uni<Response> unknownPath(NotFoundException e, HttpServerRequest http, HttpHeaders headers) {
@@ -52,7 +46,7 @@ public class UnrecognisedRequests {
     /** The pipeline blocks (database, gRPC, the spool's write): it runs on a worker, not on the event loop. */
     private Uni<Response> answer(WebApplicationException e, HttpServerRequest http, HttpHeaders headers, int status,
             String code, String message) {
-        if (vaultHosts.vaultOf(http.host()).isEmpty()) {
+        if (!pipeline.isVaultHost(http.host())) {
             return Uni.createFrom().item(e.getResponse());
         }
         var request = requests.of(http, headers);

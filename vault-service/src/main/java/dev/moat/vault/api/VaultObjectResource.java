@@ -3,6 +3,8 @@ package dev.moat.vault.api;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
+import jakarta.annotation.PostConstruct;
+import jakarta.inject.Inject;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
@@ -50,16 +52,20 @@ public abstract class VaultObjectResource<J, T extends Named> {
         Response apply(Vault vault, ObjectJson wire, J out);
     }
 
-    final DataPlanePipeline pipeline;
-    final HttpRequests requests;
-    final ObjectMapper json;
-    private final ObjectType<J, T> type;
+    @Inject
+    DataPlanePipeline pipeline;
+    @Inject
+    HttpRequests requests;
+    @Inject
+    ObjectMapper json;
+    private ObjectType<J, T> type;
 
-    VaultObjectResource(DataPlanePipeline pipeline, HttpRequests requests, ObjectMapper json, ObjectType<J, T> type) {
-        this.pipeline = pipeline;
-        this.requests = requests;
-        this.json = json;
-        this.type = type;
+    /** The type this resource serves, described once its own collaborators are injected. */
+    abstract ObjectType<J, T> describe();
+
+    @PostConstruct
+    void describeType() {
+        type = describe();
     }
 
     /** {@code GET /{collection}/{name}} and {@code GET /{collection}/{name}/} (the SDKs' "latest version" form). */

@@ -1,6 +1,7 @@
 package dev.moat.vault.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.moat.vault.config.VaultConfig;
 
@@ -12,11 +13,8 @@ import dev.moat.vault.config.VaultConfig;
 @ApplicationScoped
 public class Challenges {
 
-    private final VaultConfig config;
-
-    public Challenges(VaultConfig config) {
-        this.config = config;
-    }
+    @Inject
+    VaultConfig config;
 
     /** The authority with the tenant: where clients get tokens. */
     public String authorization(Endpoint endpoint) {

@@ -1,6 +1,7 @@
 package dev.moat.vault.auth;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.moat.vault.config.VaultConfig;
 
@@ -8,11 +9,8 @@ import dev.moat.vault.config.VaultConfig;
 @ApplicationScoped
 public class Endpoints {
 
-    private final VaultConfig config;
-
-    public Endpoints(VaultConfig config) {
-        this.config = config;
-    }
+    @Inject
+    VaultConfig config;
 
     public Endpoint of(int localPort) {
         return new Endpoint(config.dnsSuffix(), config.publicPort().orElse(localPort));

@@ -8,7 +8,6 @@ import java.sql.Savepoint;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -58,11 +57,11 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 public class CertificateService extends VaultObjectService<CertRow, VersionRow, CertificateBundle> {
 
     record BackupDocument(String kind, int format, String name, String latestVersion, CertificatePolicy policy,
-            long policyCreated, List<BackupVersion> versions) {
+            long policyCreated, List<BackupVersion> versions) implements Backups.Document {
     }
 
     record BackupVersion(String version, byte[] cer, byte[] privateKey, boolean enabled, long created, long updated,
-            Map<String, String> tags) {
+            Map<String, String> tags) implements Backups.PrivateVersion {
 
         @Override
         public String toString() {
@@ -301,18 +300,13 @@ public class CertificateService extends VaultObjectService<CertRow, VersionRow, 
             return new BackupDocument(BACKUP_KIND, Backups.format(), cert.name(), cert.latestVersion(),
                     objects.read(cert.policy(), CertificatePolicy.class), cert.policyCreated(), versions);
         });
-        try {
-            return objects.backups().seal(document, name);
-        } finally {
-            document.versions().forEach(v -> Arrays.fill(v.privateKey(), (byte) 0));
-        }
+        return objects.backups().sealThenWipe(document, name, document.versions());
     }
 
     /** Restores every version (with keys and secrets) under a free name. */
     public CertificateBundle restore(Vault vault, byte[] blob) {
-        BackupDocument document = objects.backups().open(blob, BackupDocument.class, d -> BACKUP_KIND.equals(d.kind())
-                && d.format() == Backups.format() && d.name() != null && d.versions() != null
-                && !d.versions().isEmpty() && d.policy() != null);
+        BackupDocument document = objects.backups().open(blob, BackupDocument.class,
+                d -> BACKUP_KIND.equals(d.kind()) && d.policy() != null);
         try {
             document.versions().forEach(v -> objects.version(v.version()));
             String key = objects.nameKey(document.name());
@@ -328,7 +322,7 @@ public class CertificateService extends VaultObjectService<CertRow, VersionRow, 
             }
             return get(vault, document.name(), null);
         } finally {
-            document.versions().forEach(v -> Arrays.fill(v.privateKey(), (byte) 0));
+            Backups.wipe(document.versions());
         }
     }
 

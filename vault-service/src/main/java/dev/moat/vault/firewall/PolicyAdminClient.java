@@ -121,15 +121,7 @@ public class PolicyAdminClient {
 
     /** The vault's rules; empty when policy-service does not know the vault. */
     public Optional<VaultNetworkRules> networkRules(String vault, CallContext context) {
-        try {
-            return Optional.of(call(context, s -> s.getNetworkRuleSet(
-                    GetNetworkRuleSetRequest.newBuilder().setVault(vault).build())));
-        } catch (Failure e) {
-            if (e.kind() == Failure.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return find(context, s -> s.getNetworkRuleSet(GetNetworkRuleSetRequest.newBuilder().setVault(vault).build()));
     }
 
     public VirtualNetwork putVirtualNetwork(VirtualNetwork network, CallContext context) {
@@ -137,15 +129,7 @@ public class PolicyAdminClient {
     }
 
     public Optional<VirtualNetwork> virtualNetwork(String id, CallContext context) {
-        try {
-            return Optional.of(call(context, s -> s.getVirtualNetwork(
-                    GetVirtualNetworkRequest.newBuilder().setId(id).build())));
-        } catch (Failure e) {
-            if (e.kind() == Failure.Kind.NOT_FOUND) {
-                return Optional.empty();
-            }
-            throw e;
-        }
+        return find(context, s -> s.getVirtualNetwork(GetVirtualNetworkRequest.newBuilder().setId(id).build()));
     }
 
     /** Every network policy-service keeps. */
@@ -158,6 +142,18 @@ public class PolicyAdminClient {
     public boolean deleteVirtualNetwork(String id, CallContext context) {
         return call(context, s -> s.deleteVirtualNetwork(DeleteVirtualNetworkRequest.newBuilder().setId(id).build()))
                 .getDeleted();
+    }
+
+    /** A call that reads one thing: empty when policy-service answers NOT_FOUND, any other failure thrown. */
+    private <T> Optional<T> find(CallContext context, Function<NetworkPolicyAdminBlockingStub, T> rpc) {
+        try {
+            return Optional.of(call(context, rpc));
+        } catch (Failure e) {
+            if (e.kind() == Failure.Kind.NOT_FOUND) {
+                return Optional.empty();
+            }
+            throw e;
+        }
     }
 
     private <T> T call(CallContext context, Function<NetworkPolicyAdminBlockingStub, T> rpc) {

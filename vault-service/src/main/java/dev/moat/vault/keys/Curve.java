@@ -11,19 +11,23 @@ import dev.moat.vault.objects.VaultObjectException;
 
 /** The elliptic curves of Key Vault's software keys, with their JCA names and coordinate sizes. */
 public enum Curve {
-    P_256("P-256", "secp256r1", 32),
-    P_384("P-384", "secp384r1", 48),
-    P_521("P-521", "secp521r1", 66);
+    P_256("P-256", "secp256r1"),
+    P_384("P-384", "secp384r1"),
+    P_521("P-521", "secp521r1");
 
     private final String jwkName;
-    private final String jcaName;
-    private final int coordinateBytes;
-    private volatile ECParameterSpec parameters;
+    private final ECParameterSpec parameters;
 
-    Curve(String jwkName, String jcaName, int coordinateBytes) {
+    /** @param jcaName the JDK's name of the curve, whose parameters (every JDK has these three) are read once, here */
+    Curve(String jwkName, String jcaName) {
         this.jwkName = jwkName;
-        this.jcaName = jcaName;
-        this.coordinateBytes = coordinateBytes;
+        try {
+            AlgorithmParameters algorithm = AlgorithmParameters.getInstance("EC");
+            algorithm.init(new ECGenParameterSpec(jcaName));
+            this.parameters = algorithm.getParameterSpec(ECParameterSpec.class);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("the JDK does not know " + jwkName, e);
+        }
     }
 
     /** The JWK {@code crv}, for example {@code P-256}. */
@@ -31,24 +35,18 @@ public enum Curve {
         return jwkName;
     }
 
-    public String jcaName() {
-        return jcaName;
-    }
-
-    /** Length of {@code x}, {@code y} and {@code d}, and of each half of a raw {@code r||s} signature. */
+    /**
+     * Length of {@code x}, {@code y} and {@code d}, and of each half of a raw {@code r||s} signature: the field size in
+     * whole bytes (32, 48, and 66 for P-521), taken from the JDK's parameters rather than written down beside them.
+     */
     public int coordinateBytes() {
-        return coordinateBytes;
+        return (parameters().getCurve().getField().getFieldSize() + Byte.SIZE - 1) / Byte.SIZE;
     }
 
     /** @throws VaultObjectException 400 naming the curve when it is not one of these (P-256K included: not offered) */
     public static Curve of(String crv) {
-        for (Curve c : values()) {
-            if (c.jwkName.equals(crv)) {
-                return c;
-            }
-        }
-        throw VaultObjectException.badParameter("crv '" + KeyRules.shown(crv) + "' is not supported: an EC key uses one of "
-                + names() + ".");
+        return KeyRules.named(values(), Curve::jwkName, crv).orElseThrow(() -> VaultObjectException.badParameter(
+                "crv '" + KeyRules.shown(crv) + "' is not supported: an EC key uses one of " + names() + "."));
     }
 
     /**
@@ -67,20 +65,9 @@ public enum Curve {
                 + "other than " + names() + " is not supported.");
     }
 
-    /** The JCA parameters of this curve, computed once. */
+    /** The JCA parameters of this curve. */
     ECParameterSpec parameters() {
-        ECParameterSpec known = parameters;
-        if (known == null) {
-            try {
-                AlgorithmParameters algorithm = AlgorithmParameters.getInstance("EC");
-                algorithm.init(new ECGenParameterSpec(jcaName));
-                known = algorithm.getParameterSpec(ECParameterSpec.class);
-            } catch (GeneralSecurityException e) {
-                throw new IllegalStateException("the JDK does not know " + jwkName, e);
-            }
-            parameters = known;
-        }
-        return known;
+        return parameters;
     }
 
     static String names() {

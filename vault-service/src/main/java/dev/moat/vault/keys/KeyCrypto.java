@@ -54,13 +54,9 @@ public final class KeyCrypto {
         }
 
         public static EncryptionAlgorithm of(String alg) {
-            for (EncryptionAlgorithm a : values()) {
-                if (a.jwaName.equals(alg)) {
-                    return a;
-                }
-            }
-            throw VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: encryption and key "
-                    + "wrapping use RSA1_5, RSA-OAEP or RSA-OAEP-256.");
+            return KeyRules.named(values(), EncryptionAlgorithm::jwaName, alg).orElseThrow(() ->
+                    VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: encryption "
+                            + "and key wrapping use RSA1_5, RSA-OAEP or RSA-OAEP-256."));
         }
 
         Cipher cipher(int mode, java.security.Key key) throws GeneralSecurityException {
@@ -140,13 +136,9 @@ public final class KeyCrypto {
         }
 
         public static SignatureAlgorithm of(String alg) {
-            for (SignatureAlgorithm a : values()) {
-                if (a.jwaName.equals(alg)) {
-                    return a;
-                }
-            }
-            throw VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: signatures use "
-                    + "RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or ES512.");
+            return KeyRules.named(values(), SignatureAlgorithm::jwaName, alg).orElseThrow(() ->
+                    VaultObjectException.badParameter("alg '" + KeyRules.shown(alg) + "' is not supported: signatures "
+                            + "use RS256, RS384, RS512, PS256, PS384, PS512, ES256, ES384 or ES512."));
         }
     }
 

@@ -10,7 +10,6 @@ import java.security.PublicKey;
 import java.security.SecureRandom;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
-import java.security.spec.ECGenParameterSpec;
 import java.security.spec.ECParameterSpec;
 import java.security.spec.ECPoint;
 import java.security.spec.ECPrivateKeySpec;
@@ -56,7 +55,7 @@ public final class KeyMaterial {
     public static KeyMaterial generateEc(Curve curve) {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
-            generator.initialize(new ECGenParameterSpec(curve.jcaName()), RANDOM);
+            generator.initialize(curve.parameters(), RANDOM);
             return new KeyMaterial(generator.generateKeyPair(), curve);
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("EC key generation on " + curve.jwkName() + " is not available", e);

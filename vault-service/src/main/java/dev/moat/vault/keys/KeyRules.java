@@ -1,6 +1,9 @@
 package dev.moat.vault.keys;
 
+import java.util.Arrays;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.regex.Pattern;
 
 import dev.moat.vault.objects.ObjectNames;
@@ -21,6 +24,14 @@ public final class KeyRules {
     public static final java.util.List<Integer> RSA_SIZES = java.util.List.of(2048, 3072, 4096);
 
     private KeyRules() {
+    }
+
+    /**
+     * The constant of an enum whose wire name ({@code alg}, {@code crv}) is {@code wanted}, exactly; empty when none is,
+     * for the caller to refuse naming what it offers.
+     */
+    static <E extends Enum<E>> Optional<E> named(E[] values, Function<E, String> wireName, String wanted) {
+        return Arrays.stream(values).filter(value -> wireName.apply(value).equals(wanted)).findFirst();
     }
 
     /** @return the name's case-insensitive key (lower case) */

@@ -20,7 +20,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.vault.crypto.DataKey;
 import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
-import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.keys.KeyCrypto.EncryptionAlgorithm;
 import dev.moat.vault.keys.KeyCrypto.SignatureAlgorithm;
 import dev.moat.vault.keys.KeyRepository.KeyRow;
@@ -51,11 +50,13 @@ import dev.moat.vault.vaults.Vault;
 public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle> {
 
     /** What a backup blob holds once opened: every version with its private key, oldest first. */
-    record BackupDocument(String kind, int format, String name, String latestVersion, List<BackupVersion> versions) {
+    record BackupDocument(String kind, int format, String name, String latestVersion, List<BackupVersion> versions)
+            implements Backups.Document {
     }
 
     record BackupVersion(String version, byte[] publicKey, byte[] privateKey, String keyOps, boolean enabled,
-            Long notBefore, Long expires, long created, long updated, Map<String, String> tags) {
+            Long notBefore, Long expires, long created, long updated, Map<String, String> tags)
+            implements Backups.PrivateVersion {
 
         @Override
         public String toString() {
@@ -66,25 +67,17 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
     private static final String BACKUP_KIND = "moat.key";
 
     private final KeyRepository store;
-    private final Clock clock;
-    private final VaultDataKeys dataKeys;
 
     @Inject
     public KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json) {
-        this(store, masterKey, json, Clock.systemUTC());
-    }
-
-    KeyService(KeyRepository store, MasterKeyRing masterKey, ObjectMapper json, Clock clock) {
-        super(new Lifecycle<>("key", "KeyNotFound", KeyRepository.ROWS, store.dataSource(), masterKey, json, clock,
-                new Lifecycle.Rules<>() {
+        super(new Lifecycle<>("key", "KeyNotFound", KeyRepository.ROWS, store.dataSource(), masterKey, json,
+                Clock.systemUTC(), new Lifecycle.Rules<>() {
                     @Override
                     public void refuse(KeyRow key, String operation) {
                         refuseManaged(key, operation);
                     }
                 }));
-        this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
-        this.clock = clock;
     }
 
     /** Creates a new key, or a new version of an existing one. */
@@ -124,7 +117,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         KeyRules.tags(tags);
         KeyRules.validityPeriod(notBefore, expires);
         String version = Lifecycle.newVersion();
-        DataKey dataKey = dataKeys.of(c, vault.name());
+        DataKey dataKey = objects.dataKey(c, vault.name());
         Optional<KeyRow> existing = objects.forNewVersion(c, vault.name(), key);
         if (existing.isPresent()) {
             refuseManaged(existing.get(), "create a version of");
@@ -140,7 +133,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
     private KeyBundle insertVersion(Connection c, DataKey dataKey, Vault vault, String key, String name,
             String version, KeyMaterial material, List<KeyOperation> ops, boolean enabled, Long notBefore,
             Long expires, Map<String, String> tags, boolean managed) throws SQLException {
-        long now = now();
+        long now = objects.now();
         byte[] pkcs8 = material.pkcs8();
         try {
             VersionRow row = new VersionRow(version, 0, material.publicKeyDer(),
@@ -164,15 +157,15 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         if (patch.tags() != null) {
             KeyRules.tags(patch.tags());
         }
-        long now = now();
+        long now = objects.now();
         return objects.update(vault, name, version, (c, row, current) -> {
-            Long notBefore = patch.setsNotBefore() ? patch.notBefore() : current.notBefore();
-            Long expires = patch.setsExpires() ? patch.expires() : current.expires();
+            Long notBefore = patch.notBefore(current.notBefore());
+            Long expires = patch.expires(current.expires());
             KeyRules.validityPeriod(notBefore, expires);
             VersionRow updated = new VersionRow(current.version(), current.seq(), current.publicKey(),
                     current.sealedPrivate(), ops == null ? current.keyOps() : KeyOperation.join(ops),
-                    patch.enabled() != null ? patch.enabled() : current.enabled(), notBefore, expires,
-                    current.created(), now, patch.tags() != null ? objects.tagsJson(patch.tags()) : current.tags());
+                    patch.enabled(current.enabled()), notBefore, expires, current.created(), now,
+                    objects.tagsJson(patch, current.tags()));
             store.updateVersion(c, vault.name(), row.nameKey(), updated);
             return bundle(row, updated);
         });
@@ -187,7 +180,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         BackupDocument document = objects.inTransaction(c -> {
             KeyRow row = objects.live(c, vault.name(), key, name);
             refuseManaged(row, "back up");
-            DataKey dataKey = dataKeys.of(c, vault.name());
+            DataKey dataKey = objects.dataKey(c, vault.name());
             List<BackupVersion> versions = new ArrayList<>();
             for (VersionRow v : objects.allVersions(c, vault.name(), key)) {
                 versions.add(new BackupVersion(v.version(), v.publicKey(), openPrivate(dataKey, vault.name(), key, v),
@@ -197,23 +190,18 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
             return new BackupDocument(BACKUP_KIND, Backups.format(), row.name(), row.latestVersion(),
                     versions);
         });
-        try {
-            return objects.backups().seal(document, name);
-        } finally {
-            document.versions().forEach(v -> Arrays.fill(v.privateKey(), (byte) 0));
-        }
+        return objects.backups().sealThenWipe(document, name, document.versions());
     }
 
     /** Restores a backup with all its versions; refused (409) when the name exists, live or soft-deleted. */
     public KeyBundle restore(Vault vault, byte[] blob) {
-        BackupDocument document = objects.backups().open(blob, BackupDocument.class, d -> BACKUP_KIND.equals(d.kind())
-                && d.format() == Backups.format() && d.name() != null && d.versions() != null
-                && !d.versions().isEmpty());
+        BackupDocument document = objects.backups().open(blob, BackupDocument.class,
+                d -> BACKUP_KIND.equals(d.kind()));
         try {
             document.versions().forEach(v -> objects.version(v.version()));
             String key = objects.nameKey(document.name());
             return objects.inTransaction(c -> {
-                DataKey dataKey = dataKeys.of(c, vault.name());
+                DataKey dataKey = objects.dataKey(c, vault.name());
                 objects.refuseTaken(c, vault.name(), key);
                 store.insertKey(c, vault.name(), key, document.name(), document.latestVersion(), false);
                 VersionRow latest = null;
@@ -233,7 +221,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
                 return bundle(document.name(), false, latest);
             });
         } finally {
-            document.versions().forEach(v -> Arrays.fill(v.privateKey(), (byte) 0));
+            Backups.wipe(document.versions());
         }
     }
 
@@ -247,7 +235,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
     public KeyBundle writeManaged(Connection c, Vault vault, String name, String version, KeyMaterial material,
             boolean enabled, Long notBefore, Long expires, Map<String, String> tags) throws SQLException {
         String key = KeyRules.nameKey(name, "key");
-        DataKey dataKey = dataKeys.of(c, vault.name());
+        DataKey dataKey = objects.dataKey(c, vault.name());
         VaultObjectRows.lockVault(c, vault.name());
         Optional<KeyRow> existing = KeyRepository.ROWS.object(c, vault.name(), key, true);
         if (existing.isPresent() && !existing.get().managed()) {
@@ -270,7 +258,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         String key = KeyRules.nameKey(name, "key");
         VersionRow row = KeyRepository.ROWS.version(c, vault.name(), key, version)
                 .orElseThrow(() -> objects.notFound(name + "/" + version));
-        byte[] pkcs8 = openPrivate(dataKeys.of(c, vault.name()), vault.name(), key, row);
+        byte[] pkcs8 = openPrivate(objects.dataKey(c, vault.name()), vault.name(), key, row);
         try {
             return KeyMaterial.of(pkcs8, row.publicKey());
         } finally {
@@ -286,7 +274,8 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         if (row.isPresent()) {
             VersionRow v = row.get();
             store.updateVersion(c, vault.name(), key, new VersionRow(v.version(), v.seq(), v.publicKey(),
-                    v.sealedPrivate(), v.keyOps(), enabled, v.notBefore(), v.expires(), v.created(), now(), v.tags()));
+                    v.sealedPrivate(), v.keyOps(), enabled, v.notBefore(), v.expires(), v.created(), objects.now(),
+                    v.tags()));
         }
     }
 
@@ -314,7 +303,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
 
     /** The PKCS#8 private key of a version, opened with the vault's data key; the caller zeroes it. */
     byte[] openPrivate(Connection c, Vault vault, String nameKey, VersionRow row) throws SQLException {
-        return openPrivate(dataKeys.of(c, vault.name()), vault.name(), nameKey, row);
+        return openPrivate(objects.dataKey(c, vault.name()), vault.name(), nameKey, row);
     }
 
     private static byte[] openPrivate(DataKey dataKey, String vault, String key, VersionRow row) {
@@ -347,9 +336,5 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         JsonWebKey jwk = KeyMaterial.publicOnly(row.publicKey()).publicJwk(KeyOperation.split(row.keyOps()));
         return new KeyBundle(name, row.version(), jwk, new Attributes(row.enabled(), row.notBefore(),
                 row.expires(), row.created(), row.updated()), objects.tags(row.tags()), managed);
-    }
-
-    private long now() {
-        return clock.instant().getEpochSecond();
     }
 }

@@ -2,6 +2,7 @@ package dev.moat.vault.objects;
 
 import java.io.IOException;
 import java.util.Arrays;
+import java.util.List;
 import java.util.function.Predicate;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -17,6 +18,25 @@ import dev.moat.vault.crypto.SealBrokenException;
 public final class Backups {
 
     private static final int FORMAT = 1;
+
+    /** What every type's backup document holds: its format, the object's name, and its versions, oldest first. */
+    public interface Document {
+        int format();
+
+        String name();
+
+        List<? extends Version> versions();
+    }
+
+    /** One version in a backup document. */
+    public interface Version {
+        String version();
+    }
+
+    /** A version that holds a private key: wiped from memory once it is sealed or restored. */
+    public interface PrivateVersion extends Version {
+        byte[] privateKey();
+    }
 
     private final String noun;
     private final MasterKeyRing masterKey;
@@ -46,11 +66,30 @@ public final class Backups {
         }
     }
 
+    /** {@link #seal}, then wipes the versions' private keys, whether or not sealing succeeded. */
+    public byte[] sealThenWipe(Object document, String name, List<? extends PrivateVersion> versions) {
+        try {
+            return seal(document, name);
+        } finally {
+            wipe(versions);
+        }
+    }
+
+    /** Zeroes the private keys of these versions. */
+    public static void wipe(List<? extends PrivateVersion> versions) {
+        versions.forEach(v -> Arrays.fill(v.privateKey(), (byte) 0));
+    }
+
+    /** {@link #open(byte[], Class, Predicate)} for a type whose documents need nothing more. */
+    public <D extends Document> D open(byte[] blob, Class<D> type) {
+        return open(blob, type, document -> true);
+    }
+
     /**
      * Opens a backup blob into its document; a blob that is not this installation's, altered, or not a well-formed
-     * backup of this type (format 1) is a 400.
+     * backup of this type (format 1, a name, at least one version, and what {@code wellFormed} asks) is a 400.
      */
-    public <D> D open(byte[] blob, Class<D> type, Predicate<D> wellFormed) {
+    public <D extends Document> D open(byte[] blob, Class<D> type, Predicate<D> wellFormed) {
         byte[] plaintext;
         try {
             plaintext = masterKey.openBackup(blob);
@@ -59,7 +98,8 @@ public final class Backups {
         }
         try {
             D document = json.readValue(plaintext, type);
-            if (!wellFormed.test(document)) {
+            if (document.format() != FORMAT || document.name() == null || document.versions() == null
+                    || document.versions().isEmpty() || !wellFormed.test(document)) {
                 throw bad("it is not a " + noun + " backup of format " + FORMAT);
             }
             return document;

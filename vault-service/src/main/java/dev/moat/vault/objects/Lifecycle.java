@@ -21,8 +21,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.moat.vault.crypto.DataKey;
 import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
+import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.store.Jdbc;
 import dev.moat.vault.store.VaultObjectRows.Listed;
 import dev.moat.vault.store.VaultObjectRows;
@@ -72,6 +74,7 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
     private final VaultObjectRows<O, V> rows;
     private final DataSource dataSource;
     private final Backups backups;
+    private final VaultDataKeys dataKeys;
     private final ObjectMapper json;
     private final Clock clock;
     private final Rules<O> rules;
@@ -87,6 +90,7 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
         this.rows = rows;
         this.dataSource = dataSource;
         this.backups = new Backups(noun, masterKey, json);
+        this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.json = json;
         this.clock = clock;
         this.rules = rules;
@@ -332,6 +336,11 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
         return write(tags == null ? Map.of() : tags);
     }
 
+    /** The stored tags after an update: the patch's when it names any, else the {@code current} JSON unchanged. */
+    public String tagsJson(AttributesPatch patch, String current) {
+        return patch.tags() != null ? tagsJson(patch.tags()) : current;
+    }
+
     /** A value stored as JSON (a policy, a request). */
     public String write(Object value) {
         try {
@@ -348,6 +357,11 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("unreadable stored " + type.getSimpleName(), e);
         }
+    }
+
+    /** The vault's data key (made on first use), inside the caller's transaction: what seals a type's values. */
+    public DataKey dataKey(Connection c, String vault) throws SQLException {
+        return dataKeys.of(c, vault);
     }
 
     public long now() {

@@ -120,6 +120,11 @@ public class DataPlanePipeline {
         return published(ticket, event, response, started);
     }
 
+    /** Whether a Host header names a vault (existing or not): elsewhere the data plane has nothing to say. */
+    public boolean isVaultHost(String hostHeader) {
+        return hosts.vaultOf(hostHeader).isPresent();
+    }
+
     /**
      * Answers a request refused for its size before any check (no token read, the firewall not asked) and records it,
      * when its host names an existing vault, as a denial at {@link Layer#LAYER_REQUEST}. Elsewhere the answer alone:

@@ -2,6 +2,8 @@ package dev.moat.vault.secrets;
 
 import java.util.Map;
 
+import dev.moat.vault.objects.AttributesPatch;
+
 /**
  * What an update asks to change; anything not named stays as it is (Key Vault's PATCH). A field given as JSON
  * {@code null} clears it.
@@ -13,5 +15,5 @@ import java.util.Map;
  * @param tags the new tags (replacing all), or null when not given
  */
 public record SecretPatch(boolean setsContentType, String contentType, Boolean enabled, boolean setsNotBefore,
-        Long notBefore, boolean setsExpires, Long expires, Map<String, String> tags) {
+        Long notBefore, boolean setsExpires, Long expires, Map<String, String> tags) implements AttributesPatch {
 }

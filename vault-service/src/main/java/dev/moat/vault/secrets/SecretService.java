@@ -18,7 +18,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.moat.vault.crypto.DataKey;
 import dev.moat.vault.crypto.MasterKeyRing;
 import dev.moat.vault.crypto.SealBrokenException;
-import dev.moat.vault.crypto.VaultDataKeys;
 import dev.moat.vault.objects.Attributes;
 import dev.moat.vault.objects.Backups;
 import dev.moat.vault.objects.Deleted;
@@ -39,11 +38,12 @@ import dev.moat.vault.vaults.Vault;
 public class SecretService extends VaultObjectService<SecretRow, VersionRow, SecretProperties> {
 
     /** What a backup blob holds once opened: every version with its value, oldest first. */
-    record BackupDocument(int format, String name, String latestVersion, List<BackupVersion> versions) {
+    record BackupDocument(int format, String name, String latestVersion, List<BackupVersion> versions)
+            implements Backups.Document {
     }
 
     record BackupVersion(String version, String value, String contentType, boolean enabled, Long notBefore,
-            Long expires, long created, long updated, Map<String, String> tags) {
+            Long expires, long created, long updated, Map<String, String> tags) implements Backups.Version {
 
         @Override
         public String toString() {
@@ -52,7 +52,6 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
     }
 
     private final SecretStore store;
-    private final VaultDataKeys dataKeys;
 
     @Inject
     public SecretService(SecretStore store, MasterKeyRing masterKey, ObjectMapper json) {
@@ -63,7 +62,6 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         super(new Lifecycle<>("secret", "SecretNotFound", SecretStore.ROWS, store.dataSource(), masterKey, json, clock,
                 new Lifecycle.Rules<>() {
                 }));
-        this.dataKeys = new VaultDataKeys(masterKey, clock);
         this.store = store;
     }
 
@@ -83,7 +81,7 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         String version = Lifecycle.newVersion();
         String tags = objects.tagsJson(write.tags());
         try {
-            DataKey dataKey = dataKeys.of(c, vault.name());
+            DataKey dataKey = objects.dataKey(c, vault.name());
             Optional<SecretRow> existing = objects.forNewVersion(c, vault.name(), key);
             if (existing.isEmpty()) {
                 store.insertSecret(c, vault.name(), key, name, version);
@@ -123,7 +121,7 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
                 throw VaultObjectException.forbidden("Operation get is not allowed on an expired secret (exp "
                         + row.expires() + ").", "SecretExpired");
             }
-            return new Secret(properties(secret.name(), row), open(dataKeys.of(c, vault.name()), vault.name(), key,
+            return new Secret(properties(secret.name(), row), open(objects.dataKey(c, vault.name()), vault.name(), key,
                     row));
         });
     }
@@ -138,13 +136,12 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         }
         long now = objects.now();
         return objects.update(vault, name, version, (c, secret, row) -> {
-            Long notBefore = patch.setsNotBefore() ? patch.notBefore() : row.notBefore();
-            Long expires = patch.setsExpires() ? patch.expires() : row.expires();
+            Long notBefore = patch.notBefore(row.notBefore());
+            Long expires = patch.expires(row.expires());
             SecretRules.validityPeriod(notBefore, expires);
             VersionRow updated = new VersionRow(row.version(), row.seq(), row.sealedValue(),
-                    patch.setsContentType() ? patch.contentType() : row.contentType(),
-                    patch.enabled() != null ? patch.enabled() : row.enabled(), notBefore, expires, row.created(), now,
-                    patch.tags() != null ? objects.tagsJson(patch.tags()) : row.tags());
+                    patch.setsContentType() ? patch.contentType() : row.contentType(), patch.enabled(row.enabled()),
+                    notBefore, expires, row.created(), now, objects.tagsJson(patch, row.tags()));
             store.updateVersion(c, vault.name(), secret.nameKey(), updated);
             return properties(secret.name(), updated);
         });
@@ -158,7 +155,7 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         String key = objects.nameKey(name);
         BackupDocument document = objects.inTransaction(c -> {
             SecretRow secret = objects.live(c, vault.name(), key, name);
-            DataKey dataKey = dataKeys.of(c, vault.name());
+            DataKey dataKey = objects.dataKey(c, vault.name());
             List<BackupVersion> versions = new ArrayList<>();
             for (VersionRow row : objects.allVersions(c, vault.name(), key)) {
                 versions.add(new BackupVersion(row.version(), open(dataKey, vault.name(), key, row), row.contentType(),
@@ -172,12 +169,11 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
 
     /** Restores a backup with all its versions; refused (409) when the name exists, live or soft-deleted. */
     public SecretProperties restore(Vault vault, byte[] blob) {
-        BackupDocument document = objects.backups().open(blob, BackupDocument.class, d -> d.format()
-                == Backups.format() && d.name() != null && d.versions() != null && !d.versions().isEmpty());
+        BackupDocument document = objects.backups().open(blob, BackupDocument.class);
         document.versions().forEach(v -> objects.version(v.version()));
         String key = objects.nameKey(document.name());
         return objects.inTransaction(c -> {
-            DataKey dataKey = dataKeys.of(c, vault.name());
+            DataKey dataKey = objects.dataKey(c, vault.name());
             objects.refuseTaken(c, vault.name(), key);
             store.insertSecret(c, vault.name(), key, document.name(), document.latestVersion());
             VersionRow latest = null;

@@ -1,6 +1,5 @@
 package dev.moat.vault.access;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -30,8 +29,7 @@ class AccessPolicyPipelineTest implements FreshPolicyService {
 
     @Test
     void a_caller_without_an_access_policy_gets_azures_forbidden_by_policy_after_the_firewall_allowed_it() {
-        String id = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+        String id = Vaults.as(VAULT, Tokens.BOB)
                 .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403)
                 .body("error.code", equalTo("Forbidden"))
@@ -56,8 +54,7 @@ class AccessPolicyPipelineTest implements FreshPolicyService {
         PolicyServiceDouble.answer = request -> dev.moat.proto.policy.v1.CheckResponse.newBuilder()
                 .setAllowed(true).setReason(dev.moat.proto.policy.v1.Reason.REASON_TRUSTED_SERVICE)
                 .setTrustedService("Azure Backup").setDecisionId(java.util.UUID.randomUUID().toString()).build();
-        String id = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+        String id = Vaults.as(VAULT, Tokens.BOB)
                 .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByPolicy"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
@@ -69,16 +66,14 @@ class AccessPolicyPipelineTest implements FreshPolicyService {
     @Test
     void the_firewall_denies_before_the_access_policy_is_looked_at() {
         PolicyServiceDouble.answer = PolicyServiceDouble::deny;
-        given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+        Vaults.as(VAULT, Tokens.BOB)
                 .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByFirewall"));
     }
 
     @Test
     void a_caller_with_the_permission_reaches_the_operation() {
-        String id = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        String id = Vaults.as(VAULT, Tokens.ALICE)
                 .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(404).body("error.code", equalTo("SecretNotFound"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
@@ -89,8 +84,7 @@ class AccessPolicyPipelineTest implements FreshPolicyService {
     void public_network_access_disabled_refuses_callers_that_are_not_trusted_services() {
         Vaults.put("closedvault", Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "get"))
                 .replace("\"accessPolicies\"", "\"publicNetworkAccess\":\"Disabled\",\"accessPolicies\""));
-        given().header("Host", Vaults.host("closedvault"))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        Vaults.as("closedvault", Tokens.ALICE)
                 .when().get("/secrets/db-password?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByConnection"));
     }

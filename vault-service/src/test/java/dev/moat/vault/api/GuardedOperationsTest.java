@@ -1,6 +1,5 @@
 package dev.moat.vault.api;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -189,8 +188,7 @@ class GuardedOperationsTest implements FreshPolicyService {
     private static Response send(Row row, List<String> correlations) {
         String correlation = UUID.randomUUID().toString();
         correlations.add(correlation);
-        var request = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        var request = Vaults.as(VAULT, Tokens.ALICE)
                 .header("x-ms-client-request-id", correlation)
                 .queryParam("api-version", "7.5")
                 .urlEncodingEnabled(false);

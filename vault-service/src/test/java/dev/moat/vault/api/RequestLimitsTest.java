@@ -75,8 +75,7 @@ class RequestLimitsTest {
     @MethodSource("oversize")
     void is_refused_in_key_vault_shape_before_any_check_and_recorded(String what, int status, String code,
             String reason, Send send) {
-        String id = send.apply(given().header("Host", Vaults.host(VAULT))
-                        .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer()))
+        String id = send.apply(Vaults.as(VAULT, Tokens.ALICE))
                 .then().statusCode(status)
                 .body("error.code", equalTo(code))
                 .body("error.message", containsString("the limit is"))

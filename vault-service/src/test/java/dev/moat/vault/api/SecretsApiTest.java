@@ -1,6 +1,6 @@
 package dev.moat.vault.api;
 
-import static io.restassured.RestAssured.given;
+import static dev.moat.vault.testing.Refusals.notFound;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasKey;
@@ -40,9 +40,7 @@ class SecretsApiTest implements FreshPolicyService {
     }
 
     static RequestSpecification alice(String vault) {
-        return given().header("Host", Vaults.host(vault))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5");
+        return Vaults.as(vault, Tokens.ALICE, "7.5");
     }
 
     static String base(String vault) {
@@ -96,12 +94,7 @@ class SecretsApiTest implements FreshPolicyService {
 
     @Test
     void a_missing_secret_or_version_is_404_secret_not_found() {
-        alice(VAULT).when().get("/secrets/never-set").then().statusCode(404)
-                .body("error.code", equalTo("SecretNotFound"))
-                .body("error.message", equalTo("A secret with (name/id) never-set was not found in this key vault. If "
-                        + "you recently deleted this secret you may be able to recover it using the correct recovery "
-                        + "command. For help resolving this issue, please see "
-                        + "https://go.microsoft.com/fwlink/?linkid=2125182"));
+        notFound(alice(VAULT).when().get("/secrets/never-set"), "secret", "never-set");
         set(VAULT, "has-one", "{\"value\":\"v\"}");
         alice(VAULT).when().get("/secrets/has-one/00000000000000000000000000000000").then().statusCode(404)
                 .body("error.code", equalTo("SecretNotFound"));
@@ -168,8 +161,7 @@ class SecretsApiTest implements FreshPolicyService {
             assertThat(next.getScheme() + "://" + next.getRawAuthority()).isEqualTo(base(vault));
             assertThat(next.getRawPath()).isEqualTo("/secrets");
             assertThat(next.getRawQuery()).startsWith("api-version=7.5&$skiptoken=").endsWith("&maxresults=2");
-            page = given().header("Host", Vaults.host(vault))
-                    .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+            page = Vaults.as(vault, Tokens.ALICE)
                     .urlEncodingEnabled(false)
                     .when().get(next.getRawPath() + "?" + next.getRawQuery()).then().statusCode(200)
                     .extract().jsonPath();
@@ -198,8 +190,7 @@ class SecretsApiTest implements FreshPolicyService {
         firstPage.then().statusCode(200).body("value.id", equalTo(List.of(first, second)));
         URI next = URI.create(firstPage.path("nextLink"));
         assertThat(next.getRawPath()).isEqualTo("/secrets/many/versions");
-        given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        Vaults.as(VAULT, Tokens.ALICE)
                 .urlEncodingEnabled(false)
                 .when().get(next.getRawPath() + "?" + next.getRawQuery()).then().statusCode(200)
                 .body("value.id", equalTo(List.of(third))).body("nextLink", nullValue());

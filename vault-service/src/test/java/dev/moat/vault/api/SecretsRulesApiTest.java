@@ -42,8 +42,7 @@ class SecretsRulesApiTest implements FreshPolicyService {
     }
 
     private static RequestSpecification as(String objectId, String vault) {
-        return given().header("Host", Vaults.host(vault))
-                .header("Authorization", Tokens.dataPlane().objectId(objectId).bearer());
+        return Vaults.as(vault, objectId);
     }
 
     @ParameterizedTest

@@ -38,8 +38,7 @@ class UnrecognisedRequestsTest implements FreshPolicyService {
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);
         assertThat(DecisionEvents.await(id).getLayer()).isEqualTo(Layer.LAYER_AUTHENTICATION);
 
-        id = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+        id = Vaults.as(VAULT, Tokens.BOB)
                 .when().get("/storage/x?api-version=7.5")
                 .then().statusCode(404)
                 .body("error.code", equalTo("NotFound"))
@@ -54,16 +53,14 @@ class UnrecognisedRequestsTest implements FreshPolicyService {
                 .satisfies(check -> assertThat(check.getOperation()).isEmpty());
 
         PolicyServiceDouble.answer = PolicyServiceDouble::deny;
-        given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.BOB).bearer())
+        Vaults.as(VAULT, Tokens.BOB)
                 .when().get("/storage/x?api-version=7.5")
                 .then().statusCode(403).body("error.innererror.code", equalTo("ForbiddenByFirewall"));
     }
 
     @Test
     void a_method_a_path_does_not_take_is_405_and_recorded() {
-        String id = given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        String id = Vaults.as(VAULT, Tokens.ALICE)
                 .when().post("/secrets/s1?api-version=7.5")
                 .then().statusCode(405).body("error.code", equalTo("MethodNotAllowed"))
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);

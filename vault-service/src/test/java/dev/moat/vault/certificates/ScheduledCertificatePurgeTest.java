@@ -7,6 +7,7 @@ import java.time.Duration;
 import jakarta.inject.Inject;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.testing.Sql;
@@ -40,6 +41,12 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
         return Vaults.as(VAULT, Tokens.ALICE, "7.6");
     }
 
+    @BeforeEach
+    void vaultWhereAliceHoldsEveryCertificatePermission() {
+        PolicyServiceDouble.reset();
+        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "certificates", "all")));
+    }
+
     private static void awaitCompleted(String name) {
         Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50)).until(() -> alice()
                 .when().get("/certificates/" + name + "/pending").then().extract().path("status"), "completed"::equals);
@@ -47,8 +54,6 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
 
     @Test
     void a_deleted_certificate_past_its_purge_date_is_purged() throws Exception {
-        PolicyServiceDouble.reset();
-        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "certificates", "all")));
         alice().contentType(ContentType.JSON).body(POLICY).when().post("/certificates/due/create").then()
                 .statusCode(202);
         awaitCompleted("due");
@@ -62,8 +67,6 @@ class ScheduledCertificatePurgeTest implements TrustsLocalCa {
 
     @Test
     void an_operation_left_in_progress_is_finished_by_the_worker() throws Exception {
-        PolicyServiceDouble.reset();
-        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "certificates", "all")));
         alice().contentType(ContentType.JSON).body(POLICY).when().post("/certificates/resumed/create").then()
                 .statusCode(202);
         awaitCompleted("resumed");

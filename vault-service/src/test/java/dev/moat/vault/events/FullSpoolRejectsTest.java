@@ -36,9 +36,7 @@ class FullSpoolRejectsTest implements TrustsLocalCa {
     void data_plane_requests_get_503_and_readiness_goes_down_while_the_spool_is_full() {
         Vaults.put("fullspool", Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
 
-        given().header("Host", Vaults.host("fullspool"))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5").contentType("application/json").body("{\"value\":\"v\"}")
+        Vaults.as("fullspool", Tokens.ALICE, "7.5").contentType("application/json").body("{\"value\":\"v\"}")
                 .when().put("/secrets/unrecorded")
                 .then().statusCode(503)
                 .body("error.code", equalTo("ServiceUnavailable"))

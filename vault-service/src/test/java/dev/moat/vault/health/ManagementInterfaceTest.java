@@ -42,8 +42,7 @@ class ManagementInterfaceTest {
     @ParameterizedTest
     @ValueSource(strings = {"/q/metrics", "/q/health", "/q/health/ready", "/q/health/live"})
     void the_data_plane_port_does_not_serve_health_or_metrics_on_a_vault_host(String path) {
-        given().header("Host", Vaults.host(VAULT))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
+        Vaults.as(VAULT, Tokens.ALICE)
                 .when().get(path)
                 .then().statusCode(404)
                 .body("error.code", equalTo("NotFound"))

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import jakarta.inject.Inject;
 
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import dev.moat.vault.testing.Sql;
@@ -35,13 +36,17 @@ class KeyHousekeepingTest implements TrustsLocalCa {
         return Vaults.as(VAULT, Tokens.ALICE, "7.5");
     }
 
+    @BeforeEach
+    void vaultWhereAliceHoldsEveryKeyPermission() {
+        PolicyServiceDouble.reset();
+        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
+    }
+
     @Inject
     KeyRotator rotator;
 
     @Test
     void a_key_whose_rotation_policy_is_due_gets_a_new_version_expiring_as_the_policy_says() throws Exception {
-        PolicyServiceDouble.reset();
-        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
         for (String name : new String[] {"rotates", "waits"}) {
             alice().contentType(ContentType.JSON).body("{\"kty\":\"EC\"}").when().post("/keys/" + name + "/create")
                     .then().statusCode(200);
@@ -65,8 +70,6 @@ class KeyHousekeepingTest implements TrustsLocalCa {
 
     @Test
     void a_deleted_key_past_its_purge_date_is_purged_and_one_within_it_is_kept() throws Exception {
-        PolicyServiceDouble.reset();
-        Vaults.put(VAULT, Vaults.body(Vaults.policy(Tokens.ALICE, "keys", "all")));
         for (String name : new String[] {"due", "kept"}) {
             alice().contentType(ContentType.JSON).body("{\"kty\":\"EC\"}").when().post("/keys/" + name + "/create")
                     .then().statusCode(200);

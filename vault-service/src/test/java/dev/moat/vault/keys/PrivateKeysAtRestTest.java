@@ -1,6 +1,5 @@
 package dev.moat.vault.keys;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.ByteArrayOutputStream;
@@ -58,9 +57,7 @@ class PrivateKeysAtRestTest implements FreshPolicyService {
     AgroalDataSource dataSource;
 
     private static RequestSpecification alice(String vault) {
-        return given().header("Host", Vaults.host(vault))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5").urlEncodingEnabled(false);
+        return Vaults.as(vault, Tokens.ALICE, "7.5").urlEncodingEnabled(false);
     }
 
     @Test

@@ -1,6 +1,5 @@
 package dev.moat.vault.secrets;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.equalTo;
 
@@ -76,9 +75,7 @@ class PlaintextAtRestTest implements FreshPolicyService {
         alice().when().delete("/deletedsecrets/copy").then().statusCode(204);
         String restoreVault = "atrestrestored";
         Vaults.put(restoreVault, Vaults.body(Vaults.secretsPolicy(Tokens.ALICE, "all")));
-        given().header("Host", Vaults.host(restoreVault))
-                .header("Authorization", Tokens.dataPlane().objectId(Tokens.ALICE).bearer())
-                .queryParam("api-version", "7.5").contentType(ContentType.JSON).body("{\"value\":\"" + blob + "\"}")
+        Vaults.as(restoreVault, Tokens.ALICE, "7.5").contentType(ContentType.JSON).body("{\"value\":\"" + blob + "\"}")
                 .when().post("/secrets/restore").then().statusCode(200);
         String lastId = alice().when().get("/secrets/at-rest").then().statusCode(200)
                 .extract().header(DataPlanePipeline.DECISION_ID_HEADER);

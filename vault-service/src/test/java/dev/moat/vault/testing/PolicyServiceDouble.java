@@ -12,6 +12,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import dev.moat.proto.policy.v1.CheckRequest;
 import dev.moat.proto.policy.v1.CheckResponse;
@@ -279,42 +280,52 @@ public class PolicyServiceDouble implements QuarkusTestResourceLifecycleManager 
         @Override
         public void setStagedNetworkRuleSet(SetStagedNetworkRuleSetRequest request,
                 StreamObserver<VaultNetworkRules> observer) {
-            if (failed(observer) || unknown(request.getVault(), observer)) {
-                return;
-            }
-            if (stagedFailure != null) {
-                observer.onError(stagedFailure.asRuntimeException());
-                return;
-            }
-            NetworkRuleSet rules = normalise(request.getNetworkAcls());
-            staged.put(request.getVault(), rules);
-            reply(observer, request.getVault());
+            changeStaged(request.getVault(), observer, () -> {
+                if (stagedFailure != null) {
+                    return stagedFailure;
+                }
+                staged.put(request.getVault(), normalise(request.getNetworkAcls()));
+                return null;
+            });
         }
 
         @Override
         public void clearStagedNetworkRuleSet(ClearStagedNetworkRuleSetRequest request,
                 StreamObserver<VaultNetworkRules> observer) {
-            if (failed(observer) || unknown(request.getVault(), observer)) {
-                return;
-            }
-            staged.remove(request.getVault());
-            reply(observer, request.getVault());
+            changeStaged(request.getVault(), observer, () -> {
+                staged.remove(request.getVault());
+                return null;
+            });
         }
 
         @Override
         public void promoteStagedNetworkRuleSet(PromoteStagedNetworkRuleSetRequest request,
                 StreamObserver<VaultNetworkRules> observer) {
-            if (failed(observer) || unknown(request.getVault(), observer)) {
+            changeStaged(request.getVault(), observer, () -> {
+                NetworkRuleSet rules = staged.remove(request.getVault());
+                if (rules == null) {
+                    return Status.FAILED_PRECONDITION.withDescription("vault '" + request.getVault()
+                            + "' has no staged rule set to promote");
+                }
+                vaults.put(request.getVault(), rules);
+                return null;
+            });
+        }
+
+        /**
+         * A change to a known vault's staged rule set, answered with the vault's rules after it; the failure set for
+         * every call, an unknown vault, or the change's own refusal (not null) is answered instead.
+         */
+        private void changeStaged(String vault, StreamObserver<VaultNetworkRules> observer, Supplier<Status> change) {
+            if (failed(observer) || unknown(vault, observer)) {
                 return;
             }
-            NetworkRuleSet rules = staged.remove(request.getVault());
-            if (rules == null) {
-                observer.onError(Status.FAILED_PRECONDITION.withDescription("vault '" + request.getVault()
-                        + "' has no staged rule set to promote").asRuntimeException());
+            Status refused = change.get();
+            if (refused != null) {
+                observer.onError(refused.asRuntimeException());
                 return;
             }
-            vaults.put(request.getVault(), rules);
-            reply(observer, request.getVault());
+            reply(observer, vault);
         }
 
         private static boolean unknown(String vault, StreamObserver<?> observer) {
