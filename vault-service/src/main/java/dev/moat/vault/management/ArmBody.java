@@ -77,7 +77,7 @@ final class ArmBody {
         if (target != null && Collection.class.isAssignableFrom(target) && listElements.containsKey(name)) {
             return "Invalid value for " + path + ": a list of " + listElements.get(name) + " is expected.";
         }
-        if (target != null && target.isRecord()) {
+        if (target != null && (target.isRecord() || Map.class.isAssignableFrom(target))) {
             return "Invalid value for " + path + ": a JSON object is expected.";
         }
         return "Invalid value for " + path + ": " + e.getOriginalMessage();

@@ -30,10 +30,10 @@ import dev.moat.vault.vaults.VaultProperties;
  * {@link VaultBody} record, bound by Jackson.
  * <p>ARM JSON of {@code Microsoft.KeyVault/vaults} (keyvault.json 2023-02-01), both ways. Every bad value is a 400
  * naming the field and the value; unknown and output-only fields ({@code vaultUri}, {@code provisioningState}, ...)
- * are ignored, so that a PUT of a GET's output is accepted and changes nothing. {@code networkAcls} is bound by
- * Jackson ({@link ArmBody}); the top of {@code properties} is read field by field because PATCH tells an absent
- * property (keep) from an explicit null (for example {@code accessPolicies: null} clears, {@code tenantId: null} is
- * refused), which a record component cannot tell apart.
+ * are ignored, so that a PUT of a GET's output is accepted and changes nothing. {@code networkAcls} and the
+ * {@code accessPolicies} entries are bound by Jackson ({@link ArmBody}); the top of {@code properties} is read field
+ * by field because PATCH tells an absent property (keep) from an explicit null (for example
+ * {@code accessPolicies: null} clears, {@code tenantId: null} is refused), which a record component cannot tell apart.
  */
 final class VaultJson {
 
@@ -188,32 +188,31 @@ final class VaultJson {
         List<AccessPolicyEntry> entries = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
             String at = "properties.accessPolicies[" + i + "]";
-            JsonNode e = list.get(i);
-            requireObject(e, at);
-            String tenant = text(e, "tenantId", at + ".tenantId");
+            AccessPolicyRequest e = requireObject(ArmBody.bind(list.get(i), at, AccessPolicyRequest.class, Map.of()),
+                    at);
+            String tenant = e.tenantId();
             if (tenant == null || !ArmNames.GUID.matcher(tenant).matches()) {
                 throw invalid("Invalid value '" + tenant + "' for " + at + ".tenantId: a tenant id (GUID) is "
                         + "required.");
             }
-            String object = text(e, "objectId", at + ".objectId");
+            String object = e.objectId();
             if (object == null || object.isBlank()) {
                 throw invalid("The '" + at + ".objectId' property is required: the object id of a user, group or "
                         + "service principal.");
             }
-            String application = e.has("applicationId") && !e.get("applicationId").isNull()
-                    ? text(e, "applicationId", at + ".applicationId") : null;
+            String application = e.applicationId();
             if (application != null && !ArmNames.GUID.matcher(application).matches()) {
                 throw invalid("Invalid value '" + application + "' for " + at + ".applicationId: an application id "
                         + "is a GUID.");
             }
-            JsonNode permissions = e.get("permissions");
-            if (permissions == null || permissions.isNull()) {
+            Map<String, JsonNode> permissions = e.permissions();
+            if (permissions == null) {
                 throw invalid("The '" + at + ".permissions' property is required.");
             }
-            requireObject(permissions, at + ".permissions");
             Map<PermissionCategory, List<String>> granted = new EnumMap<>(PermissionCategory.class);
             for (PermissionCategory category : PermissionCategory.values()) {
                 JsonNode names = permissions.get(category.jsonName());
+                // read here, not bound: a category this version does not know is ignored whatever its value
                 if (names == null || names.isNull()) {
                     continue;
                 }
@@ -279,6 +278,14 @@ final class VaultJson {
     /** What the list properties of {@code networkAcls} hold, for the 400 when one is no list. */
     private static final Map<String, String> ACL_LISTS = Map.of("ipRules", "{\"value\": ...}",
             "virtualNetworkRules", "{\"id\": ...}");
+
+    /**
+     * An {@code accessPolicies} entry as a request names it. The permission lists stay JSON: a name of any JSON type
+     * is refused naming its JSON text.
+     */
+    record AccessPolicyRequest(String tenantId, String objectId, String applicationId,
+            Map<String, JsonNode> permissions) {
+    }
 
     /** ARM's {@code networkAcls} as a request names it: any field may be absent or null. */
     record NetworkAclsRequest(String defaultAction, String bypass, List<IpRuleRequest> ipRules,
