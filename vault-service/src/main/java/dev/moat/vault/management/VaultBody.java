@@ -24,14 +24,17 @@ record VaultBody(String id, String name, String type, String location, Map<Strin
             int softDeleteRetentionInDays, boolean enableRbacAuthorization,
             @JsonInclude(JsonInclude.Include.NON_NULL) Boolean enablePurgeProtection,
             @JsonInclude(JsonInclude.Include.NON_NULL) NetworkAcls networkAcls,
-            @JsonProperty(VaultJson.STAGED_ACLS) @JsonInclude(JsonInclude.Include.NON_NULL) NetworkAcls stagedNetworkAcls,
+            @JsonProperty(VaultJson.STAGED_ACLS) @JsonInclude(JsonInclude.Include.NON_NULL)
+            NetworkAcls stagedNetworkAcls,
             String vaultUri, String provisioningState, String publicNetworkAccess) {
     }
 
     record Sku(String family, String name) {
     }
 
-    /** @param permissions per category's JSON name, in {@link PermissionCategory}'s order; absent categories left out */
+    /**
+     * @param permissions per category's JSON name, in {@link PermissionCategory}'s order; absent categories left out
+     */
     record AccessPolicy(String tenantId, String objectId,
             @JsonInclude(JsonInclude.Include.NON_NULL) String applicationId, Map<String, List<String>> permissions) {
 
