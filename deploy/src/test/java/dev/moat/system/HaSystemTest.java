@@ -142,10 +142,11 @@ class HaSystemTest extends OnLocalStack {
                         containsString("SecretNotFound"));
 
         // three clients in a closed loop: a steady load that leaves the 2-core CI machine room to restart what is killed
-        ExecutorService workers = Executors.newFixedThreadPool(3);
+        int clients = 3;
+        ExecutorService workers = Executors.newFixedThreadPool(clients);
         List<Future<?>> running = new ArrayList<>();
         long start = System.nanoTime();
-        for (int worker = 0; worker < 3; worker++) {
+        for (int worker = 0; worker < clients; worker++) {
             int id = worker;
             running.add(workers.submit(() -> load.run(id)));
         }
@@ -200,8 +201,12 @@ class HaSystemTest extends OnLocalStack {
         System.out.printf("[ha] decision events: %d answers named one, %d stored (%d distinct), %d connections lost%n",
                 seen.size(), stored.size(), Set.copyOf(stored).size(), load.connectionErrors.get());
         assertThat(stored).as("decision events stored twice").doesNotHaveDuplicates();
+        // An answer is lost when its replica dies after the event reached the spool: the client then sees a closed
+        // connection, or, for a GET whose connection closed before any byte of the answer, its HTTP client sends
+        // the request again by itself (the JDK's does, as the Azure SDKs' retry policy does) and sees the second
+        // answer only. The one kill of a vault-service replica can so lose at most one answer per client.
         assertThat(stored.size() - seen.size()).as("events stored for requests whose answer was lost")
-                .isBetween(0, load.connectionErrors.get());
+                .isBetween(0, load.connectionErrors.get() + clients);
 
         // the topics are replicated as the topology promises
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.kafkaBootstrap()))) {
