@@ -1,7 +1,6 @@
 package dev.moat.testing.kafka;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,33 +27,58 @@ import org.apache.kafka.server.common.MetadataVersion;
  */
 public record KafkaBroker(Path logDir, int port, KafkaRaftServer server) implements AutoCloseable {
 
-    /** Formats a fresh log directory under {@code parent}, starts the broker on free loopback ports and waits until it serves. */
+    /**
+     * Formats a fresh log directory under {@code parent}, starts the broker on free loopback ports and waits until it
+     * serves. The ports are free when chosen but not held until the broker binds them, so another process may take one
+     * in between: a start that fails is shut down and tried again, on new ports and a new directory, up to
+     * {@value #ATTEMPTS} times.
+     */
     public static KafkaBroker start(Path parent) {
+        IllegalStateException failure = new IllegalStateException("Kafka broker did not start");
+        for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+            try {
+                return startOnce(parent);
+            } catch (Exception e) {
+                failure.addSuppressed(e);
+            }
+        }
+        throw failure;
+    }
+
+    private static final int ATTEMPTS = 3;
+
+    private static KafkaBroker startOnce(Path parent) throws Exception {
+        Files.createDirectories(parent);
+        Path logDir = Files.createTempDirectory(parent, "kafka-");
+        int port = freePort();
+        int controllerPort = freePort();
+        if (controllerPort == port) {
+            throw new IllegalStateException("the system offered port " + port + " twice");
+        }
+        Properties props = brokerProperties(logDir, port, controllerPort);
+        KafkaConfig config = KafkaConfig.fromProps(props, false);
+        new Formatter()
+                .setClusterId(Uuid.randomUuid().toString())
+                .setNodeId(1)
+                .setControllerListenerName("CONTROLLER")
+                .setMetadataLogDirectory(logDir.toString())
+                .setDirectories(List.of(logDir.toString()))
+                .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
+                .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
+                .run();
+        KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
+        KafkaBroker broker = new KafkaBroker(logDir, port, server);
         try {
-            Files.createDirectories(parent);
-            Path logDir = Files.createTempDirectory(parent, "kafka-");
-            int port = freePort();
-            int controllerPort = freePort();
-            Properties props = brokerProperties(logDir, port, controllerPort);
-            KafkaConfig config = KafkaConfig.fromProps(props, false);
-            new Formatter()
-                    .setClusterId(Uuid.randomUuid().toString())
-                    .setNodeId(1)
-                    .setControllerListenerName("CONTROLLER")
-                    .setMetadataLogDirectory(logDir.toString())
-                    .setDirectories(List.of(logDir.toString()))
-                    .setReleaseVersion(MetadataVersion.LATEST_PRODUCTION)
-                    .setPrintStream(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
-                    .run();
-            KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            KafkaBroker broker = new KafkaBroker(logDir, port, server);
             broker.awaitReady(Duration.ofSeconds(60));
             return broker;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (Exception e) {
-            throw new IllegalStateException("Kafka broker did not start", e);
+        } catch (Exception | Error e) {
+            try {
+                broker.close();
+            } catch (RuntimeException closing) {
+                e.addSuppressed(closing);
+            }
+            throw e;
         }
     }
 
