@@ -12,7 +12,10 @@
 #   - access policy:    an allowed address and a valid token asking for a key, which the access policy does not grant
 #                       (403 ForbiddenByPolicy)
 #   - one connection:   the allowed read, one connection, its latency percentiles
-#   - time to warm:     after `deploy/moat up` returns, the allowed read's throughput in one-second slices until it
+#   - CPU per request:  for each path, the CPU time (user + system, /proc/PID/stat) each of the four processes used
+#                       while it was measured, over the requests served
+#   - time to warm:     from the moment `deploy/moat up` returns, the allowed read for 40 s on the same connections,
+#                       its answers counted per second (deploy/bench/per-second.lua), and the first second that
 #                       reaches half of its warm figure
 #
 #   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 32] [--threads 2] [--warm-up 60]
@@ -35,6 +38,7 @@ CONNECTIONS=32
 THREADS=2
 PROFILE_DIR=""
 WARM_UP=60
+WARM_SECONDS=40
 PROFILE_INTERVAL_MS=5
 ASYNC_PROFILER_VERSION=4.5
 while [[ $# -gt 0 ]]; do
@@ -129,13 +133,14 @@ run() { # seconds connections threads url headers...
   wrk -d "${seconds}s" -c "$connections" -t "$threads" --latency "${headers[@]}" "$url"
 }
 
-# time to warm: one-second slices of the allowed read from the moment `up` returned, before anything else warms it
+# time to warm: the allowed read from the moment `up` returned, before anything else warms it, on the same 32
+# connections throughout (as clients that start with the service keep theirs), counted per wall-clock second
+warm_run=$(wrk -d "${WARM_SECONDS}s" -c "$CONNECTIONS" -t "$THREADS" -s "$ROOT/deploy/bench/per-second.lua" \
+  -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL")
 warm_slices=()
-for i in $(seq 1 30); do
-  started=$(date +%s.%N)
-  warm_slices+=("$started $(run 1 "$CONNECTIONS" "$THREADS" "$SECRET_URL" \
-    "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED" | rps)")
-done
+while read -r _ second count; do
+  warm_slices+=("$second $count")
+done < <(grep '^second ' <<< "$warm_run")
 
 PROCESSES=(kafka policy-service vault-service audit-service)
 profiler() { # command-for-each-process (with {name} for the process's name)
@@ -159,13 +164,28 @@ warm_up() { # the five data-plane paths, WARM_UP seconds in all
 }
 warm_up
 
-declare -A RESULT LAT
+# CPU time (user + system, clock ticks) of each of the four processes, in PROCESSES order
+cpu_ticks() {
+  local p pid
+  for p in "${PROCESSES[@]}"; do
+    pid=$(head -n1 "$DATA/run/$p.pid")
+    awk '{ print $14 + $15 }' "/proc/$pid/stat"
+  done
+}
+TICKS_PER_SECOND=$(getconf CLK_TCK)
+
+declare -A RESULT LAT CPU
 measure() { # name url headers...
   local name="$1"; shift
   profiler "start,event=itimer,interval=${PROFILE_INTERVAL_MS}ms"
+  local before; before=$(cpu_ticks)
   local out; out=$(run "$SECONDS_PER_PATH" "$CONNECTIONS" "$THREADS" "$@")
+  local after; after=$(cpu_ticks)
   profiler "stop,collapsed,file=$PROFILE_DIR/$name-{name}.collapsed"
   RESULT[$name]=$(rps <<< "$out")
+  # CPU per request of each process: the ticks it used while the path was measured, over the requests served
+  CPU[$name]=$(paste <(echo "$before") <(echo "$after") | awk -v r="${RESULT[$name]}" -v s="$SECONDS_PER_PATH" \
+    -v hz="$TICKS_PER_SECOND" '{ printf "%s%d", (NR > 1 ? " / " : ""), ($2 - $1) / hz * 1e6 / (r * s) }')
   LAT[$name]=$(awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p99 }' <<< "$out")
 }
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -185,8 +205,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 echo "# request-path $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs, $SECONDS_PER_PATH s per path, $CONNECTIONS connections"
 echo "# load average before the measured paths: $LOAD_BEFORE"
 echo
-echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 |"
-echo "|---|---:|---:|---:|---:|"
+echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 | CPU µs per request: Kafka / policy / vault / audit |"
+echo "|---|---:|---:|---:|---:|---:|"
 for name in ceiling unknown allowed firewall token policy; do
   case "$name" in
     ceiling) label="ceiling: GET /q/health/live (management interface)" ;;
@@ -196,25 +216,25 @@ for name in ceiling unknown allowed firewall token policy; do
     token) label="token refused: 401" ;;
     policy) label="access policy denial: 403" ;;
   esac
-  echo "| $label | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} |"
+  echo "| $label | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} | ${CPU[$name]} |"
 done
 echo
 echo "One connection, allowed read: $ONE_RPS requests/s; latency p50 / p90 / p99: $ONE_LAT"
 echo
 half=$(awk -v a="${RESULT[allowed]}" 'BEGIN { print a / 2 }')
-echo "Time to warm (allowed read, one-second wrk runs from the moment \`up\` returned; half of warm = $half requests/s):"
+echo "Time to warm (allowed read, answers per wall-clock second on $CONNECTIONS connections opened when \`up\` returned; half of warm = $half requests/s):"
 echo
-echo "| seconds after up | requests/s |"
+echo "| second after up | requests/s |"
 echo "|---:|---:|"
 reached=""
 for slice in "${warm_slices[@]}"; do
   read -r at value <<< "$slice"
-  since=$(awk -v a="$at" -v u="$UP_AT" 'BEGIN { printf "%.1f", a - u }')
+  since=$(awk -v a="$at" -v u="$UP_AT" 'BEGIN { printf "%d", a - int(u) }')
   echo "| $since | $value |"
   if [[ -z "$reached" ]] && awk -v v="$value" -v h="$half" 'BEGIN { exit !(v >= h) }'; then reached="$since"; fi
 done
 echo
-echo "Half of the warm throughput reached ${reached:-not within the slices} s after \`up\` returned."
+echo "Half of the warm throughput reached in second ${reached:-(not within the run)} after \`up\` returned."
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n "$PROFILE_DIR" ]]; then
   echo

@@ -325,6 +325,16 @@ public interface VaultConfig {
         @WithDefault("250ms")
         Duration maxBlock();
 
+        /**
+         * How long the decision-event producer gathers events before sending them to Kafka (its {@code linger.ms}):
+         * each produce request costs the broker and audit-service about the same whatever it carries, so fewer,
+         * larger ones cost less per event (20 ms instead of 5 ms saved Kafka about 15 % of its CPU per request in
+         * deploy/bench/request-path.sh, and audit-service nothing measurable). Only the events' way to the audit trail
+         * waits; requests never do.
+         */
+        @WithDefault("5ms")
+        Duration linger();
+
         /** Topic of {@code moat.events.v1.ChangeEvent} (vault and access-policy changes of the management plane). */
         @WithDefault("moat.changes.v1")
         String changesTopic();

@@ -1,6 +1,7 @@
 package dev.moat.vault.events;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -43,7 +44,8 @@ public class DecisionPublisher {
         this.spool = DecisionSpool.open(spoolDirectory(dataDir), new DecisionSpool.Settings(settings.capacity(),
                 settings.whenFull(), settings.fsync(), settings.segmentSize().asLongValue(),
                 config.events().maxBlock()));
-        this.sender = new SpoolSender(spool, () -> producer(bootstrapServers), config.events().decisionsTopic(),
+        this.sender = new SpoolSender(spool, () -> producer(bootstrapServers, config.events().linger()),
+                config.events().decisionsTopic(),
                 "vault-service").start();
         Gauge.builder("moat.vault.decision.spool.depth", spool, DecisionSpool::depth)
                 .description("Decision events stored and not yet acknowledged by Kafka").register(metrics);
@@ -85,7 +87,7 @@ public class DecisionPublisher {
         return sender.kafkaReachable();
     }
 
-    private static Producer<String, byte[]> producer(String bootstrapServers) {
+    private static Producer<String, byte[]> producer(String bootstrapServers, Duration linger) {
         Map<String, Object> props = new HashMap<>();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -93,7 +95,7 @@ public class DecisionPublisher {
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
         props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
         props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 30_000);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, (int) linger.toMillis());
         props.put(ProducerConfig.CLIENT_ID_CONFIG, "vault-service-decisions");
         return new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
