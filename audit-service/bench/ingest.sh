@@ -10,6 +10,7 @@
 #
 # Benchmark options (defaults): --events 100000 (backlog drain and live bulk; 0 skips both)  --rates 200,1000 (steady phases; ''
 # skips them)  --steady-seconds 30  --samples-per-second 10  --poll-interval-ms 5  --vaults 20  --partitions 1
+# --ids time-ordered (event ids as the services make them, version 7 UUIDs; random: version 4, as before)
 # --no-build  never run Maven (fail if something is missing); --build  always run it;
 # default: build when the jar, the test classes or the classpath are missing or older than a source file, and
 # build deploy/target/kafka-libs when it is missing.
@@ -45,7 +46,7 @@ while [[ $# -gt 0 ]]; do
     --keep) KEEP=true; shift ;;
     --partitions) PARTITIONS="${2:?--partitions needs a value}"; shift 2 ;;
     --events) EVENTS="${2:?--events needs a value}"; BENCH_ARGS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,25p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_ARGS+=("$1"); shift ;;
   esac
 done

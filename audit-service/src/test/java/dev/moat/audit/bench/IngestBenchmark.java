@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import com.google.protobuf.Timestamp;
 
+import dev.moat.outbox.EventIds;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Identity;
@@ -84,7 +85,7 @@ public final class IngestBenchmark {
 
     private IngestBenchmark(Options options) {
         this.options = options;
-        this.events = new EventFactory(new Random(7), options.vaults);
+        this.events = new EventFactory(new Random(7), options.vaults, options.randomIds);
     }
 
     public static void main(String[] args) throws Exception {
@@ -573,8 +574,12 @@ public final class IngestBenchmark {
         private final String[] objectIds = new String[50];
         private final String[] applicationIds = new String[20];
 
-        EventFactory(Random random, int vaultCount) {
+        private final boolean randomIds;
+
+        /** @param randomIds version 4 event ids, as Moat made them before; else version 7, as it makes them now */
+        EventFactory(Random random, int vaultCount, boolean randomIds) {
             this.random = random;
+            this.randomIds = randomIds;
             this.vaults = new String[vaultCount];
             for (int i = 0; i < vaultCount; i++) {
                 vaults[i] = String.format(Locale.ROOT, "contoso-prod-%02d", i + 1);
@@ -597,7 +602,7 @@ public final class IngestBenchmark {
                     ? "10.1." + random.nextInt(8) + "." + (4 + random.nextInt(250))
                     : "20." + (1 + random.nextInt(120)) + "." + random.nextInt(256) + "." + (1 + random.nextInt(254));
             DecisionEvent.Builder event = DecisionEvent.newBuilder()
-                    .setEventId(UUID.randomUUID().toString())
+                    .setEventId(randomIds ? UUID.randomUUID().toString() : EventIds.next())
                     .setTime(Timestamp.newBuilder().setSeconds(time.getEpochSecond()).setNanos(time.getNano()))
                     .setVault(vault)
                     .setOperation(op[0])
@@ -664,6 +669,8 @@ public final class IngestBenchmark {
         int pollIntervalMillis = 5;
         int vaults = 20;
         int timeoutSeconds = 600;
+        /** Event ids: {@code time-ordered} (version 7, as policy-service and vault-service make them) or {@code random}. */
+        boolean randomIds;
         long auditPid = -1;
         long kafkaPid = -1;
         Path idsFile;
@@ -687,6 +694,11 @@ public final class IngestBenchmark {
                     case "--audit-pid" -> o.auditPid = Long.parseLong(value);
                     case "--kafka-pid" -> o.kafkaPid = Long.parseLong(value);
                     case "--ids-file" -> o.idsFile = Path.of(value);
+                    case "--ids" -> o.randomIds = switch (value) {
+                        case "random" -> true;
+                        case "time-ordered" -> false;
+                        default -> throw usage("--ids is time-ordered or random, not " + value);
+                    };
                     default -> throw usage("unknown option " + name);
                 }
             });
@@ -700,7 +712,7 @@ public final class IngestBenchmark {
         static IllegalArgumentException usage(String problem) {
             return new IllegalArgumentException(problem + "\nusage: IngestBenchmark create-topics|preload|drain|run [--bootstrap HOST:PORT]"
                     + " [--audit-url URL] [--metrics-url URL] [--partitions N] [--events N] [--rates R1,R2] [--steady-seconds S]"
-                    + " [--samples-per-second N] [--poll-interval-ms MS] [--vaults N] [--timeout S] [--audit-pid PID]"
+                    + " [--samples-per-second N] [--poll-interval-ms MS] [--vaults N] [--ids time-ordered|random] [--timeout S] [--audit-pid PID]"
                     + " [--kafka-pid PID] [--ids-file FILE (preload, drain)]");
         }
     }

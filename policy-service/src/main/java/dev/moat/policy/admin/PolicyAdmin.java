@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.regex.Pattern;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,6 +13,7 @@ import jakarta.inject.Inject;
 
 import com.google.protobuf.Timestamp;
 
+import dev.moat.outbox.EventIds;
 import dev.moat.policy.config.PolicyConfig;
 import dev.moat.outbox.ChangeOutbox;
 import dev.moat.policy.decision.CheckInput;
@@ -355,7 +355,7 @@ public class PolicyAdmin {
     private static ChangeEvent.Builder changeEvent(Actor actor, String operation, ChangeAction action) {
         Instant now = Instant.now();
         return ChangeEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(EventIds.next())
                 .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setActor(Identity.newBuilder().setTenantId(actor.tenantId()).setObjectId(actor.objectId())
                         .setApplicationId(actor.applicationId()))

@@ -1,12 +1,12 @@
 package dev.moat.policy.grpc;
 
 import java.util.Optional;
-import java.util.UUID;
 
 import jakarta.inject.Inject;
 
 import org.jboss.logging.Logger;
 
+import dev.moat.outbox.EventIds;
 import dev.moat.policy.admin.PolicyState;
 import dev.moat.policy.decision.CheckInput;
 import dev.moat.policy.decision.Decision;
@@ -37,7 +37,7 @@ public class DecisionGrpcService implements DecisionService {
                     request.getSourceSubnetId(), request.getSourceSubnetBehindNat(),
                     request.getCaller().getApplicationId());
             Decision decision = state.snapshot().decide(input);
-            CheckResponse response = ProtoMapping.toProto(decision, UUID.randomUUID().toString());
+            CheckResponse response = ProtoMapping.toProto(decision, EventIds.next());
             Optional<Decision> staged = state.stagedDecision(input);
             if (staged.isPresent()) {
                 response = response.toBuilder().setStaged(ProtoMapping.toRuleSetDecision(staged.get())).build();

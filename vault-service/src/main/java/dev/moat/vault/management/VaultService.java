@@ -4,7 +4,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -16,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.google.protobuf.Timestamp;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.moat.outbox.EventIds;
 import dev.moat.proto.events.v1.ChangeAction;
 import dev.moat.proto.events.v1.ChangeEvent;
 import dev.moat.proto.events.v1.ResourceKind;
@@ -284,7 +284,7 @@ public class VaultService {
         Instant now = Instant.now();
         Identity actor = ctx.actor();
         return ChangeEvent.newBuilder()
-                .setEventId(UUID.randomUUID().toString())
+                .setEventId(EventIds.next())
                 .setTime(Timestamp.newBuilder().setSeconds(now.getEpochSecond()).setNanos(now.getNano()))
                 .setActor(dev.moat.proto.events.v1.Identity.newBuilder().setTenantId(actor.tenantId())
                         .setObjectId(actor.objectId()).setApplicationId(actor.applicationId()))

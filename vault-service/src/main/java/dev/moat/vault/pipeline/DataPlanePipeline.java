@@ -15,6 +15,7 @@ import org.jboss.logging.Logger;
 
 import com.google.protobuf.Timestamp;
 
+import dev.moat.outbox.EventIds;
 import dev.moat.proto.events.v1.AddressAuthorizationType;
 import dev.moat.proto.events.v1.DecisionEvent;
 import dev.moat.proto.events.v1.Layer;
@@ -174,7 +175,7 @@ public class DataPlanePipeline {
                         .setSeconds(elapsed / 1_000_000_000L)
                         .setNanos((int) (elapsed % 1_000_000_000L)));
         if (event.getEventId().isEmpty()) {
-            event.setEventId(UUID.randomUUID().toString());
+            event.setEventId(EventIds.next());
         }
         DecisionEvent decided = event.build();
         events.publish(ticket, decided);
