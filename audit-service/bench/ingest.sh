@@ -6,7 +6,7 @@
 # audit-service/target/bench/, creates the topics, runs dev.moat.audit.bench.IngestBenchmark (test sources), prints
 # Markdown tables and stops both processes again, also on error or Ctrl-C.
 #
-#   audit-service/bench/ingest.sh [benchmark options] [--no-build] [--build] [--keep]
+#   audit-service/bench/ingest.sh [benchmark options] [--store h2|postgresql] [--no-build] [--build] [--keep]
 #
 # Benchmark options (defaults): --events 100000 (backlog drain and live bulk; 0 skips both)  --rates 200,1000 (steady phases; ''
 # skips them)  --steady-seconds 30  --samples-per-second 10  --poll-interval-ms 5  --vaults 20  --partitions 1
@@ -15,6 +15,9 @@
 # default: build when the jar, the test classes or the classpath are missing or older than a source file, and
 # build deploy/target/kafka-libs when it is missing.
 # --keep      keep the run directory (data, service and broker logs).
+# --store     audit-service's store: h2 (the embedded default, a file database) or postgresql (the production store:
+#             a PostgreSQL server from the binaries deploy/moat runs, deploy/target/postgres-dist, on a free port
+#             with a fresh cluster in the run directory; as root it runs in a user namespace, as deploy/moat does).
 #
 # Environment: AUDIT_JVM_OPTS  extra JVM options for audit-service (e.g. -Dmoat.audit.consumer.max-poll-records=2000)
 #              BENCH_JVM_OPTS  extra JVM options for the benchmark client
@@ -36,6 +39,7 @@ KAFKA_LOG4J="$ROOT_DIR/deploy/src/main/resources/kafka/log4j2.xml"
 
 BUILD=auto
 KEEP=false
+STORE=h2
 BENCH_ARGS=()
 PARTITIONS=1
 EVENTS=100000
@@ -44,15 +48,17 @@ while [[ $# -gt 0 ]]; do
     --no-build) BUILD=never; shift ;;
     --build) BUILD=always; shift ;;
     --keep) KEEP=true; shift ;;
+    --store) STORE="${2:?--store needs a value}"; shift 2 ;;
     --partitions) PARTITIONS="${2:?--partitions needs a value}"; shift 2 ;;
     --events) EVENTS="${2:?--events needs a value}"; BENCH_ARGS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,26p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_ARGS+=("$1"); shift ;;
   esac
 done
 
 log() { printf 'ingest: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
+[[ "$STORE" == h2 || "$STORE" == postgresql ]] || die "--store is h2 or postgresql, not $STORE"
 # shellcheck source=../../deploy/bench/lib.sh
 source "$ROOT_DIR/deploy/bench/lib.sh"
 command -v "$JAVA" >/dev/null || die "$JAVA is required"
@@ -68,14 +74,21 @@ if [[ "$BUILD" != never ]] && ! kafka_libs_present; then
   (cd "$ROOT_DIR" && ./mvnw -B -q -pl deploy -am package -DskipTests)
 fi
 build_module "$BUILD" audit-service "$CLASSPATH_FILE" "$JAR" "$BENCH_CLASS"
+POSTGRES_DIST="$ROOT_DIR/deploy/target/postgres-dist"
+if [[ "$STORE" == postgresql && "$BUILD" != never ]] && ! compgen -G "$POSTGRES_DIST/*.txz" >/dev/null; then
+  log "building deploy/target/postgres-dist..."
+  (cd "$ROOT_DIR" && ./mvnw -B -q -pl deploy -am package -DskipTests)
+fi
 kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --no-build)"
 
 # --- run directory, ports, cleanup ----------------------------------------------------------------------------
 KAFKA_PID=""
 AUDIT_PID=""
+POSTGRES_PID=""
 stop_processes() {
   stop_pid audit-service "$AUDIT_PID"
   stop_pid kafka "$KAFKA_PID"
+  stop_pid postgresql "$POSTGRES_PID"
 }
 bench_run_dir
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/kafka"
@@ -87,6 +100,32 @@ free_port AUDIT_PORT
 # health and metrics: audit-service's management interface
 free_port MANAGEMENT_PORT
 BOOTSTRAP="127.0.0.1:$KAFKA_PORT"
+
+# --- PostgreSQL (--store postgresql) ----------------------------------------------------------------------------
+STORE_OPTS=()
+STORE_LABEL="H2 file store"
+if [[ "$STORE" == postgresql ]]; then
+  archive="$(compgen -G "$POSTGRES_DIST/*.txz" | head -n1)" || die "no PostgreSQL archive in $POSTGRES_DIST (run without --no-build)"
+  mkdir -p "$RUN_DIR/postgres/home" && tar -xJf "$archive" -C "$RUN_DIR/postgres/home" || die "could not extract $archive"
+  # PostgreSQL refuses to run as root: as root it runs in a new user namespace, as deploy/moat does
+  pg() { if [[ "$(id -u)" == 0 ]]; then unshare -U "$RUN_DIR/postgres/home/bin/$1" "${@:2}"; else "$RUN_DIR/postgres/home/bin/$1" "${@:2}"; fi; }
+  free_port POSTGRES_PORT
+  mkdir -m 700 "$RUN_DIR/postgres/data"
+  pg initdb -D "$RUN_DIR/postgres/data" -U postgres -E UTF-8 --locale=C --auth=trust >> "$RUN_DIR/logs/postgres.log" 2>&1 \
+    || die "initdb failed (see $RUN_DIR/logs/postgres.log)"
+  echo "CREATE DATABASE moat_audit;" | pg postgres --single -D "$RUN_DIR/postgres/data" postgres >> "$RUN_DIR/logs/postgres.log" 2>&1 \
+    || die "could not create the database (see $RUN_DIR/logs/postgres.log)"
+  pg postgres -D "$RUN_DIR/postgres/data" -p "$POSTGRES_PORT" -c listen_addresses=127.0.0.1 -c unix_socket_directories= \
+    >> "$RUN_DIR/logs/postgres.log" 2>&1 < /dev/null &
+  POSTGRES_PID=$!
+  FAILURE_LOGS+=("$RUN_DIR/logs/postgres.log")
+  log "PostgreSQL pid $POSTGRES_PID on 127.0.0.1:$POSTGRES_PORT"
+  await_port PostgreSQL "$POSTGRES_PID" "$POSTGRES_PORT"
+  STORE_OPTS=(-Dquarkus.datasource.h2.active=false -Dquarkus.datasource.postgresql.active=true
+    "-Dquarkus.datasource.postgresql.jdbc.url=jdbc:postgresql://127.0.0.1:$POSTGRES_PORT/moat_audit"
+    -Dquarkus.datasource.postgresql.username=postgres -Dquarkus.datasource.postgresql.password=)
+  STORE_LABEL="PostgreSQL $(pg postgres --version | awk '{print $NF}') (default settings, fsync on)"
+fi
 
 # --- Kafka (as deploy/moat configures it) ---------------------------------------------------------------------
 cat > "$RUN_DIR/kafka/server.properties" <<EOF
@@ -137,7 +176,7 @@ bench topics create-topics --bootstrap "$BOOTSTRAP" --partitions "$PARTITIONS" |
 
 result_header ingest audit-service proto
 {
-  echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, H2 file store"
+  echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, $STORE_LABEL"
   echo "# benchmark options: ${BENCH_ARGS[*]:-(defaults)}"
 } | tee -a "$RESULT"
 
@@ -151,7 +190,7 @@ fi
 # Access control off: no token issuer runs here, and the benchmark measures ingest, not token checks.
 # shellcheck disable=SC2086 # AUDIT_JVM_OPTS is a list of options
 "$JAVA" -Xmx512m -Dmoat.audit.auth.enabled=false ${AUDIT_JVM_OPTS:-} \
-  -Dmoat.data-dir="$RUN_DIR/data" -Dquarkus.http.port="$AUDIT_PORT" -Dquarkus.management.port="$MANAGEMENT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
+  -Dmoat.data-dir="$RUN_DIR/data" "${STORE_OPTS[@]}" -Dquarkus.http.port="$AUDIT_PORT" -Dquarkus.management.port="$MANAGEMENT_PORT" -Dkafka.bootstrap.servers="$BOOTSTRAP" \
   -jar "$JAR" > "$RUN_DIR/logs/audit-service.log" 2>&1 < /dev/null &
 AUDIT_PID=$!
 log "audit-service pid $AUDIT_PID on http://127.0.0.1:$AUDIT_PORT"

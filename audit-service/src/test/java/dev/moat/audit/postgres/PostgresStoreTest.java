@@ -27,6 +27,8 @@ import io.restassured.path.json.JsonPath;
 
 import dev.moat.testing.http.ManagementInterface;
 import dev.moat.audit.retention.RetentionPurge;
+import dev.moat.audit.decision.Decision;
+import dev.moat.audit.ingest.EventMapper;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
@@ -151,6 +153,23 @@ class PostgresStoreTest extends PublishingTest {
                 .statusCode(200).extract().asString();
         assertThat(export.lines()).hasSize(2).allSatisfy(line -> assertThat(line)
                 .contains("\"resourceId\":\"/subscriptions/s1/resourceGroups/rg/providers/Microsoft.KeyVault/vaults/" + vault + "\""));
+    }
+
+    @Test
+    void a_batch_partly_stored_before_stores_only_its_new_events_through_the_multi_row_insert() throws Exception {
+        String vault = newVault();
+        List<Decision> batch = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            batch.add(EventMapper.toDecision(Events.ipRuleAllow(vault, "203.0.113." + (i + 1), T0.plusSeconds(i)).build()));
+        }
+        // a redelivery after a crash: the first two were stored, the batch comes again whole
+        store.store(batch.subList(0, 2), List.of());
+
+        EventStore.StoreResult result = store.store(batch, List.of());
+
+        assertThat(result).isEqualTo(new EventStore.StoreResult(3, 0, 2));
+        asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then().statusCode(200)
+                .body("value", hasSize(5));
     }
 
     @Test
