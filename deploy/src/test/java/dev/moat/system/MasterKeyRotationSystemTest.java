@@ -7,6 +7,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,7 +98,9 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
             rollReplicas(newKey, List.of(oldKey));
             String newId = report().getString("primaryKeyId");
             assertThat(newId).isNotEqualTo(oldId);
+            // a report slower than its 10 s timeout (a crowded machine) is one poll lost, not the answer
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptionsInstanceOf(HttpTimeoutException.class)
                     .until(() -> removable(report(), oldId));
             traffic.awaitRequests(traffic.requests() + 30);
             // 3: the old key goes
