@@ -198,7 +198,7 @@ log "audit-service pid $AUDIT_PID on http://127.0.0.1:$AUDIT_PORT"
 # the drain measurement starts at once, so that it sees the consumer from its first batch
 if (( EVENTS > 0 )); then
   bench drain drain --audit-url "http://127.0.0.1:$AUDIT_PORT" --metrics-url "http://127.0.0.1:$MANAGEMENT_PORT" --audit-pid "$AUDIT_PID" \
-    --ids-file "$RUN_DIR/ids.txt" "${BENCH_ARGS[@]}" || die "the drain measurement failed"
+    ${POSTGRES_PID:+--store-pid "$POSTGRES_PID"} --ids-file "$RUN_DIR/ids.txt" "${BENCH_ARGS[@]}" || die "the drain measurement failed"
 fi
 
 deadline=$(( $(date +%s) + 120 ))

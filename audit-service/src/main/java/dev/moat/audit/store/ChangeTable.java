@@ -1,6 +1,5 @@
 package dev.moat.audit.store;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
@@ -16,9 +15,6 @@ final class ChangeTable {
     static final String COLUMNS = "event_id, event_time, actor_tenant_id, actor_object_id, actor_application_id, "
             + "resource_kind, resource_id, vault, action, before_json, after_json, operation, source, correlation_id";
 
-    static final String INSERT = "INSERT INTO change_event (" + COLUMNS + ", stored_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
     /** The reads of stored changes by id and by page. */
     static final EventTable<Change> EVENTS = new EventTable<>("change_event", COLUMNS, ChangeTable::read,
             change -> new PageCursor(change.time(), change.eventId()));
@@ -26,23 +22,23 @@ final class ChangeTable {
     private ChangeTable() {
     }
 
-    static void bind(PreparedStatement insert, Change c, Instant storedAt) throws SQLException {
-        int i = 0;
-        insert.setString(++i, c.eventId());
-        Rows.setTime(insert, ++i, c.time());
-        Rows.setText(insert, ++i, c.actorTenantId());
-        Rows.setText(insert, ++i, c.actorObjectId());
-        Rows.setText(insert, ++i, c.actorApplicationId());
-        Rows.setLabel(insert, ++i, c.kind());
-        insert.setString(++i, c.resourceId());
-        Rows.setText(insert, ++i, c.vault());
-        Rows.setLabel(insert, ++i, c.action());
-        Rows.setText(insert, ++i, c.beforeJson());
-        Rows.setText(insert, ++i, c.afterJson());
-        Rows.setText(insert, ++i, c.operation());
-        Rows.setText(insert, ++i, c.source());
-        Rows.setText(insert, ++i, c.correlationId());
-        Rows.setTime(insert, ++i, storedAt);
+    /** Writes a change's values in the order of {@link #COLUMNS}, then the time it is stored. */
+    static void write(RowWriter row, Change c, Instant storedAt) throws SQLException {
+        row.text(c.eventId());
+        row.time(c.time());
+        row.text(c.actorTenantId());
+        row.text(c.actorObjectId());
+        row.text(c.actorApplicationId());
+        row.label(c.kind());
+        row.text(c.resourceId());
+        row.text(c.vault());
+        row.label(c.action());
+        row.text(c.beforeJson());
+        row.text(c.afterJson());
+        row.text(c.operation());
+        row.text(c.source());
+        row.text(c.correlationId());
+        row.time(storedAt);
     }
 
     static Change read(ResultSet rows) throws SQLException {

@@ -1,9 +1,7 @@
 package dev.moat.audit.store;
 
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.Instant;
 
 import dev.moat.audit.common.PageCursor;
@@ -22,9 +20,6 @@ final class DecisionTable {
             + "duration_ms, correlation_id, reason, request_path, http_method, source, staged_is_address_authorized, "
             + "staged_address_authorization_type, staged_matched_rule, staged_trusted_service";
 
-    static final String INSERT = "INSERT INTO decision_event (" + COLUMNS + ", stored_at) "
-            + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-
     /** The reads of stored decisions by id and by page. */
     static final EventTable<Decision> EVENTS = new EventTable<>("decision_event", COLUMNS, DecisionTable::read,
             decision -> new PageCursor(decision.time(), decision.eventId()));
@@ -32,42 +27,38 @@ final class DecisionTable {
     private DecisionTable() {
     }
 
-    static void bind(PreparedStatement insert, Decision d, Instant storedAt) throws SQLException {
-        int i = 0;
-        insert.setString(++i, d.eventId());
-        Rows.setTime(insert, ++i, d.time());
-        insert.setString(++i, d.vault());
-        Rows.setText(insert, ++i, d.operation());
-        Rows.setLabel(insert, ++i, d.outcome());
-        Rows.setLabel(insert, ++i, d.layer());
-        insert.setInt(++i, d.httpStatus());
-        Rows.setText(insert, ++i, d.callerIp());
-        Rows.setLong(insert, ++i, d.callerIpNumber());
-        Rows.setText(insert, ++i, d.tenantId());
-        Rows.setText(insert, ++i, d.objectId());
-        Rows.setText(insert, ++i, d.applicationId());
-        insert.setBoolean(++i, d.addressAuthorized());
-        Rows.setLabel(insert, ++i, d.authorizationType());
-        Rows.setText(insert, ++i, d.matchedRule());
-        Rows.setText(insert, ++i, d.subnetId());
-        Rows.setText(insert, ++i, d.trustedService());
-        insert.setBoolean(++i, d.accessPolicyMatch());
-        insert.setLong(++i, d.durationMs());
-        Rows.setText(insert, ++i, d.correlationId());
-        Rows.setText(insert, ++i, d.reason());
-        Rows.setText(insert, ++i, d.requestPath());
-        Rows.setText(insert, ++i, d.httpMethod());
-        Rows.setText(insert, ++i, d.source());
+    /** Writes a decision's values in the order of {@link #COLUMNS}, then the time it is stored. */
+    static void write(RowWriter row, Decision d, Instant storedAt) throws SQLException {
+        row.text(d.eventId());
+        row.time(d.time());
+        row.text(d.vault());
+        row.text(d.operation());
+        row.label(d.outcome());
+        row.label(d.layer());
+        row.integer(d.httpStatus());
+        row.text(d.callerIp());
+        row.number(d.callerIpNumber());
+        row.text(d.tenantId());
+        row.text(d.objectId());
+        row.text(d.applicationId());
+        row.bool(d.addressAuthorized());
+        row.label(d.authorizationType());
+        row.text(d.matchedRule());
+        row.text(d.subnetId());
+        row.text(d.trustedService());
+        row.bool(d.accessPolicyMatch());
+        row.number(d.durationMs());
+        row.text(d.correlationId());
+        row.text(d.reason());
+        row.text(d.requestPath());
+        row.text(d.httpMethod());
+        row.text(d.source());
         StagedDecision staged = d.staged();
-        if (staged == null) {
-            insert.setNull(++i, Types.BOOLEAN);
-        } else {
-            insert.setBoolean(++i, staged.addressAuthorized());
-        }
-        Rows.setLabel(insert, ++i, staged == null ? null : staged.authorizationType());
-        Rows.setText(insert, ++i, staged == null ? null : staged.matchedRule());
-        Rows.setText(insert, ++i, staged == null ? null : staged.trustedService());
-        Rows.setTime(insert, ++i, storedAt);
+        row.bool(staged == null ? null : staged.addressAuthorized());
+        row.label(staged == null ? null : staged.authorizationType());
+        row.text(staged == null ? null : staged.matchedRule());
+        row.text(staged == null ? null : staged.trustedService());
+        row.time(storedAt);
     }
 
     static Decision read(ResultSet rows) throws SQLException {

@@ -1,11 +1,13 @@
 package dev.moat.audit.store;
 
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -16,6 +18,9 @@ import java.util.function.Function;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+
+import org.postgresql.PGConnection;
+import org.postgresql.copy.CopyIn;
 
 import dev.moat.audit.change.Change;
 import dev.moat.audit.decision.Decision;
@@ -74,10 +79,8 @@ public class EventStore {
     private static StoreResult store(Connection connection, List<Decision> decisions, List<Change> changes,
             Instant storedAt, boolean skipStored) throws SQLException {
         try {
-            int newDecisions = insertNew(connection, "decision_event", DecisionTable.INSERT, decisions,
-                    Decision::eventId, DecisionTable::bind, storedAt, skipStored);
-            int newChanges = insertNew(connection, "change_event", ChangeTable.INSERT, changes,
-                    Change::eventId, ChangeTable::bind, storedAt, skipStored);
+            int newDecisions = insertNew(connection, DECISIONS, decisions, storedAt, skipStored);
+            int newChanges = insertNew(connection, CHANGES, changes, storedAt, skipStored);
             connection.commit();
             int duplicates = decisions.size() + changes.size() - newDecisions - newChanges;
             return new StoreResult(newDecisions, newChanges, duplicates);
@@ -131,31 +134,85 @@ public class EventStore {
     }
 
     @FunctionalInterface
-    private interface Binder<T> {
-        void bind(PreparedStatement insert, T event, Instant storedAt) throws SQLException;
+    private interface Writer<T> {
+        void write(RowWriter row, T event, Instant storedAt) throws SQLException;
     }
 
-    private static <T> int insertNew(Connection connection, String table, String insertSql, List<T> events,
-            Function<T, String> id, Binder<T> binder, Instant storedAt, boolean skipStored) throws SQLException {
+    /** A table events are stored in: its name, its columns and how an event fills them. */
+    private record Table<T>(String name, String columns, Function<T, String> id, Writer<T> writer) {
+
+        String insert() {
+            int columnCount = columns.split(",").length + 1;
+            return "INSERT INTO " + name + " (" + columns + ", stored_at) VALUES ("
+                    + String.join(", ", Collections.nCopies(columnCount, "?")) + ")";
+        }
+
+        String copy() {
+            return "COPY " + name + " (" + columns + ", stored_at) FROM STDIN";
+        }
+    }
+
+    private static final Table<Decision> DECISIONS = new Table<>("decision_event", DecisionTable.COLUMNS,
+            Decision::eventId, DecisionTable::write);
+    private static final Table<Change> CHANGES = new Table<>("change_event", ChangeTable.COLUMNS,
+            Change::eventId, ChangeTable::write);
+
+    private static <T> int insertNew(Connection connection, Table<T> table, List<T> events, Instant storedAt,
+            boolean skipStored) throws SQLException {
         if (events.isEmpty()) {
             return 0;
         }
         Map<String, T> byId = new LinkedHashMap<>();
-        events.forEach(event -> byId.putIfAbsent(id.apply(event), event));
+        events.forEach(event -> byId.putIfAbsent(table.id().apply(event), event));
         if (skipStored) {
-            byId.keySet().removeAll(existingIds(connection, table, List.copyOf(byId.keySet())));
+            byId.keySet().removeAll(existingIds(connection, table.name(), List.copyOf(byId.keySet())));
         }
         if (byId.isEmpty()) {
             return 0;
         }
-        try (PreparedStatement insert = connection.prepareStatement(insertSql)) {
-            for (T event : byId.values()) {
-                binder.bind(insert, event, storedAt);
+        if (connection.isWrapperFor(PGConnection.class)) {
+            copy(connection.unwrap(PGConnection.class), table, byId.values(), storedAt);
+        } else {
+            insert(connection, table, byId.values(), storedAt);
+        }
+        return byId.size();
+    }
+
+    private static <T> void insert(Connection connection, Table<T> table, Collection<T> events, Instant storedAt)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(table.insert())) {
+            StatementRow row = new StatementRow(insert);
+            for (T event : events) {
+                table.writer().write(row.next(), event, storedAt);
                 insert.addBatch();
             }
             insert.executeBatch();
         }
-        return byId.size();
+    }
+
+    /**
+     * PostgreSQL's {@code COPY}: the rows go to the server as one stream, which it parses and stores without
+     * planning a statement, several times cheaper for the server than the same rows as multi-row inserts. A
+     * stored id or a refused value fails the whole {@code COPY}, like a failed batch: the transaction is rolled
+     * back and the caller decides what to do.
+     */
+    private static <T> void copy(PGConnection connection, Table<T> table, Collection<T> events, Instant storedAt)
+            throws SQLException {
+        CopyRows rows = new CopyRows();
+        for (T event : events) {
+            table.writer().write(rows, event, storedAt);
+            rows.endRow();
+        }
+        byte[] data = rows.text().getBytes(StandardCharsets.UTF_8);
+        CopyIn copy = connection.getCopyAPI().copyIn(table.copy());
+        try {
+            copy.writeToCopy(data, 0, data.length);
+            copy.endCopy();
+        } finally {
+            if (copy.isActive()) {
+                copy.cancelCopy();
+            }
+        }
     }
 
     private static Set<String> existingIds(Connection connection, String table, List<String> ids) throws SQLException {

@@ -2,6 +2,7 @@ package dev.moat.audit.bench;
 
 import static dev.moat.testing.bench.ProcessStats.loadAverage;
 import static dev.moat.testing.bench.ProcessStats.processCpuNanos;
+import static dev.moat.testing.bench.ProcessStats.processTreeCpuNanos;
 
 import java.io.IOException;
 import java.net.URI;
@@ -179,14 +180,16 @@ public final class IngestBenchmark {
         System.out.println("Backlog drain: " + total + " events waiting in Kafka, audit-service started on them.");
         System.out.println();
         System.out.println("| events | stored in (s, first to last) | ingest rate, first to last (events/s) |"
-                + " ingest rate, 10-90 % (events/s) | audit CPU, 10-90 % (µs/event) | sampled ids found |"
-                + " loadavg (1 min) after |");
-        System.out.println("|---:|---:|---:|---:|---:|---:|---:|");
+                + " ingest rate, 10-90 % (events/s) | ingest rate, 50-90 % (events/s) | audit CPU, 10-90 % (µs/event) |"
+                + " store server CPU, 10-90 % (µs/event) | sampled ids found | loadavg (1 min) after |");
+        System.out.println("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         long[] first = timeline.firstAtLeast(1);
         long[] last = timeline.firstAtLeast(total);
         double seconds = first != null && last != null ? (last[0] - first[0]) / 1e9 : Double.NaN;
-        System.out.printf(Locale.ROOT, "| %d | %.1f | %.0f | %s | %s | %d/%d | %s |%n", total, seconds, total / seconds,
-                timeline.middleRate(total), timeline.middleCpuPerEvent(total, 2), ids.size() - 1 - missing,
+        System.out.printf(Locale.ROOT, "| %d | %.1f | %.0f | %s | %s | %s | %s | %d/%d | %s |%n", total, seconds,
+                total / seconds, timeline.middleRate(total), timeline.rate(total / 2, total * 9 / 10),
+                timeline.middleCpuPerEvent(total, 2),
+                timeline.middleCpuPerEvent(total, 3), ids.size() - 1 - missing,
                 ids.size() - 1, loadAverage().split(" ")[0]);
         if (!done || missing > 0) {
             System.exit(1);
@@ -370,8 +373,9 @@ public final class IngestBenchmark {
                 while (!Thread.currentThread().isInterrupted()) {
                     try {
                         long cpu = processCpuNanos(options.auditPid);
+                        long storeCpu = processTreeCpuNanos(options.storePid);
                         long count = storedCount() - base;
-                        samples.add(new long[] {System.nanoTime(), count, cpu});
+                        samples.add(new long[] {System.nanoTime(), count, cpu, storeCpu});
                         Thread.sleep(100);
                     } catch (InterruptedException e) {
                         return;
@@ -399,8 +403,13 @@ public final class IngestBenchmark {
 
         /** Events per second between the first samples with at least 10 % and 90 % of {@code total} stored. */
         String middleRate(long total) {
-            long[] a = firstAtLeast(total / 10);
-            long[] b = firstAtLeast(total * 9 / 10);
+            return rate(total / 10, total * 9 / 10);
+        }
+
+        /** Events per second between the first samples with at least {@code from} and {@code to} stored. */
+        String rate(long from, long to) {
+            long[] a = firstAtLeast(from);
+            long[] b = firstAtLeast(to);
             return a != null && b != null && b[0] > a[0]
                     ? String.format(Locale.ROOT, "%.0f", (b[1] - a[1]) / ((b[0] - a[0]) / 1e9)) : "n/a";
         }
@@ -673,6 +682,8 @@ public final class IngestBenchmark {
         boolean randomIds;
         long auditPid = -1;
         long kafkaPid = -1;
+        /** The database server's main process (PostgreSQL's postmaster), measured with its children; -1: none. */
+        long storePid = -1;
         Path idsFile;
 
         static Options parse(String[] args) {
@@ -693,6 +704,7 @@ public final class IngestBenchmark {
                     case "--timeout" -> o.timeoutSeconds = Integer.parseInt(value);
                     case "--audit-pid" -> o.auditPid = Long.parseLong(value);
                     case "--kafka-pid" -> o.kafkaPid = Long.parseLong(value);
+                    case "--store-pid" -> o.storePid = Long.parseLong(value);
                     case "--ids-file" -> o.idsFile = Path.of(value);
                     case "--ids" -> o.randomIds = switch (value) {
                         case "random" -> true;

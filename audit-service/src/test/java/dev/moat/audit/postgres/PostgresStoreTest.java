@@ -3,6 +3,7 @@ package dev.moat.audit.postgres;
 import static dev.moat.audit.support.Tokens.asAdmin;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -10,6 +11,7 @@ import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasSize;
 
 import java.nio.charset.StandardCharsets;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,8 +29,13 @@ import io.restassured.path.json.JsonPath;
 
 import dev.moat.testing.http.ManagementInterface;
 import dev.moat.audit.retention.RetentionPurge;
+import dev.moat.audit.change.Change;
 import dev.moat.audit.decision.Decision;
+import dev.moat.audit.decision.Layer;
+import dev.moat.audit.decision.Outcome;
 import dev.moat.audit.ingest.EventMapper;
+import dev.moat.audit.store.ChangeQueries;
+import dev.moat.audit.store.DecisionQueries;
 import dev.moat.audit.store.EventStore;
 import dev.moat.audit.support.AuditKafkaResource;
 import dev.moat.audit.support.Events;
@@ -61,6 +68,12 @@ class PostgresStoreTest extends PublishingTest {
 
     @Inject
     WhatIfQueries whatIf;
+
+    @Inject
+    DecisionQueries decisions;
+
+    @Inject
+    ChangeQueries changes;
 
     @Test
     void the_what_if_origins_and_the_staged_decisions_use_the_same_sql_on_postgresql() throws Exception {
@@ -156,7 +169,7 @@ class PostgresStoreTest extends PublishingTest {
     }
 
     @Test
-    void a_batch_partly_stored_before_stores_only_its_new_events_through_the_multi_row_insert() throws Exception {
+    void a_batch_partly_stored_before_stores_only_its_new_events_through_copy() throws Exception {
         String vault = newVault();
         List<Decision> batch = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
@@ -170,6 +183,45 @@ class PostgresStoreTest extends PublishingTest {
         assertThat(result).isEqualTo(new EventStore.StoreResult(3, 0, 2));
         asAdmin().queryParam("vault", vault).get("/api/v1/decisions").then().statusCode(200)
                 .body("value", hasSize(5));
+    }
+
+    @Test
+    void text_with_tabs_line_breaks_backslashes_and_nulls_comes_back_as_it_was_stored_through_copy() throws Exception {
+        String vault = newVault();
+        // what COPY's text format gives a meaning to: tab, line feed, carriage return, backslash, \N
+        String odd = "tab\there, line\nfeed, return\r, back\\slash, \\N, \\t, '\"; DROP TABLE x; --, é, \uD83D\uDD11";
+        Decision full = EventMapper.toDecision(Events.firewallDenial(vault, "203.0.113.9", T0)
+                .setReason(odd).setRequestPath("/secrets/a\tb?x=\\n").build());
+        Decision sparse = new Decision(UUID.randomUUID().toString(), T0.plusSeconds(1), vault, null, Outcome.DENIED,
+                Layer.AUTHENTICATION, 401, null, null, null, null, null, false, null, null, null, null, false, 0,
+                null, null, null, null, null, null);
+        Change change = EventMapper.toChange(Events.networkRuleChange(vault, T0)
+                .setBeforeJson("{\n\t\"note\": \"a\\tb \\\\ c \\n\"\r\n}")
+                .clearAfterJson().build());
+
+        assertThat(store.store(List.of(full, sparse), List.of(change))).isEqualTo(new EventStore.StoreResult(2, 1, 0));
+
+        assertThat(decisions.find(full.eventId())).contains(full);
+        assertThat(decisions.find(sparse.eventId())).contains(sparse);
+        assertThat(changes.find(change.eventId())).contains(change);
+    }
+
+    @Test
+    void a_value_the_database_refuses_fails_the_copy_whole_and_the_batch_stored_one_by_one_keeps_the_others()
+            throws Exception {
+        String vault = newVault();
+        Decision good = EventMapper.toDecision(Events.ipRuleAllow(vault, "203.0.113.1", T0).build());
+        // longer than the operation column's 128 characters (the event mapper refuses it before, the database too)
+        Decision tooLong = new Decision(UUID.randomUUID().toString(), T0, vault, "x".repeat(129), Outcome.DENIED,
+                Layer.AUTHENTICATION, 401, null, null, null, null, null, false, null, null, null, null, false, 0,
+                null, null, null, null, null, null);
+
+        assertThatThrownBy(() -> store.store(List.of(good, tooLong), List.of()))
+                .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo("22001"));
+        assertThat(decisions.find(good.eventId())).isEmpty();
+
+        assertThat(store.store(List.of(good), List.of())).isEqualTo(new EventStore.StoreResult(1, 0, 0));
+        assertThat(decisions.find(good.eventId())).contains(good);
     }
 
     @Test
