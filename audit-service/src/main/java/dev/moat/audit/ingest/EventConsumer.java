@@ -1,7 +1,6 @@
 package dev.moat.audit.ingest;
 
 import java.nio.charset.StandardCharsets;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -11,8 +10,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -35,11 +36,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.common.annotation.Identifier;
 
-import dev.moat.audit.change.Change;
 import dev.moat.audit.config.AuditConfig;
-import dev.moat.audit.decision.Decision;
-import dev.moat.audit.store.EventStore;
-import dev.moat.audit.store.EventStore.StoreResult;
 
 /**
  * The one Kafka consumer of audit-service, on its own thread: reads both event topics as one member of the
@@ -49,6 +46,11 @@ import dev.moat.audit.store.EventStore.StoreResult;
  * (events already there are skipped), (2) send records that cannot be stored to the dead-letter topic and wait
  * for its acknowledgement, (3) only then commit the offsets. A crash before (3) redelivers the batch, which (1)
  * then finds stored. When the store fails (database down), the batch is read again after a growing pause.
+ *
+ * <p>Steps (1) and (2) run on a second thread, {@code audit-store}, while this one polls and decodes the next
+ * batch, so that the database and the decoding work at the same time. One batch at most is being stored; the
+ * next one is handed over only after the one before is settled: its offsets committed, or, when it failed, the
+ * consumer positioned back at its start (and at the start of the batch polled meanwhile).
  */
 @ApplicationScoped
 public class EventConsumer {
@@ -57,8 +59,7 @@ public class EventConsumer {
 
     private final AuditConfig.Consumer config;
     private final Map<String, Object> kafka;
-    private final EventStore store;
-    private final DeadLetters deadLetters;
+    private final BatchStore batches;
     private final IngestMetrics metrics;
     private final EventDecoder decoder;
     private final CountDownLatch stopRequested = new CountDownLatch(1);
@@ -68,14 +69,21 @@ public class EventConsumer {
     private volatile ConsumerState state = ConsumerState.starting();
     /** Offsets of stored batches whose commit may still be on its way; touched by the consumer thread only. */
     private final Map<TopicPartition, OffsetAndMetadata> stored = new HashMap<>();
+    /**
+     * Stores one batch while the consumer thread polls and decodes the next: the database and the decoding
+     * overlap instead of taking turns. At most one batch is on it ({@link #inFlight}, consumer thread only).
+     */
+    private ExecutorService storer;
+    private InFlight inFlight;
+    /** Store failures in a row, for the pause before the batch is read again; consumer thread only. */
+    private int storeFailures;
 
     @Inject
     EventConsumer(AuditConfig config, @Identifier("default-kafka-broker") Map<String, Object> kafka,
-            EventStore store, DeadLetters deadLetters, IngestMetrics metrics) {
+            BatchStore batches, IngestMetrics metrics) {
         this.config = config.consumer();
         this.kafka = kafka;
-        this.store = store;
-        this.deadLetters = deadLetters;
+        this.batches = batches;
         this.metrics = metrics;
         this.decoder = new EventDecoder(this.config.decisionsTopic(), this.config.changesTopic());
     }
@@ -85,6 +93,7 @@ public class EventConsumer {
             state = ConsumerState.disabled();
             return;
         }
+        storer = Executors.newSingleThreadExecutor(runnable -> new Thread(runnable, "audit-store"));
         thread = new Thread(this::run, "audit-consumer");
         thread.start();
     }
@@ -97,6 +106,9 @@ public class EventConsumer {
         }
         if (thread != null) {
             thread.join(TimeUnit.SECONDS.toMillis(30));
+        }
+        if (storer != null) {
+            storer.shutdown();
         }
     }
 
@@ -136,108 +148,92 @@ public class EventConsumer {
                 return;
             }
             stored.clear();
+            storeFailures = 0;
             kafkaConsumer.subscribe(List.of(config.decisionsTopic(), config.changesTopic()),
                     new AssignmentListener(kafkaConsumer));
             state = ConsumerState.running(Set.of());
-            int failures = 0;
             while (!stopping()) {
                 ConsumerRecords<byte[], byte[]> records = kafkaConsumer.poll(config.pollTimeout());
                 state = ConsumerState.running(kafkaConsumer.assignment());
                 metrics.lag(lag(kafkaConsumer));
                 if (records.isEmpty()) {
+                    settle(kafkaConsumer, null);
                     continue;
                 }
-                if (handle(records)) {
-                    failures = 0;
-                    commit(kafkaConsumer, records);
-                } else {
-                    failures++;
-                    metrics.storeFailed();
-                    rewind(kafkaConsumer, records);
-                    pause(backoff(failures));
+                // Decoded while the batch before is being stored; handed on only once that one is settled.
+                List<BatchStore.Item> items = decode(records);
+                if (settle(kafkaConsumer, records)) {
+                    inFlight = new InFlight(records, storer.submit(() -> batches.store(items)));
                 }
             }
+            settle(kafkaConsumer, null);
             commitPending(kafkaConsumer);
         } finally {
+            // Never leave a store running against a consumer (or a datasource) that is going away; its offsets
+            // stay uncommitted, so the batch comes again and is found stored.
+            if (inFlight != null) {
+                awaitStored(inFlight.stored());
+                inFlight = null;
+            }
             consumer = null;
         }
     }
 
-    /** Stores the batch and dead-letters what cannot be stored; false when the batch must be read again. */
-    private boolean handle(ConsumerRecords<byte[], byte[]> records) {
-        List<Item> items = new ArrayList<>(records.count());
+    private List<BatchStore.Item> decode(ConsumerRecords<byte[], byte[]> records) {
+        List<BatchStore.Item> items = new ArrayList<>(records.count());
         for (ConsumerRecord<byte[], byte[]> record : records) {
-            items.add(new Item(record, decoder.decode(record.topic(), header(record, "ce_type"), record.value())));
+            items.add(new BatchStore.Item(record, decoder.decode(record.topic(), header(record, "ce_type"), record.value())));
         }
-        try {
-            items = storeAll(items);
-        } catch (SQLException e) {
-            LOG.warnf("Storing %d events failed (SQLState %s, code %d); will retry: %s", items.size(),
-                    e.getSQLState(), e.getErrorCode(), e.getMessage());
-            return false;
-        }
-        try {
-            for (Item item : items) {
-                if (item.decoded() instanceof Decoded.Poison poison) {
-                    deadLetters.send(item.record(), poison.reason());
-                }
-            }
-        } catch (ExecutionException | TimeoutException e) {
-            LOG.warnf("Dead-letter topic %s did not take a record; will retry: %s", config.deadLetterTopic(), e);
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
-        return true;
+        return items;
     }
 
     /**
-     * Stores every decoded event of the batch in one transaction. When the database refuses the data itself
-     * (not a connection problem), each event is stored on its own instead, so that only the refused ones become
-     * poison. Returns the items, with the refused ones now poison.
+     * Waits for the batch being stored, if any: commits its offsets when it was stored; when it was not, positions
+     * the consumer back at its start (and at the start of {@code next}, polled meanwhile and not stored either),
+     * and pauses before it is read again. Returns whether {@code next} may be stored now.
      */
-    private List<Item> storeAll(List<Item> items) throws SQLException {
+    private boolean settle(KafkaConsumer<byte[], byte[]> kafkaConsumer, ConsumerRecords<byte[], byte[]> next) {
+        if (inFlight == null) {
+            return true;
+        }
+        InFlight batch = inFlight;
+        inFlight = null;
+        if (awaitStored(batch.stored())) {
+            storeFailures = 0;
+            commit(kafkaConsumer, batch.records());
+            return true;
+        }
+        storeFailures++;
+        metrics.storeFailed();
+        if (next != null) {
+            rewind(kafkaConsumer, next);
+        }
+        rewind(kafkaConsumer, batch.records());
+        pause(backoff(storeFailures));
+        return false;
+    }
+
+    /** The outcome of a batch handed to the store thread, waiting for it without giving up on an interrupt. */
+    private static boolean awaitStored(Future<Boolean> stored) {
+        boolean interrupted = false;
         try {
-            record(store.store(decisions(items), changes(items)));
-            return items;
-        } catch (SQLException e) {
-            if (!SqlErrors.isRefusedData(e)) {
-                throw e;
-            }
-        }
-        List<Item> checked = new ArrayList<>(items.size());
-        for (Item item : items) {
-            if (item.decoded() instanceof Decoded.Poison) {
-                checked.add(item);
-                continue;
-            }
-            try {
-                record(store.store(decisions(List.of(item)), changes(List.of(item))));
-                checked.add(item);
-            } catch (SQLException e) {
-                if (!SqlErrors.isRefusedData(e)) {
-                    throw e;
+            while (true) {
+                try {
+                    return stored.get();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    throw new IllegalStateException(e.getCause());
                 }
-                checked.add(new Item(item.record(), new Decoded.Poison(
-                        "the database refused the event (SQLState " + e.getSQLState() + ")")));
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
             }
         }
-        return checked;
-    }
-
-    private void record(StoreResult result) {
-        metrics.stored(result.decisionsStored(), result.changesStored(), result.duplicates());
-    }
-
-    private static List<Decision> decisions(List<Item> items) {
-        return items.stream().map(Item::decoded).filter(Decoded.DecisionRecord.class::isInstance)
-                .map(d -> ((Decoded.DecisionRecord) d).decision()).toList();
-    }
-
-    private static List<Change> changes(List<Item> items) {
-        return items.stream().map(Item::decoded).filter(Decoded.ChangeRecord.class::isInstance)
-                .map(d -> ((Decoded.ChangeRecord) d).change()).toList();
     }
 
     /**
@@ -326,7 +322,8 @@ public class EventConsumer {
         return header == null || header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 
-    private record Item(ConsumerRecord<byte[], byte[]> record, Decoded decoded) {
+    /** A batch on the store thread: its records (for its offsets, or to read it again) and whether it was stored. */
+    private record InFlight(ConsumerRecords<byte[], byte[]> records, Future<Boolean> stored) {
     }
 
     private final class AssignmentListener implements ConsumerRebalanceListener {
@@ -343,7 +340,18 @@ public class EventConsumer {
 
         @Override
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-            // Every batch is stored before the next poll; what may be outstanding is its offset commit.
+            // The batch on the store thread finishes first, so that its offsets are committed before the
+            // partitions go to another instance; if it failed, that instance reads it again.
+            if (inFlight != null) {
+                InFlight batch = inFlight;
+                inFlight = null;
+                if (awaitStored(batch.stored())) {
+                    commit(kafkaConsumer, batch.records());
+                } else {
+                    metrics.storeFailed();
+                    rewind(kafkaConsumer, batch.records());
+                }
+            }
             commitPending(kafkaConsumer);
             LOG.infof("No longer reading %s", partitions);
         }

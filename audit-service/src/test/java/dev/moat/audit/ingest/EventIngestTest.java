@@ -9,6 +9,8 @@ import static org.hamcrest.Matchers.hasSize;
 
 import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +30,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 import io.micrometer.core.instrument.MeterRegistry;
@@ -229,6 +232,70 @@ class EventIngestTest extends PublishingTest {
         await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", event.getEventId())
                 .then().statusCode(200));
         await().atMost(WAIT).until(() -> committedOffset(published) > published.offset());
+    }
+
+    @Test
+    void events_polled_while_a_failing_batch_is_retried_are_all_stored_once_it_recovers() throws Exception {
+        // vaults on each of the topic's three partitions (events are keyed by vault), so that a batch polled while
+        // the one before it fails may hold partitions that one did not
+        List<String> vaults = vaultsOnEveryPartition(3);
+        double failuresBefore = storeFailures();
+        List<String> ids = new ArrayList<>();
+        Map<Integer, RecordMetadata> lastPerPartition = new java.util.HashMap<>();
+        try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+            sql.execute("ALTER TABLE decision_event RENAME TO decision_event_away");
+        }
+        try {
+            // Published one by one while the consumer polls, hands batches to the store thread, sees them fail
+            // and reads them again: some are polled while the batch before them is failing.
+            do {
+                String vault = vaults.get(ids.size() % vaults.size());
+                DecisionEvent event = Events.firewallDenial(vault, "198.51.100.40", Instant.now()).build();
+                RecordMetadata published = publisher.decision(event);
+                lastPerPartition.put(published.partition(), published);
+                ids.add(event.getEventId());
+            } while (storeFailures() < failuresBefore + 3 && ids.size() < 20_000);
+            assertThat(storeFailures()).isGreaterThanOrEqualTo(failuresBefore + 3);
+        } finally {
+            try (Connection connection = database.connect(); Statement sql = connection.createStatement()) {
+                sql.execute("ALTER TABLE decision_event_away RENAME TO decision_event");
+            }
+        }
+
+        assertThat(lastPerPartition).hasSize(3);
+        for (RecordMetadata last : lastPerPartition.values()) {
+            await().atMost(WAIT).until(() -> committedOffset(last) > last.offset());
+        }
+        List<String> stored = new ArrayList<>();
+        for (String vault : vaults) {
+            stored.addAll(storedIds(vault));
+        }
+        assertThat(stored).containsExactlyInAnyOrderElementsOf(ids);
+    }
+
+    /** One new vault name per partition, by the producer's default partitioner (murmur2 of the key). */
+    private static List<String> vaultsOnEveryPartition(int partitions) {
+        Map<Integer, String> byPartition = new java.util.TreeMap<>();
+        while (byPartition.size() < partitions) {
+            String vault = newVault();
+            byte[] key = vault.getBytes(StandardCharsets.UTF_8);
+            byPartition.putIfAbsent(Utils.toPositive(Utils.murmur2(key)) % partitions, vault);
+        }
+        return List.copyOf(byPartition.values());
+    }
+
+    private List<String> storedIds(String vault) throws Exception {
+        List<String> stored = new ArrayList<>();
+        try (Connection connection = database.connect();
+                PreparedStatement select = connection.prepareStatement("SELECT event_id FROM decision_event WHERE vault = ?")) {
+            select.setString(1, vault);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    stored.add(rows.getString(1));
+                }
+            }
+        }
+        return stored;
     }
 
     private double storeFailures() {
