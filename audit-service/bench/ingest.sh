@@ -21,6 +21,8 @@
 #
 # Environment: AUDIT_JVM_OPTS  extra JVM options for audit-service (e.g. -Dmoat.audit.consumer.max-poll-records=2000)
 #              BENCH_JVM_OPTS  extra JVM options for the benchmark client
+#              AUDIT_JAR       the audit-service to measure (default target/quarkus-app/quarkus-run.jar): a copy of
+#                              another build's quarkus-app directory, to compare two commits side by side
 #              JAVA_HOME       use $JAVA_HOME/bin/java
 #
 # Output: the tables on stdout, also saved with the machine description as
@@ -31,7 +33,7 @@ BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 MODULE_DIR="$(dirname "$BENCH_DIR")"
 ROOT_DIR="$(dirname "$MODULE_DIR")"
 JAVA="${JAVA_HOME:+$JAVA_HOME/bin/}java"
-JAR="$MODULE_DIR/target/quarkus-app/quarkus-run.jar"
+JAR="${AUDIT_JAR:-$MODULE_DIR/target/quarkus-app/quarkus-run.jar}"
 BENCH_CLASS="$MODULE_DIR/target/test-classes/dev/moat/audit/bench/IngestBenchmark.class"
 CLASSPATH_FILE="$MODULE_DIR/target/bench/test-classpath.txt"
 KAFKA_LIBS="$ROOT_DIR/deploy/target/kafka-libs"
@@ -176,7 +178,7 @@ bench topics create-topics --bootstrap "$BOOTSTRAP" --partitions "$PARTITIONS" |
 
 result_header ingest audit-service proto
 {
-  echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service -Xmx512m ${AUDIT_JVM_OPTS:-}, $STORE_LABEL"
+  echo "# Kafka 4.1.2 (deploy/target/kafka-libs), -Xmx512m, $PARTITIONS decision partition(s); audit-service $JAR -Xmx512m ${AUDIT_JVM_OPTS:-}, $STORE_LABEL"
   echo "# benchmark options: ${BENCH_ARGS[*]:-(defaults)}"
 } | tee -a "$RESULT"
 
