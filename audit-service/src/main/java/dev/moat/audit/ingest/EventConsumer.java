@@ -172,7 +172,11 @@ public class EventConsumer {
             // Never leave a store running against a consumer (or a datasource) that is going away; its offsets
             // stay uncommitted, so the batch comes again and is found stored.
             if (inFlight != null) {
-                awaitStored(inFlight.stored());
+                try {
+                    awaitStored(inFlight.stored());
+                } catch (RuntimeException e) {
+                    LOG.warnf("The last batch failed while the consumer closed; it will be read again: %s", e.toString());
+                }
                 inFlight = null;
             }
             consumer = null;
@@ -193,24 +197,37 @@ public class EventConsumer {
      * and pauses before it is read again. Returns whether {@code next} may be stored now.
      */
     private boolean settle(KafkaConsumer<byte[], byte[]> kafkaConsumer, ConsumerRecords<byte[], byte[]> next) {
-        if (inFlight == null) {
+        ConsumerRecords<byte[], byte[]> failed = finishInFlight(kafkaConsumer);
+        if (failed == null) {
+            storeFailures = 0;
             return true;
+        }
+        storeFailures++;
+        if (next != null) {
+            rewind(kafkaConsumer, next);
+        }
+        // after next: where both hold a partition, reading resumes at the failed batch's earlier offset
+        rewind(kafkaConsumer, failed);
+        pause(backoff(storeFailures));
+        return false;
+    }
+
+    /**
+     * Waits for the batch on the store thread, if any, and commits its offsets when it was stored. Returns its
+     * records when it failed (counted, not yet read again), null otherwise.
+     */
+    private ConsumerRecords<byte[], byte[]> finishInFlight(KafkaConsumer<byte[], byte[]> kafkaConsumer) {
+        if (inFlight == null) {
+            return null;
         }
         InFlight batch = inFlight;
         inFlight = null;
         if (awaitStored(batch.stored())) {
-            storeFailures = 0;
             commit(kafkaConsumer, batch.records());
-            return true;
+            return null;
         }
-        storeFailures++;
         metrics.storeFailed();
-        if (next != null) {
-            rewind(kafkaConsumer, next);
-        }
-        rewind(kafkaConsumer, batch.records());
-        pause(backoff(storeFailures));
-        return false;
+        return batch.records();
     }
 
     /** The outcome of a batch handed to the store thread, waiting for it without giving up on an interrupt. */
@@ -342,15 +359,9 @@ public class EventConsumer {
         public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
             // The batch on the store thread finishes first, so that its offsets are committed before the
             // partitions go to another instance; if it failed, that instance reads it again.
-            if (inFlight != null) {
-                InFlight batch = inFlight;
-                inFlight = null;
-                if (awaitStored(batch.stored())) {
-                    commit(kafkaConsumer, batch.records());
-                } else {
-                    metrics.storeFailed();
-                    rewind(kafkaConsumer, batch.records());
-                }
+            ConsumerRecords<byte[], byte[]> failed = finishInFlight(kafkaConsumer);
+            if (failed != null) {
+                rewind(kafkaConsumer, failed);
             }
             commitPending(kafkaConsumer);
             LOG.infof("No longer reading %s", partitions);
