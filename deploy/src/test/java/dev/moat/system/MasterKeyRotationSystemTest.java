@@ -98,10 +98,11 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
             rollReplicas(newKey, List.of(oldKey));
             String newId = report().getString("primaryKeyId");
             assertThat(newId).isNotEqualTo(oldId);
-            // a report slower than its 10 s timeout (a crowded machine) is one poll lost, not the answer
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                    .ignoreExceptionsInstanceOf(HttpTimeoutException.class)
-                    .until(() -> removable(report(), oldId));
+                    .until(() -> {
+                        JsonPath report = reportOrNull();
+                        return report != null && removable(report, oldId);
+                    });
             traffic.awaitRequests(traffic.requests() + 30);
             // 3: the old key goes
             rollReplicas(newKey, List.of());
@@ -215,13 +216,30 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
                 && ((Number) k.get("dataKeys")).longValue() == 0 && Boolean.TRUE.equals(k.get("removable")));
     }
 
-    /** The master-key report, {@code GET /providers/Moat.Vault/masterKeys}, through the balancer. */
-    private static JsonPath report() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl()
-                + "/providers/Moat.Vault/masterKeys?api-version=2023-02-01"))
-                .header("Authorization", "Bearer " + client.managementToken("ADMIN")).timeout(Duration.ofSeconds(10))
-                .GET().build(), HttpResponse.BodyHandlers.ofString());
-        return JsonPath.from(expect(200, response).body());
+    /**
+     * The master-key report, {@code GET /providers/Moat.Vault/masterKeys}, through the balancer. A report slower than
+     * its 10 s timeout is asked again (at most 60 s in all) and printed: two clean-clone runs on a crowded machine
+     * timed out once on it, right after a replica came back, while every request of the traffic was answered. The
+     * test is about the rotation and the traffic, not how fast an administrator's status read is.
+     */
+    private static JsonPath report() {
+        return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(MasterKeyRotationSystemTest::reportOrNull, java.util.Objects::nonNull);
+    }
+
+    private static JsonPath reportOrNull() throws Exception {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(stack.managementUrl()
+                    + "/providers/Moat.Vault/masterKeys?api-version=2023-02-01"))
+                    .header("Authorization", "Bearer " + client.managementToken("ADMIN"))
+                    .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+            return JsonPath.from(expect(200, response).body());
+        } catch (HttpTimeoutException e) {
+            System.out.printf("[rotation] the master-key report did not answer within %.1f s; asking again%n",
+                    (System.nanoTime() - t0) / 1e9);
+            return null;
+        }
     }
 
     private static Path newKeyFile(Path file) throws Exception {
