@@ -1,6 +1,7 @@
 package dev.moat.audit.ingest;
 
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -78,7 +79,7 @@ class BatchStore {
      */
     private List<Item> storeAll(List<Item> items) throws SQLException {
         try {
-            record(store.store(decisions(items), changes(items)));
+            storeCounted(items);
             return items;
         } catch (SQLException e) {
             if (!SqlErrors.isRefusedData(e)) {
@@ -92,7 +93,7 @@ class BatchStore {
                 continue;
             }
             try {
-                record(store.store(decisions(List.of(item)), changes(List.of(item))));
+                storeCounted(List.of(item));
                 checked.add(item);
             } catch (SQLException e) {
                 if (!SqlErrors.isRefusedData(e)) {
@@ -105,8 +106,14 @@ class BatchStore {
         return checked;
     }
 
-    private void record(StoreResult result) {
+    /** Stores the items' events in one transaction and counts them once it committed. */
+    private void storeCounted(List<Item> items) throws SQLException {
+        List<Decision> decisions = decisions(items);
+        List<Change> changes = changes(items);
+        StoreResult result = store.store(decisions, changes);
         metrics.stored(result.decisionsStored(), result.changesStored(), result.duplicates());
+        metrics.queryable(decisions.stream().map(Decision::time).toList(),
+                changes.stream().map(Change::time).toList(), Instant.now());
     }
 
     private static List<Decision> decisions(List<Item> items) {

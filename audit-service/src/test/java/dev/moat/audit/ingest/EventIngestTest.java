@@ -70,10 +70,13 @@ class EventIngestTest extends PublishingTest {
                 .setMatchedRule("")
                 .setSubnetId("/subscriptions/s1/resourceGroups/rg/providers/Microsoft.Network/virtualNetworks/vn/subnets/app")
                 .build();
+        long delaysBefore = registry.get("moat.audit.events.delay").tag("kind", "decision").timer().count();
         publisher.decision(event);
 
         await().atMost(WAIT).untilAsserted(() -> asAdmin().get("/api/v1/decisions/{id}", event.getEventId())
                 .then().statusCode(200));
+        assertThat(registry.get("moat.audit.events.delay").tag("kind", "decision").timer().count())
+                .as("the stored decision's time to queryable is counted").isGreaterThan(delaysBefore);
 
         asAdmin().get("/api/v1/decisions/{id}", event.getEventId()).then()
                 .body("eventId", equalTo(event.getEventId()))
@@ -315,7 +318,9 @@ class EventIngestTest extends PublishingTest {
         ManagementInterface.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("moat_audit_events_dead_lettered_total"))
                 .body(org.hamcrest.Matchers.containsString("moat_audit_events_stored_total{kind=\"decision\""))
-                .body(org.hamcrest.Matchers.containsString("moat_audit_consumer_lag"));
+                .body(org.hamcrest.Matchers.containsString("moat_audit_consumer_lag"))
+                .body(org.hamcrest.Matchers.containsString(
+                        "moat_audit_events_delay_seconds_bucket{kind=\"decision\",le=\"1.0\"}"));
     }
 
     @Test
