@@ -19,6 +19,7 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -224,7 +225,7 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
      */
     private static JsonPath report() {
         return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
-                .until(MasterKeyRotationSystemTest::reportOrNull, java.util.Objects::nonNull);
+                .until(MasterKeyRotationSystemTest::reportOrNull, Objects::nonNull);
     }
 
     private static JsonPath reportOrNull() throws Exception {

@@ -57,7 +57,8 @@ public class IngestMetrics {
 
     /**
      * The time from each event's own time (set where it was decided or made) to {@code committedAt}, the commit that
-     * made it queryable. Across hosts it includes their clocks' difference; a negative one counts as zero.
+     * made it queryable. Across hosts it includes their clocks' difference; a negative one counts as zero. An event
+     * redelivered after its batch was stored (a crash before the offset commit) counts again, with its longer delay.
      */
     void queryable(List<Instant> decisionTimes, List<Instant> changeTimes, Instant committedAt) {
         record(decisionDelay, decisionTimes, committedAt);
@@ -66,8 +67,8 @@ public class IngestMetrics {
 
     private static void record(Timer timer, List<Instant> times, Instant committedAt) {
         for (Instant time : times) {
-            timer.record(Duration.between(time, committedAt).isNegative() ? Duration.ZERO
-                    : Duration.between(time, committedAt));
+            Duration delay = Duration.between(time, committedAt);
+            timer.record(delay.isNegative() ? Duration.ZERO : delay);
         }
     }
 
