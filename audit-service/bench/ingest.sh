@@ -8,6 +8,9 @@
 #
 #   audit-service/bench/ingest.sh [benchmark options] [--store h2|postgresql] [--no-build] [--build] [--keep]
 #
+# With --events N (> 0): a backlog drain (N events published before audit-service starts), a warm drain (N more
+# published while the service, warm from the first, is paused with SIGSTOP; resumed on them), then the live bulk.
+#
 # Benchmark options (defaults): --events 100000 (backlog drain and live bulk; 0 skips both)  --rates 200,1000 (steady phases; ''
 # skips them)  --steady-seconds 30  --samples-per-second 10  --poll-interval-ms 5  --vaults 20  --partitions 1
 # --ids time-ordered (event ids as the services make them, version 7 UUIDs; random: version 4, as before)
@@ -53,7 +56,7 @@ while [[ $# -gt 0 ]]; do
     --store) STORE="${2:?--store needs a value}"; shift 2 ;;
     --partitions) PARTITIONS="${2:?--partitions needs a value}"; shift 2 ;;
     --events) EVENTS="${2:?--events needs a value}"; BENCH_ARGS+=("$1" "$2"); shift 2 ;;
-    -h|--help) sed -n '2,29p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '2,32p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) BENCH_ARGS+=("$1"); shift ;;
   esac
 done
@@ -87,7 +90,10 @@ kafka_libs_present || die "$KAFKA_LIBS is missing or incomplete (run without --n
 KAFKA_PID=""
 AUDIT_PID=""
 POSTGRES_PID=""
+PAUSED=false
 stop_processes() {
+  # a paused audit-service (the warm drain) would not act on SIGTERM
+  if $PAUSED && [[ -n "$AUDIT_PID" ]]; then kill -CONT "$AUDIT_PID" 2>/dev/null || true; fi
   stop_pid audit-service "$AUDIT_PID"
   stop_pid kafka "$KAFKA_PID"
   stop_pid postgresql "$POSTGRES_PID"
@@ -210,6 +216,24 @@ until curl -fsS -o /dev/null "http://127.0.0.1:$MANAGEMENT_PORT/q/health/ready" 
   sleep 0.3
 done
 log "audit-service ready"
+
+# --- warm drain: the same backlog again, for the service that is warm now ----------------------------------------
+# A drain that starts with the service also measures its start-up (the JIT compiling the consumer's path for the
+# first seconds). Paused with SIGSTOP (no poll, no store), audit-service misses nothing: the events wait in Kafka
+# while the next backlog is published (well within the consumer's 45 s session), and it resumes on them.
+if (( EVENTS > 0 )); then
+  stored_before="$(curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" \
+    | awk '/^moat_audit_events_stored_total\{/ && /kind="decision"/ { printf "%d", $NF }')"
+  [[ -n "$stored_before" ]] || die "could not read the stored count"
+  kill -STOP "$AUDIT_PID"
+  PAUSED=true
+  bench preload-warm preload --bootstrap "$BOOTSTRAP" --ids-file "$RUN_DIR/ids-warm.txt" "${BENCH_ARGS[@]}" \
+    || die "preloading the second backlog failed"
+  bench drain-warm drain --audit-url "http://127.0.0.1:$AUDIT_PORT" --metrics-url "http://127.0.0.1:$MANAGEMENT_PORT" \
+    --audit-pid "$AUDIT_PID" ${POSTGRES_PID:+--store-pid "$POSTGRES_PID"} --ids-file "$RUN_DIR/ids-warm.txt" \
+    --stored-before "$stored_before" --resume-pid "$AUDIT_PID" "${BENCH_ARGS[@]}" || die "the warm drain failed"
+  PAUSED=false
+fi
 
 # --- live bulk and steady rates -------------------------------------------------------------------------------
 status=0

@@ -61,7 +61,10 @@ import dev.moat.testing.bench.CommandLine;
  *   <li>{@code drain} (started together with audit-service): samples the {@code moat_audit_events_stored_total}
  *   counter every 100 ms from the moment the service answers until the backlog is stored and the last id answers
  *   200 on {@code GET /api/v1/decisions/{id}}: the <b>sustained ingest rate</b> with nothing else running, over the
- *   steady middle (10 % to 90 % stored) and first to last, and the service's CPU per event.</li>
+ *   steady middle (10 % to 90 % stored) and first to last, and the service's CPU per event. With
+ *   {@code --resume-pid} and {@code --stored-before}, the <b>warm drain</b>: the script paused the service
+ *   (SIGSTOP) after its first drain and published a second backlog; the client resumes it and measures the same way,
+ *   so that the rate is the warm service's and not its start-up's.</li>
  *   <li>{@code run}, with audit-service running: <b>live bulk</b>, N more events published as fast as possible
  *   while the service consumes (producer and consumer share the CPUs), until all are stored; then <b>steady
  *   rates</b>: for each rate, events spread evenly over a fixed time, and for a sample (a fixed number per second)
@@ -156,6 +159,10 @@ public final class IngestBenchmark {
         long total = options.events;
         long t0 = System.nanoTime();
         long deadline = t0 + TimeUnit.SECONDS.toNanos(120);
+        boolean warm = options.resumePid > 0;
+        if (warm) {
+            resume(options.resumePid);
+        }
         while (true) {
             try {
                 storedCount();
@@ -167,17 +174,21 @@ public final class IngestBenchmark {
                 Thread.sleep(20);
             }
         }
-        Timeline timeline = new Timeline(0);
+        Timeline timeline = new Timeline(options.storedBefore);
         timeline.start();
         Thread.sleep(150);
         long[] firstSample = timeline.firstAtLeast(0);
-        System.out.printf(Locale.ROOT, "# drain: audit-service answered %.1f s after this client started, with %d"
-                + " events already stored%n", (System.nanoTime() - t0) / 1e9, firstSample == null ? -1 : firstSample[1]);
+        System.out.printf(Locale.ROOT, "# drain: audit-service answered %.1f s after this client %s, with %d"
+                + " events of the backlog already stored%n", (System.nanoTime() - t0) / 1e9,
+                warm ? "resumed it" : "started", firstSample == null ? -1 : firstSample[1]);
         boolean done = waitStored(timeline, total, ids.get(0), deadline(System.nanoTime()));
         timeline.stop();
         int missing = missing(ids);
         System.out.println();
-        System.out.println("Backlog drain: " + total + " events waiting in Kafka, audit-service started on them.");
+        System.out.println(warm
+                ? "Warm backlog drain: " + total + " events published while audit-service, warm from the first drain,"
+                        + " was paused (SIGSTOP); then resumed on them."
+                : "Backlog drain: " + total + " events waiting in Kafka, audit-service started on them.");
         System.out.println();
         System.out.println("| events | stored in (s, first to last) | ingest rate, first to last (events/s) |"
                 + " ingest rate, 10-90 % (events/s) | ingest rate, 50-90 % (events/s) | audit CPU, 10-90 % (µs/event) |"
@@ -193,6 +204,14 @@ public final class IngestBenchmark {
                 ids.size() - 1, loadAverage().split(" ")[0]);
         if (!done || missing > 0) {
             System.exit(1);
+        }
+    }
+
+    /** Sends SIGCONT to a process the script paused. */
+    private static void resume(long pid) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-CONT", Long.toString(pid)).inheritIO().start();
+        if (kill.waitFor() != 0) {
+            throw new IllegalStateException("could not resume process " + pid);
         }
     }
 
@@ -311,7 +330,8 @@ public final class IngestBenchmark {
                 return false;
             }
             lastQueryable = lastQueryable || status(lastId) == 200;
-            allStored = allStored || storedCount() - timeline.base >= total;
+            // from the sampler, so that the rates have a sample with everything stored
+            allStored = allStored || timeline.firstAtLeast(total) != null;
             Thread.sleep(50);
         }
         return true;
@@ -685,6 +705,10 @@ public final class IngestBenchmark {
         /** The database server's main process (PostgreSQL's postmaster), measured with its children; -1: none. */
         long storePid = -1;
         Path idsFile;
+        /** drain: the stored count before the backlog was published (a warm drain: the service had stored these). */
+        long storedBefore;
+        /** drain: a paused (SIGSTOP) audit-service to resume (SIGCONT) once the sampler runs; -1: none. */
+        long resumePid = -1;
 
         static Options parse(String[] args) {
             Options o = new Options();
@@ -706,6 +730,8 @@ public final class IngestBenchmark {
                     case "--kafka-pid" -> o.kafkaPid = Long.parseLong(value);
                     case "--store-pid" -> o.storePid = Long.parseLong(value);
                     case "--ids-file" -> o.idsFile = Path.of(value);
+                    case "--stored-before" -> o.storedBefore = Long.parseLong(value);
+                    case "--resume-pid" -> o.resumePid = Long.parseLong(value);
                     case "--ids" -> o.randomIds = switch (value) {
                         case "random" -> true;
                         case "time-ordered" -> false;
@@ -725,7 +751,7 @@ public final class IngestBenchmark {
             return new IllegalArgumentException(problem + "\nusage: IngestBenchmark create-topics|preload|drain|run [--bootstrap HOST:PORT]"
                     + " [--audit-url URL] [--metrics-url URL] [--partitions N] [--events N] [--rates R1,R2] [--steady-seconds S]"
                     + " [--samples-per-second N] [--poll-interval-ms MS] [--vaults N] [--ids time-ordered|random] [--timeout S] [--audit-pid PID]"
-                    + " [--kafka-pid PID] [--ids-file FILE (preload, drain)]");
+                    + " [--kafka-pid PID] [--ids-file FILE (preload, drain)] [--stored-before N --resume-pid PID (drain)]");
         }
     }
 }
