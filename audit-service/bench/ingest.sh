@@ -223,7 +223,7 @@ log "audit-service ready"
 # while the next backlog is published (well within the consumer's 45 s session), and it resumes on them.
 if (( EVENTS > 0 )); then
   stored_before="$(curl -fsS "http://127.0.0.1:$MANAGEMENT_PORT/q/metrics" \
-    | awk '/^moat_audit_events_stored_total\{/ && /kind="decision"/ { printf "%d", $NF }')"
+    | awk '/^moat_audit_events_stored_total\{/ && /kind="decision"/ { printf "%d", $NF }')" || stored_before=""
   [[ -n "$stored_before" ]] || die "could not read the stored count"
   kill -STOP "$AUDIT_PID"
   PAUSED=true
