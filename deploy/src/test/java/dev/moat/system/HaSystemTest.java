@@ -121,12 +121,14 @@ class HaSystemTest extends OnLocalStack {
         assertThat(propagation.values()).allSatisfy(ms -> assertThat(ms).isLessThan(1000.0));
 
         // a secret written through one replica is read through the other at once
-        HttpResponse<String> write = send(HttpRequest.newBuilder(URI.create(replicaUrl(1, "haprop", "/secrets/shared")))
+        HttpRequest.Builder writeShared = HttpRequest.newBuilder(URI.create(replicaUrl(1, "haprop", "/secrets/shared")))
                 .header("X-Forwarded-For", "198.51.100.20").header("Authorization", "Bearer " + app)
                 .header("Content-Type", "application/json")
-                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"written-on-1\"}")));
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"value\":\"written-on-1\"}"));
+        HttpResponse<String> write = retryingUnavailable(() -> send(writeShared), HaSystemTest::unavailable);
         assertThat(write.statusCode()).as(write.body()).isEqualTo(200);
-        HttpResponse<String> read = get(replicaUrl(2, "haprop", "/secrets/shared"), "198.51.100.20", app);
+        HttpResponse<String> read = retryingUnavailable(() -> get(replicaUrl(2, "haprop", "/secrets/shared"),
+                "198.51.100.20", app), HaSystemTest::unavailable);
         assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
         assertThat(JsonPath.from(read.body()).getString("value")).isEqualTo("written-on-1");
     }
@@ -186,7 +188,8 @@ class HaSystemTest extends OnLocalStack {
 
         // 3. every acknowledged write is readable afterwards, through the balancer
         for (var entry : load.written.entrySet()) {
-            HttpResponse<String> read = load.track(get(load.url("/secrets/" + entry.getKey()), ALLOWED, load.app));
+            HttpResponse<String> read = retryingUnavailable(() -> get(load.url("/secrets/" + entry.getKey()), ALLOWED,
+                    load.app), response -> unavailable(load.track(response)));
             assertThat(read.statusCode()).as("secret %s: %s", entry.getKey(), read.body()).isEqualTo(200);
             assertThat(JsonPath.from(read.body()).getString("value")).isEqualTo(entry.getValue());
         }
@@ -378,6 +381,13 @@ class HaSystemTest extends OnLocalStack {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) throws Exception {
         return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Prints an answer that is sent again (see {@link #retryingUnavailable}). */
+    private static void unavailable(HttpResponse<String> response) {
+        if (response.statusCode() == 503) {
+            System.out.printf("[ha] %s %s answered 503%n", response.request().method(), response.uri());
+        }
     }
 
     /** Every decision event audit-service stored for the vault, by id, across all pages (through the balancer). */

@@ -50,7 +50,7 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
     private static final String ADDITIONAL_KEY_FILES = "-Dmoat.vault.crypto.additional-master-key-files=";
     private static final String REWRAP_INTERVAL = "-Dmoat.vault.crypto.rewrap-interval=";
 
-    private static final AtomicLong UNAVAILABLE_RETRIED = new AtomicLong();
+    private static final AtomicLong UNAVAILABLE = new AtomicLong();
 
     private static HttpClient http;
     private static String token;
@@ -114,8 +114,8 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
             traffic.stop();
         }
         System.out.printf("[rotation] %d requests under traffic during the rotation, %d failed, %d sent again after "
-                + "their connection closed; %d answered 503 and retried (set-up included)%n", traffic.requests(),
-                traffic.failures.size(), traffic.reconnected.get(), UNAVAILABLE_RETRIED.get());
+                + "their connection closed; %d answers 503 (set-up included), each sent again but a third%n",
+                traffic.requests(), traffic.failures.size(), traffic.reconnected.get(), UNAVAILABLE.get());
         assertThat(traffic.failures).as("requests that failed during the rotation").isEmpty();
         assertThat(traffic.reconnected.get()).as("requests whose connection a draining replica closed (6 restarts)")
                 .isLessThanOrEqualTo(6);
@@ -259,19 +259,13 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
                 + Base64.getUrlEncoder().withoutPadding().encodeToString(digest) + "\"}");
     }
 
-    /**
-     * Sends a data-plane request, again at once (at most twice more) while it is answered 503, Key Vault's "retry
-     * later", which every Azure client honours: on this 2-core machine the firewall's 500 ms deadline can be missed
-     * while the replicated stack's eleven processes start or a replica restarts, and the request is then refused
-     * (fail closed) before anything is done, so sending it again is safe for every method. Each retry is counted.
-     */
+    /** Sends a data-plane request, again while it is answered 503 ({@link #retryingUnavailable}); 503s counted. */
     private static HttpResponse<String> send(String vault, String method, String path, String body) throws Exception {
-        HttpResponse<String> response = sendOnce(vault, method, path, body);
-        for (int retry = 0; retry < 2 && response.statusCode() == 503; retry++) {
-            UNAVAILABLE_RETRIED.incrementAndGet();
-            response = sendOnce(vault, method, path, body);
-        }
-        return response;
+        return retryingUnavailable(() -> sendOnce(vault, method, path, body), response -> {
+            if (response.statusCode() == 503) {
+                UNAVAILABLE.incrementAndGet();
+            }
+        });
     }
 
     private static HttpResponse<String> sendOnce(String vault, String method, String path, String body)
@@ -332,10 +326,6 @@ class MasterKeyRotationSystemTest extends OnLocalStack {
                 check(200, MasterKeyRotationSystemTest::sign, null);
                 check(200, () -> send("rotation1", "GET", "/secrets/site", null), null);
             }
-        }
-
-        private interface Call {
-            HttpResponse<String> send() throws Exception;
         }
 
         /**
