@@ -46,7 +46,8 @@ extra=()
 if [[ -n "\${MOAT_JVM_TRIAL:-}" && -n "\$name" && ",$PROCESSES," == *",\${name%-[0-9]},"* ]]; then
   if [[ "$OPTIONS" == appcds ]]; then
     archive="\$(dirname "\$jar")/app-cds.jsa"
-    [[ -f "\$archive" ]] || { echo "jvm-trial: no \$archive (package with -Dquarkus.package.jar.appcds.enabled=true)" >&2; exit 1; }
+    [[ -f "\$archive" ]] \\
+      || { echo "jvm-trial: no \$archive (package with -Dquarkus.package.jar.appcds.enabled=true)" >&2; exit 1; }
     cd "\$(dirname "\$jar")" && extra=(-XX:SharedArchiveFile="\$archive" -Xshare:on)
   else
     read -r -a extra <<< "$OPTIONS"
