@@ -11,12 +11,14 @@
 #   - token refused:    the same request with a token that does not verify (401)
 #   - access policy:    an allowed address and a valid token asking for a key, which the access policy does not grant
 #                       (403 ForbiddenByPolicy)
-#   - one connection:   the allowed read, one connection, its latency percentiles
+#   - one connection:   every data-plane path again on one connection, its latency percentiles (where a lone
+#                       client's time goes: the listener, the token, the firewall's gRPC call, the read)
 #   - CPU per request:  for each path, the CPU time (user + system, /proc/PID/stat) each of the four processes used
 #                       while it was measured, over the requests served
 #   - time to warm:     from the moment `deploy/moat up` returns, the allowed read for 40 s on the same connections,
 #                       its answers counted per second (deploy/bench/per-second.lua), and the first second that
-#                       reaches half of its warm figure
+#                       reaches half of its warm figure; with the CPU each process used in that run, and how much of
+#                       it went to its JIT compiler threads (C1, C2) and its garbage collector (/proc/PID/task/*/stat)
 #
 #   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 32] [--threads 2] [--warm-up 60]
 #                                [--profile DIR]
@@ -133,16 +135,40 @@ run() { # seconds connections threads url headers...
   wrk -d "${seconds}s" -c "$connections" -t "$threads" --latency "${headers[@]}" "$url"
 }
 
+PROCESSES=(kafka policy-service vault-service audit-service)
+# CPU ticks (user + system) of every thread of the four processes, one line each: process, thread id, kind, ticks;
+# the kind is C2 or C1 for the JIT's compiler threads, GC for the collector's, other for the rest
+thread_ticks() {
+  local p pids=()
+  for p in "${PROCESSES[@]}"; do pids+=("$p=$(head -n1 "$DATA/run/$p.pid")"); done
+  python3 - "${pids[@]}" <<'PY'
+import glob, re, sys
+for arg in sys.argv[1:]:
+    name, pid = arg.split("=")
+    for task in glob.glob(f"/proc/{pid}/task/*"):
+        try:
+            stat = open(f"{task}/stat").read()
+        except OSError:
+            continue
+        comm = stat[stat.index("(") + 1:stat.rindex(")")]
+        fields = stat[stat.rindex(")") + 2:].split()
+        kind = ("C2" if comm.startswith("C2 Compiler") else "C1" if comm.startswith("C1 Compiler")
+                else "GC" if re.match(r"GC Thread|G1 ", comm) else "other")
+        print(name, task.rsplit("/", 1)[1], kind, int(fields[11]) + int(fields[12]))
+PY
+}
+WARM_TICKS_BEFORE=$(thread_ticks)
+
 # time to warm: the allowed read from the moment `up` returned, before anything else warms it, on the same 32
 # connections throughout (as clients that start with the service keep theirs), counted per wall-clock second
 warm_run=$(wrk -d "${WARM_SECONDS}s" -c "$CONNECTIONS" -t "$THREADS" -s "$ROOT/deploy/bench/per-second.lua" \
   -H "Host: $HOST" -H "Authorization: Bearer $DATA_TOKEN" -H "X-Forwarded-For: $ALLOWED" "$SECRET_URL")
+WARM_TICKS_AFTER=$(thread_ticks)
 warm_slices=()
 while read -r _ second count; do
   warm_slices+=("$second $count")
 done < <(grep '^second ' <<< "$warm_run")
 
-PROCESSES=(kafka policy-service vault-service audit-service)
 profiler() { # command-for-each-process (with {name} for the process's name)
   [[ -n "$PROFILER_LIB" ]] || return 0
   local p pid
@@ -196,10 +222,20 @@ measure allowed "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" 
 measure firewall "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED"
 measure token "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-Forwarded-For: $ALLOWED"
 measure policy "$KEY_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
-one=$(run "$SECONDS_PER_PATH" 1 1 "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" \
-  "X-Forwarded-For: $ALLOWED")
-ONE_RPS=$(rps <<< "$one")
-ONE_LAT=$(awk '/^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p90 " / " p99 }' <<< "$one")
+declare -A ONE_RPS ONE_LAT
+one() { # name url headers...: the path on one connection
+  local name="$1"; shift
+  local out; out=$(run "$SECONDS_PER_PATH" 1 1 "$@")
+  ONE_RPS[$name]=$(rps <<< "$out")
+  ONE_LAT[$name]=$(awk '/^ +50%/ { p50 = $2 } /^ +90%/ { p90 = $2 } /^ +99%/ { p99 = $2 }
+    END { print p50 " / " p90 " / " p99 }' <<< "$out")
+}
+one allowed "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
+one ceiling "http://127.0.0.1:$MANAGEMENT_PORT/q/health/live"
+one unknown "$SECRET_URL" "Host: nosuchvault.vault.localhost:$VAULT_PORT"
+one token "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-Forwarded-For: $ALLOWED"
+one firewall "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED"
+one policy "$KEY_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "# request-path $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs, $SECONDS_PER_PATH s per path, $CONNECTIONS connections"
@@ -207,19 +243,29 @@ echo "# load average before the measured paths: $LOAD_BEFORE"
 echo
 echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 | CPU µs per request: Kafka / policy / vault / audit |"
 echo "|---|---:|---:|---:|---:|---:|"
-for name in ceiling unknown allowed firewall token policy; do
-  case "$name" in
-    ceiling) label="ceiling: GET /q/health/live (management interface)" ;;
-    unknown) label="unknown vault host: 404 (data-plane TLS listener)" ;;
-    allowed) label="allowed GET secret, 127 IP rules" ;;
-    firewall) label="firewall denial: 403" ;;
-    token) label="token refused: 401" ;;
-    policy) label="access policy denial: 403" ;;
+label() {
+  case "$1" in
+    ceiling) echo "ceiling: GET /q/health/live (management interface)" ;;
+    unknown) echo "unknown vault host: 404 (data-plane TLS listener)" ;;
+    allowed) echo "allowed GET secret, 127 IP rules" ;;
+    firewall) echo "firewall denial: 403" ;;
+    token) echo "token refused: 401" ;;
+    policy) echo "access policy denial: 403" ;;
   esac
-  echo "| $label | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} | ${CPU[$name]} |"
+}
+for name in ceiling unknown allowed firewall token policy; do
+  echo "| $(label "$name") | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} | ${CPU[$name]} |"
 done
 echo
-echo "One connection, allowed read: $ONE_RPS requests/s; latency p50 / p90 / p99: $ONE_LAT"
+echo "One connection, allowed read: ${ONE_RPS[allowed]} requests/s; latency p50 / p90 / p99: ${ONE_LAT[allowed]}"
+echo
+echo "One connection, each path (measured after the allowed read, in this order):"
+echo
+echo "| path | requests/s | latency p50 / p90 / p99 |"
+echo "|---|---:|---:|"
+for name in ceiling unknown token firewall policy allowed; do
+  echo "| $(label "$name") | ${ONE_RPS[$name]} | ${ONE_LAT[$name]} |"
+done
 echo
 half=$(awk -v a="${RESULT[allowed]}" 'BEGIN { print a / 2 }')
 echo "Time to warm (allowed read, answers per wall-clock second on $CONNECTIONS connections opened when \`up\` returned; half of warm = $half requests/s):"
@@ -235,6 +281,21 @@ for slice in "${warm_slices[@]}"; do
 done
 echo
 echo "Half of the warm throughput reached in second ${reached:-(not within the run)} after \`up\` returned."
+echo
+echo "CPU seconds each process used during those ${WARM_SECONDS} s, and the part its JIT compiler threads and its garbage"
+echo "collector took:"
+echo
+echo "| process | CPU s | C2 compiler | C1 compiler | GC | the rest |"
+echo "|---|---:|---:|---:|---:|---:|"
+# per thread, what it used between the two readings (a thread that started during the run: all it used; one that
+# ended: nothing, its last figures are gone with it)
+awk -v hz="$TICKS_PER_SECOND" -v order="${PROCESSES[*]}" '
+  NR == FNR { before[$1, $2] = $4; next }
+  { d = ($4 - before[$1, $2]) / hz; v[$1, $3] += d; total[$1] += d }
+  END { n = split(order, ps, " ")
+        for (i = 1; i <= n; i++) { p = ps[i]
+          printf "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", p, total[p], v[p, "C2"], v[p, "C1"], v[p, "GC"],
+            v[p, "other"] } }' <(echo "$WARM_TICKS_BEFORE") <(echo "$WARM_TICKS_AFTER")
 echo "# load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 if [[ -n "$PROFILE_DIR" ]]; then
   echo
