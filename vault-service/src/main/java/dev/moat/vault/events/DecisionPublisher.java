@@ -28,6 +28,7 @@ import io.quarkus.runtime.Startup;
  * acknowledged. Started with the service, so that events left from before a restart are delivered at once.
  *
  * <p>Metrics: {@code moat_vault_decision_spool_depth} (events waiting for Kafka), {@code moat_vault_decision_spool_capacity},
+ * {@code moat_vault_decision_spool_writes_total} (write batches: events per write is the group commit's batch),
  * {@code moat_vault_decision_events_delivered_total}, {@code moat_vault_decision_events_dropped_total} and
  * {@code moat_vault_decision_events_rejected_total} (requests refused because the spool was full).
  */
@@ -43,7 +44,7 @@ public class DecisionPublisher {
         VaultConfig.Events.Spool settings = config.events().spool();
         this.spool = DecisionSpool.open(spoolDirectory(dataDir), new DecisionSpool.Settings(settings.capacity(),
                 settings.whenFull(), settings.fsync(), settings.segmentSize().asLongValue(),
-                config.events().maxBlock()));
+                config.events().maxBlock(), DecisionSpool.CHECKPOINT_INTERVAL, settings.commitDelay()));
         this.sender = new SpoolSender(spool, () -> producer(bootstrapServers, config.events().linger()),
                 config.events().decisionsTopic(),
                 "vault-service").start();
@@ -53,6 +54,8 @@ public class DecisionPublisher {
                 .description("Decision events the spool holds at most").register(metrics);
         FunctionCounter.builder("moat.vault.decision.events.delivered", sender, SpoolSender::delivered)
                 .description("Decision events Kafka acknowledged").register(metrics);
+        FunctionCounter.builder("moat.vault.decision.spool.writes", spool, DecisionSpool::writes)
+                .description("Write batches of the spool, each forced to disk with fsync=always").register(metrics);
         FunctionCounter.builder("moat.vault.decision.events.dropped", spool, DecisionSpool::dropped)
                 .description("Decision events dropped because the spool was full (when-full=drop) or unwritable")
                 .register(metrics);

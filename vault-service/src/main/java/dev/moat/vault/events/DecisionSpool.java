@@ -39,7 +39,10 @@ import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
  * <p>Layout: {@code segment-<index>.log} files, each an 8-byte header then records of
  * {@code length (4 bytes) | CRC-32C of the payload (4) | payload}. One writer thread appends for every request thread
  * (group commit): a request hands its event over and waits at most {@code maxBlock} for it to be written (and, with
- * {@link Fsync#ALWAYS}, forced to the device together with the others of its batch). A full segment is closed and the
+ * {@link Fsync#ALWAYS}, forced to the device together with the others of its batch). With {@link Fsync#ALWAYS} and a
+ * {@code commitDelay}, the writer holding a batch waits up to that long for the events of the requests admitted and
+ * not yet handed over, so that one force covers more of them; it does not wait when no other request is under way,
+ * so a lone client is never delayed. A full segment is closed and the
  * next one started. The reader (the Kafka sender) reads from the acknowledged position; acknowledged positions are
  * kept in the {@code checkpoint} file (at most every {@link Settings#checkpointInterval()}, always before a segment is
  * deleted and on close) and whole segments behind them are deleted. After a crash a torn last record is
@@ -55,16 +58,24 @@ public final class DecisionSpool implements AutoCloseable {
      * @param capacity events kept at most (not yet acknowledged by Kafka)
      * @param segmentBytes size at which a segment file is closed and the next begun
      * @param maxBlock longest a request waits for its event to be written
+     * @param commitDelay with {@link Fsync#ALWAYS}, longest the writer waits for the events of requests under way
+     *        before it writes and forces a batch (zero: never)
      * @param checkpointInterval how often at most the acknowledged position is written to the {@code checkpoint} file
      *        (and always before a segment is deleted, and on close): after a crash, what Kafka acknowledged since is
      *        sent again, which audit-service keeps once
      */
     public record Settings(long capacity, WhenFull whenFull, Fsync fsync, long segmentBytes, Duration maxBlock,
-            Duration checkpointInterval) {
+            Duration checkpointInterval, Duration commitDelay) {
 
-        /** With the default checkpoint interval, {@link #CHECKPOINT_INTERVAL}. */
+        /** With the default checkpoint interval, {@link #CHECKPOINT_INTERVAL}, and no commit delay. */
         public Settings(long capacity, WhenFull whenFull, Fsync fsync, long segmentBytes, Duration maxBlock) {
-            this(capacity, whenFull, fsync, segmentBytes, maxBlock, CHECKPOINT_INTERVAL);
+            this(capacity, whenFull, fsync, segmentBytes, maxBlock, CHECKPOINT_INTERVAL, Duration.ZERO);
+        }
+
+        /** With no commit delay. */
+        public Settings(long capacity, WhenFull whenFull, Fsync fsync, long segmentBytes, Duration maxBlock,
+                Duration checkpointInterval) {
+            this(capacity, whenFull, fsync, segmentBytes, maxBlock, checkpointInterval, Duration.ZERO);
         }
     }
 
@@ -109,6 +120,16 @@ public final class DecisionSpool implements AutoCloseable {
     private final AtomicLong depth = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
+    /** Write batches (each forced with {@link Fsync#ALWAYS}). */
+    private final AtomicLong writes = new AtomicLong();
+    /**
+     * Tickets handed out, and appends that handed no event over (dropped, refused): with the events the writer has
+     * taken, they say how many requests are under way, the writer's reason to wait (commit delay).
+     */
+    private final AtomicLong admitted = new AtomicLong();
+    private final AtomicLong withoutEvent = new AtomicLong();
+    /** Events the writer has taken from the queue; only the writer thread touches it. */
+    private long taken;
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Index to size of every segment, the active one included (its size is what has been written). */
     private final ConcurrentSkipListMap<Long, Long> segments = new ConcurrentSkipListMap<>();
@@ -156,9 +177,11 @@ public final class DecisionSpool implements AutoCloseable {
      */
     public Ticket admit() {
         if (settings.whenFull() == WhenFull.DROP) {
+            admitted.incrementAndGet();
             return new Ticket(false);
         }
         if (takeRoom()) {
+            admitted.incrementAndGet();
             return new Ticket(true);
         }
         rejected.incrementAndGet();
@@ -171,20 +194,17 @@ public final class DecisionSpool implements AutoCloseable {
      * @return false when the event was dropped (the spool was full in {@link WhenFull#DROP} mode, or it is closed)
      */
     public boolean append(Ticket ticket, byte[] payload) {
-        if (payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException("decision event of " + payload.length + " bytes");
+        Pending pending = null;
+        try {
+            pending = handOver(ticket, payload);
+        } finally {
+            if (pending == null) {
+                withoutEvent.incrementAndGet();
+            }
         }
-        if (!ticket.holdsRoom && !takeRoom()) {
-            drop("the spool is full (" + settings.capacity() + " events wait for Kafka)");
+        if (pending == null) {
             return false;
         }
-        if (closed) {
-            used.decrementAndGet();
-            drop("the spool is closed");
-            return false;
-        }
-        Pending pending = new Pending(payload, new CompletableFuture<>());
-        queue.add(pending);
         try {
             pending.written().get(settings.maxBlock().toNanos(), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
@@ -196,6 +216,25 @@ public final class DecisionSpool implements AutoCloseable {
             // counted and logged by the writer
         }
         return true;
+    }
+
+    /** Queues the event for the writer; null when it was dropped. */
+    private Pending handOver(Ticket ticket, byte[] payload) {
+        if (payload.length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException("decision event of " + payload.length + " bytes");
+        }
+        if (!ticket.holdsRoom && !takeRoom()) {
+            drop("the spool is full (" + settings.capacity() + " events wait for Kafka)");
+            return null;
+        }
+        if (closed) {
+            used.decrementAndGet();
+            drop("the spool is closed");
+            return null;
+        }
+        Pending pending = new Pending(payload, new CompletableFuture<>());
+        queue.add(pending);
+        return pending;
     }
 
     private boolean takeRoom() {
@@ -234,6 +273,8 @@ public final class DecisionSpool implements AutoCloseable {
                 }
                 batch.add(first);
                 queue.drainTo(batch, WRITE_BATCH - 1);
+                gather(batch);
+                taken += batch.size();
                 write(batch);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -246,7 +287,28 @@ public final class DecisionSpool implements AutoCloseable {
         }
     }
 
+    /**
+     * Group commit: with {@link Fsync#ALWAYS}, while other admitted requests have not handed their events over,
+     * waits up to the commit delay for them, so that one force covers them too. Never waits when none is under way.
+     */
+    private void gather(List<Pending> batch) throws InterruptedException {
+        if (settings.fsync() != Fsync.ALWAYS || settings.commitDelay().isZero()) {
+            return;
+        }
+        long deadline = System.nanoTime() + settings.commitDelay().toNanos();
+        while (batch.size() < WRITE_BATCH && admitted.get() - withoutEvent.get() > taken + batch.size() && !closed) {
+            long left = deadline - System.nanoTime();
+            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, WRITE_BATCH - batch.size());
+        }
+    }
+
     private void write(List<Pending> batch) {
+        writes.incrementAndGet();
         int done = 0;
         try {
             for (Pending p : batch) {
@@ -408,6 +470,11 @@ public final class DecisionSpool implements AutoCloseable {
 
     public long dropped() {
         return dropped.get();
+    }
+
+    /** Write batches so far, each forced with {@link Fsync#ALWAYS}: events per write is the group commit's batch. */
+    public long writes() {
+        return writes.get();
     }
 
     /** Requests refused because the spool was full ({@link WhenFull#REJECT}). */

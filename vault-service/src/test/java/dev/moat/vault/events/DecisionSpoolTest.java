@@ -9,6 +9,9 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterEach;
@@ -213,5 +216,43 @@ class DecisionSpoolTest {
         assertThat(smaller.admit()).isNull();
         smaller.acknowledge(smaller.read(6, Duration.ZERO));
         assertThat(smaller.admit()).isNotNull();
+    }
+
+    @Test
+    void one_force_covers_the_events_of_the_requests_admitted_together() throws Exception {
+        // a request waits 200 ms for its write, then goes on (the write follows): here the writer holds each event
+        // until the last of the three requests under way has handed its own over
+        DecisionSpool spool = openWithCommitDelay(Duration.ofMinutes(1), Duration.ofMillis(200));
+        List<DecisionSpool.Ticket> tickets = List.of(spool.admit(), spool.admit(), spool.admit());
+
+        for (int i = 0; i < 3; i++) {
+            assertThat(spool.append(tickets.get(i), event(i))).isTrue();
+        }
+
+        assertThat(spool.writes()).isEqualTo(1);
+        assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+    }
+
+    @Test
+    void with_no_other_request_under_way_the_writer_does_not_wait_for_the_commit_delay() throws Exception {
+        DecisionSpool spool = openWithCommitDelay(Duration.ofMinutes(1), Duration.ofMinutes(2));
+
+        // one at a time, as a lone client sends them: each is written at once (the delay would exceed the timeout)
+        ExecutorService requests = Executors.newSingleThreadExecutor();
+        try {
+            requests.submit(() -> append(spool, 0, 3)).get(30, TimeUnit.SECONDS);
+        } finally {
+            requests.shutdownNow();
+        }
+
+        assertThat(spool.writes()).isEqualTo(3);
+        assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+    }
+
+    private DecisionSpool openWithCommitDelay(Duration commitDelay, Duration maxBlock) {
+        DecisionSpool spool = DecisionSpool.open(dir, new Settings(1_000, WhenFull.REJECT, Fsync.ALWAYS,
+                8 * 1024 * 1024, maxBlock, DecisionSpool.CHECKPOINT_INTERVAL, commitDelay));
+        opened.add(spool);
+        return spool;
     }
 }
