@@ -289,16 +289,23 @@ public final class DecisionSpool implements AutoCloseable {
 
     /**
      * Group commit: with {@link Fsync#ALWAYS}, while other admitted requests have not handed their events over,
-     * waits up to the commit delay for them, so that one force covers them too. Never waits when none is under way.
+     * waits up to the commit delay for them, so that one force covers them too. Never waits when none is under way;
+     * an interrupt ends the wait, never the batch: what it holds is written.
      */
-    private void gather(List<Pending> batch) throws InterruptedException {
+    private void gather(List<Pending> batch) {
         if (settings.fsync() != Fsync.ALWAYS || settings.commitDelay().isZero()) {
             return;
         }
         long deadline = System.nanoTime() + settings.commitDelay().toNanos();
         while (batch.size() < WRITE_BATCH && admitted.get() - withoutEvent.get() > taken + batch.size() && !closed) {
             long left = deadline - System.nanoTime();
-            Pending next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            Pending next;
+            try {
+                next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : null;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
             if (next == null) {
                 return;
             }
