@@ -385,10 +385,8 @@ public interface VaultConfig {
             Fsync fsync();
 
             /**
-             * With {@code fsync=always}: how long the spool's writer waits, before it writes and forces a batch, for
-             * the events of other requests already under way (admitted, their events not yet handed over), so that
-             * one force covers more of them. It never waits when no other request is under way, so a lone client
-             * is not delayed; {@code 0} turns it off.
+             * With {@code fsync=always}: longest the spool's writer waits for the events of other requests under way
+             * before it forces a batch (never when none is: a lone client is not delayed); {@code 0} turns it off.
              */
             @WithDefault("1ms")
             Duration commitDelay();
