@@ -37,8 +37,10 @@ import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
  * the service restarts.
  *
  * <p>Layout: {@code segment-<index>.log} files, each an 8-byte header then records of
- * {@code length (4 bytes) | CRC-32C of the payload (4) | payload}. One writer thread appends for every request thread
- * (group commit): a request hands its event over and waits at most {@code maxBlock} for it to be written (and, with
+ * {@code length (4 bytes) | CRC-32C of the payload (4) | payload}; a length of 0 ends the records (with
+ * {@link Fsync#ALWAYS} the active segment is written with zeros ahead of its records, cut off when it is closed or
+ * recovered, so that forcing a batch does not wait for a file-system journal commit). One writer thread appends for
+ * every request thread (group commit): a request hands its event over and waits at most {@code maxBlock} for it to be written (and, with
  * {@link Fsync#ALWAYS}, forced to the device together with the others of its batch). With {@link Fsync#ALWAYS} and a
  * {@code commitDelay}, the writer holding a batch waits up to that long for the events of the requests admitted and
  * not yet handed over, so that one force covers more of them; it does not wait when no other request is under way,
@@ -106,6 +108,13 @@ public final class DecisionSpool implements AutoCloseable {
     private static final Pattern SEGMENT = Pattern.compile("segment-(\\d{16})\\.log");
     private static final String CHECKPOINT = "checkpoint";
     private static final int WRITE_BATCH = 1024;
+    /**
+     * With {@link Fsync#ALWAYS}, how far ahead of the records a segment is written with zeros and forced: a force of
+     * records written over space that already exists needs no file-system journal commit (no size, no block
+     * allocation to record), so it does not wait for the other files' writes the journal would take with it.
+     */
+    private static final int PREALLOCATE = 1 << 20;
+    private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 * 1024).asReadOnlyBuffer();
 
     private record Pending(byte[] payload, CompletableFuture<Void> written) {
     }
@@ -139,6 +148,8 @@ public final class DecisionSpool implements AutoCloseable {
     private volatile long activeSegment;
     private FileChannel active;
     private long activeSize;
+    /** Where the zeros written ahead of the records end in the active segment ({@link #PREALLOCATE}). */
+    private long preallocated;
 
     // reader state: only the sender thread touches these
     private Position acknowledged;
@@ -220,7 +231,8 @@ public final class DecisionSpool implements AutoCloseable {
 
     /** Queues the event for the writer; null when it was dropped. */
     private Pending handOver(Ticket ticket, byte[] payload) {
-        if (payload.length > MAX_PAYLOAD) {
+        if (payload.length == 0 || payload.length > MAX_PAYLOAD) {
+            // a length of 0 marks where a segment's records end
             throw new IllegalArgumentException("decision event of " + payload.length + " bytes");
         }
         if (!ticket.holdsRoom && !takeRoom()) {
@@ -322,6 +334,7 @@ public final class DecisionSpool implements AutoCloseable {
                 if (activeSize >= settings.segmentBytes()) {
                     roll();
                 }
+                preallocate(activeSize + FRAME + p.payload().length);
                 ByteBuffer frame = ByteBuffer.allocate(FRAME + p.payload().length);
                 CRC32C crc = new CRC32C();
                 crc.update(p.payload());
@@ -354,8 +367,7 @@ public final class DecisionSpool implements AutoCloseable {
 
     private void roll() throws IOException {
         if (active != null) {
-            active.force(false);
-            active.close();
+            closeActive();
             segments.put(activeSegment, activeSize);
         }
         long next = segments.isEmpty() ? 0 : segments.lastKey() + 1;
@@ -363,11 +375,37 @@ public final class DecisionSpool implements AutoCloseable {
         active.write(ByteBuffer.wrap(MAGIC));
         activeSegment = next;
         activeSize = HEADER;
+        preallocated = HEADER;
         segments.put(next, activeSize);
         if (settings.fsync() == Fsync.ALWAYS) {
+            preallocate(HEADER + 1);
             active.force(true);
             forceDirectory();
         }
+    }
+
+    /**
+     * With {@link Fsync#ALWAYS}, makes sure the active segment holds written zeros up to {@code end} at least, a
+     * {@link #PREALLOCATE} ahead (within the segment size); the next force takes them to the device.
+     */
+    private void preallocate(long end) throws IOException {
+        if (settings.fsync() != Fsync.ALWAYS || end <= preallocated) {
+            return;
+        }
+        long until = Math.max(end, Math.min(preallocated + PREALLOCATE, settings.segmentBytes()));
+        for (long at = preallocated; at < until; ) {
+            ByteBuffer zeros = ZEROS.duplicate();
+            zeros.limit((int) Math.min(zeros.capacity(), until - at));
+            at += active.write(zeros, at);
+        }
+        preallocated = until;
+    }
+
+    /** Cuts the zeros ahead of the records off the active segment, forces and closes it. */
+    private void closeActive() throws IOException {
+        active.truncate(activeSize);
+        active.force(false);
+        active.close();
     }
 
     // ---- reader (the sender's thread) ----
@@ -414,7 +452,7 @@ public final class DecisionSpool implements AutoCloseable {
             readFully(channel, frame, readPosition.offset());
             int length = frame.getInt(0);
             int crc = frame.getInt(4);
-            if (length < 0 || length > MAX_PAYLOAD || readPosition.offset() + FRAME + length > limit) {
+            if (length <= 0 || length > MAX_PAYLOAD || readPosition.offset() + FRAME + length > limit) {
                 skipCorrupt("a record length of " + length + " does not fit");
                 continue;
             }
@@ -513,8 +551,7 @@ public final class DecisionSpool implements AutoCloseable {
                 write(late);
             }
             if (active != null) {
-                active.force(false);
-                active.close();
+                closeActive();
             }
             if (reading != null) {
                 reading.close();
@@ -591,8 +628,8 @@ public final class DecisionSpool implements AutoCloseable {
                 ByteBuffer frame = ByteBuffer.allocate(FRAME);
                 readFully(channel, frame, offset);
                 int length = frame.getInt(0);
-                if (length < 0 || length > MAX_PAYLOAD || offset + FRAME + length > size) {
-                    break;
+                if (length <= 0 || length > MAX_PAYLOAD || offset + FRAME + length > size) {
+                    break; // a length of 0 is where the records end in a segment written ahead with zeros
                 }
                 ByteBuffer payload = ByteBuffer.allocate(length);
                 readFully(channel, payload, offset + FRAME);
@@ -603,14 +640,33 @@ public final class DecisionSpool implements AutoCloseable {
                 }
                 offset += FRAME + length;
             }
-            if (offset < size) {
+            if (offset < size && !zerosFrom(channel, offset, size)) {
                 LOG.warnf("decision event spool segment %s ends in %d bytes of an unfinished record (an interrupted "
                         + "write): cut off", file.getFileName(), size - offset);
+            }
+            if (offset < size) {
                 channel.truncate(offset);
                 channel.force(true);
             }
             return offset;
         }
+    }
+
+    /** Whether the segment holds only zeros from {@code from} to {@code to}: space written ahead, never a record. */
+    private static boolean zerosFrom(FileChannel channel, long from, long to) throws IOException {
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        for (long at = from; at < to; at += buffer.limit()) {
+            buffer.clear().limit((int) Math.min(buffer.capacity(), to - at));
+            if (!readFully(channel, buffer, at)) {
+                return false;
+            }
+            while (buffer.hasRemaining()) {
+                if (buffer.get() != 0) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private long count(long index, long from, long to) throws IOException {

@@ -1,7 +1,10 @@
 package dev.moat.vault.events;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -247,6 +250,108 @@ class DecisionSpoolTest {
 
         assertThat(spool.writes()).isEqualTo(3);
         assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+    }
+
+    @Test
+    void the_active_segment_is_written_with_zeros_ahead_and_a_crash_there_loses_nothing_and_keeps_no_zeros()
+            throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 10);
+        Path crashed = crashImage();
+        Path segment = lastSegment(crashed);
+        assertThat(Files.size(segment)).as("zeros ahead of the records").isGreaterThan(recordsEnd(0, 10));
+
+        DecisionSpool afterCrash = openIn(crashed);
+
+        assertThat(afterCrash.depth()).isEqualTo(10);
+        assertThat(readAll(afterCrash)).isEqualTo(expected(0, 10));
+        assertThat(Files.size(segment)).as("the zeros cut off").isEqualTo(recordsEnd(0, 10));
+        append(afterCrash, 10, 12);
+        assertThat(readAll(afterCrash)).isEqualTo(expected(10, 12));
+    }
+
+    @Test
+    void a_record_torn_in_the_zeros_ahead_is_cut_off_and_the_whole_ones_are_kept() throws Exception {
+        DecisionSpool spool = open();
+        append(spool, 0, 10);
+        Path crashed = crashImage();
+        Path segment = lastSegment(crashed);
+        try (FileChannel channel = FileChannel.open(segment, StandardOpenOption.WRITE)) {
+            channel.write(ByteBuffer.wrap(new byte[] {0, 0, 0, 42, 1, 2, 3}), recordsEnd(0, 10));
+        }
+
+        DecisionSpool afterCrash = openIn(crashed);
+
+        assertThat(afterCrash.depth()).isEqualTo(10);
+        assertThat(readAll(afterCrash)).isEqualTo(expected(0, 10));
+        assertThat(Files.size(segment)).isEqualTo(recordsEnd(0, 10));
+    }
+
+    @Test
+    void closed_segments_hold_their_records_and_nothing_after_them() throws Exception {
+        DecisionSpool spool = open(1_000, WhenFull.REJECT, 4096);
+        append(spool, 0, 400);
+        spool.close();
+
+        List<Path> segments;
+        try (Stream<Path> files = Files.list(dir)) {
+            segments = files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted().toList();
+        }
+        assertThat(segments).hasSizeGreaterThan(1);
+        long records = 0;
+        for (Path segment : segments) {
+            ByteBuffer content = ByteBuffer.wrap(Files.readAllBytes(segment));
+            content.position(8);
+            while (content.remaining() >= 8) {
+                int length = content.getInt();
+                assertThat(length).as("a record's length in %s at %d", segment, content.position() - 4).isPositive();
+                content.position(content.position() + 4 + length);
+                records++;
+            }
+            assertThat(content.remaining()).as("bytes after the last record of %s", segment).isZero();
+        }
+        assertThat(records).isEqualTo(400);
+    }
+
+    @Test
+    void an_empty_event_is_refused_since_a_length_of_0_ends_a_segment_s_records() {
+        DecisionSpool spool = open();
+
+        assertThatThrownBy(() -> spool.append(spool.admit(), new byte[0])).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** A copy of the spool's files as they are now, the spool still open: what a crash leaves. */
+    private Path crashImage() throws Exception {
+        Path crashed = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-crashed"));
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, crashed.resolve(f.getFileName()));
+            }
+        }
+        return crashed;
+    }
+
+    private DecisionSpool openIn(Path directory) {
+        DecisionSpool spool = DecisionSpool.open(directory, new Settings(1_000, WhenFull.REJECT, Fsync.ALWAYS,
+                8 * 1024 * 1024, Duration.ofSeconds(5)));
+        opened.add(spool);
+        return spool;
+    }
+
+    private static Path lastSegment(Path directory) throws Exception {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    /** Where the records of events {@code from} to {@code to} end in a segment that holds only them. */
+    private static long recordsEnd(int from, int to) {
+        long end = 8;
+        for (int i = from; i < to; i++) {
+            end += 8 + event(i).length;
+        }
+        return end;
     }
 
     private DecisionSpool openWithCommitDelay(Duration commitDelay, Duration maxBlock) {
