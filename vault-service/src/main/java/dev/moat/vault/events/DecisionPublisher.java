@@ -29,6 +29,7 @@ import io.quarkus.runtime.Startup;
  *
  * <p>Metrics: {@code moat_vault_decision_spool_depth} (events waiting for Kafka), {@code moat_vault_decision_spool_capacity},
  * {@code moat_vault_decision_spool_writes_total} (write batches: events per write is the group commit's batch),
+ * {@code moat_vault_decision_spool_own_writes_total} (those a lone request wrote on its own thread),
  * {@code moat_vault_decision_events_delivered_total}, {@code moat_vault_decision_events_dropped_total} and
  * {@code moat_vault_decision_events_rejected_total} (requests refused because the spool was full).
  */
@@ -56,6 +57,9 @@ public class DecisionPublisher {
                 .description("Decision events Kafka acknowledged").register(metrics);
         FunctionCounter.builder("moat.vault.decision.spool.writes", spool, DecisionSpool::writes)
                 .description("Write batches of the spool, each forced to disk with fsync=always").register(metrics);
+        FunctionCounter.builder("moat.vault.decision.spool.own.writes", spool, DecisionSpool::ownWrites)
+                .description("Write batches a lone request wrote on its own thread (a part of the writes)")
+                .register(metrics);
         FunctionCounter.builder("moat.vault.decision.events.dropped", spool, DecisionSpool::dropped)
                 .description("Decision events dropped because the spool was full (when-full=drop) or unwritable")
                 .register(metrics);

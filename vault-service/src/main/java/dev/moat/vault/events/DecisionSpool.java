@@ -3,6 +3,7 @@ package dev.moat.vault.events;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -40,8 +42,10 @@ import dev.moat.vault.config.VaultConfig.Events.Spool.WhenFull;
  * {@code length (4 bytes) | CRC-32C of the payload (4) | payload}; a length of 0 ends the records (with
  * {@link Fsync#ALWAYS} the active segment is written with zeros ahead of its records, cut off when it is closed or
  * recovered, so that forcing a batch does not wait for a file-system journal commit). One writer thread appends for
- * every request thread (group commit): a request hands its event over and waits at most {@code maxBlock} for it to be written (and, with
- * {@link Fsync#ALWAYS}, forced to the device together with the others of its batch). With {@link Fsync#ALWAYS} and a
+ * the request threads (group commit): a request hands its event over and waits at most {@code maxBlock} for it to
+ * be written (and, with {@link Fsync#ALWAYS}, forced to the device together with the others of its batch); a lone
+ * request, no other under way and no batch being written, writes its own event on its own thread instead (and
+ * waits for the device however long it takes). With {@link Fsync#ALWAYS} and a
  * {@code commitDelay}, the writer holding a batch waits up to that long for the events of the requests admitted and
  * not yet handed over, so that one force covers more of them; it does not wait when no other request is under way,
  * so a lone client is never delayed. A full segment is closed and the
@@ -129,16 +133,19 @@ public final class DecisionSpool implements AutoCloseable {
     private final AtomicLong depth = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong rejected = new AtomicLong();
-    /** Write batches (each forced with {@link Fsync#ALWAYS}). */
+    /** Write batches (each forced with {@link Fsync#ALWAYS}), and those a lone request wrote on its own thread. */
     private final AtomicLong writes = new AtomicLong();
+    private final AtomicLong ownWrites = new AtomicLong();
     /**
      * Tickets handed out, and appends that handed no event over (dropped, refused): with the events the writer has
      * taken, they say how many requests are under way, the writer's reason to wait (commit delay).
      */
     private final AtomicLong admitted = new AtomicLong();
     private final AtomicLong withoutEvent = new AtomicLong();
-    /** Events the writer has taken from the queue; only the writer thread touches it. */
-    private long taken;
+    /** Events taken to be written (by the writer thread, or by a lone request writing its own). */
+    private final AtomicLong taken = new AtomicLong();
+    /** Held by whoever writes a batch: the writer thread, a lone request ({@link #writtenHere}), or close. */
+    private final ReentrantLock writing = new ReentrantLock();
     private final LinkedBlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** Index to size of every segment, the active one included (its size is what has been written). */
     private final ConcurrentSkipListMap<Long, Long> segments = new ConcurrentSkipListMap<>();
@@ -245,8 +252,32 @@ public final class DecisionSpool implements AutoCloseable {
             return null;
         }
         Pending pending = new Pending(payload, new CompletableFuture<>());
-        queue.add(pending);
+        if (!writtenHere(pending)) {
+            queue.add(pending);
+        }
         return pending;
+    }
+
+    /**
+     * A lone request (no other under way, no batch being written, its record within the active segment) writes its
+     * event on its own thread: two thread hand-offs fewer, each tens of microseconds where an idle core has to be
+     * woken. Under concurrency the writer thread gathers the batches as before.
+     */
+    private boolean writtenHere(Pending pending) {
+        if (admitted.get() - withoutEvent.get() - taken.get() > 1 || !writing.tryLock()) {
+            return false;
+        }
+        try {
+            if (closed || activeSize + FRAME + pending.payload().length > settings.segmentBytes()) {
+                return false; // closing, or the segment is to be rolled: the writer thread does that
+            }
+            taken.incrementAndGet();
+            ownWrites.incrementAndGet();
+            write(List.of(pending));
+            return true;
+        } finally {
+            writing.unlock();
+        }
     }
 
     private boolean takeRoom() {
@@ -283,11 +314,16 @@ public final class DecisionSpool implements AutoCloseable {
                 if (first == null) {
                     continue;
                 }
-                batch.add(first);
-                queue.drainTo(batch, WRITE_BATCH - 1);
-                gather(batch);
-                taken += batch.size();
-                write(batch);
+                writing.lock();
+                try {
+                    batch.add(first);
+                    queue.drainTo(batch, WRITE_BATCH - 1);
+                    gather(batch);
+                    taken.addAndGet(batch.size());
+                    write(batch);
+                } finally {
+                    writing.unlock();
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 if (closed) {
@@ -309,7 +345,8 @@ public final class DecisionSpool implements AutoCloseable {
             return;
         }
         long deadline = System.nanoTime() + settings.commitDelay().toNanos();
-        while (batch.size() < WRITE_BATCH && admitted.get() - withoutEvent.get() > taken + batch.size() && !closed) {
+        while (batch.size() < WRITE_BATCH && admitted.get() - withoutEvent.get() > taken.get() + batch.size()
+                && !closed) {
             long left = deadline - System.nanoTime();
             Pending next;
             try {
@@ -329,25 +366,27 @@ public final class DecisionSpool implements AutoCloseable {
     private void write(List<Pending> batch) {
         writes.incrementAndGet();
         int done = 0;
+        boolean interrupted = false;
         try {
-            for (Pending p : batch) {
-                if (activeSize >= settings.segmentBytes()) {
-                    roll();
+            for (int attempt = 1; ; attempt++) {
+                try {
+                    for (; done < batch.size(); done++) {
+                        writeRecord(batch.get(done).payload());
+                    }
+                    if (settings.fsync() == Fsync.ALWAYS) {
+                        active.force(false);
+                    }
+                    break;
+                } catch (ClosedByInterruptException e) {
+                    // a request writing its own event was interrupted, which closes the channel: open it again where
+                    // the whole records end and finish the batch; the thread keeps its interrupt
+                    interrupted = true;
+                    Thread.interrupted();
+                    if (attempt == 3) {
+                        throw e;
+                    }
+                    reopenActive();
                 }
-                preallocate(activeSize + FRAME + p.payload().length);
-                ByteBuffer frame = ByteBuffer.allocate(FRAME + p.payload().length);
-                CRC32C crc = new CRC32C();
-                crc.update(p.payload());
-                frame.putInt(p.payload().length).putInt((int) crc.getValue()).put(p.payload()).flip();
-                while (frame.hasRemaining()) {
-                    active.write(frame);
-                }
-                activeSize += FRAME + p.payload().length;
-                depth.incrementAndGet();
-                done++;
-            }
-            if (settings.fsync() == Fsync.ALWAYS) {
-                active.force(false);
             }
         } catch (IOException | RuntimeException e) {
             int lost = batch.size() - done;
@@ -363,6 +402,33 @@ public final class DecisionSpool implements AutoCloseable {
         synchronized (written) {
             written.notifyAll();
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void writeRecord(byte[] payload) throws IOException {
+        if (activeSize >= settings.segmentBytes()) {
+            roll();
+        }
+        preallocate(activeSize + FRAME + payload.length);
+        ByteBuffer frame = ByteBuffer.allocate(FRAME + payload.length);
+        CRC32C crc = new CRC32C();
+        crc.update(payload);
+        frame.putInt(payload.length).putInt((int) crc.getValue()).put(payload).flip();
+        while (frame.hasRemaining()) {
+            active.write(frame);
+        }
+        activeSize += FRAME + payload.length;
+        depth.incrementAndGet();
+    }
+
+    /** The active segment again after an interrupt closed its channel, cut back to its whole records. */
+    private void reopenActive() throws IOException {
+        active = FileChannel.open(segmentFile(activeSegment), StandardOpenOption.WRITE);
+        active.truncate(activeSize);
+        active.position(activeSize);
+        preallocated = activeSize;
     }
 
     private void roll() throws IOException {
@@ -517,6 +583,11 @@ public final class DecisionSpool implements AutoCloseable {
         return dropped.get();
     }
 
+    /** Write batches a lone request wrote on its own thread (a part of {@link #writes()}). */
+    public long ownWrites() {
+        return ownWrites.get();
+    }
+
     /** Write batches so far, each forced with {@link Fsync#ALWAYS}: events per write is the group commit's batch. */
     public long writes() {
         return writes.get();
@@ -545,13 +616,21 @@ public final class DecisionSpool implements AutoCloseable {
         closed = true;
         try {
             writer.join(TimeUnit.SECONDS.toMillis(10));
-            List<Pending> late = new ArrayList<>();
-            queue.drainTo(late);
-            if (!late.isEmpty() && !writer.isAlive()) {
-                write(late);
-            }
-            if (active != null) {
-                closeActive();
+            // a lone request may still be writing its own event
+            boolean locked = writing.tryLock(10, TimeUnit.SECONDS);
+            try {
+                List<Pending> late = new ArrayList<>();
+                queue.drainTo(late);
+                if (!late.isEmpty() && !writer.isAlive()) {
+                    write(late);
+                }
+                if (active != null) {
+                    closeActive();
+                }
+            } finally {
+                if (locked) {
+                    writing.unlock();
+                }
             }
             if (reading != null) {
                 reading.close();

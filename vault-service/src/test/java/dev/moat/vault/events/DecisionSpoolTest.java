@@ -233,7 +233,42 @@ class DecisionSpoolTest {
         }
 
         assertThat(spool.writes()).isEqualTo(1);
+        assertThat(spool.ownWrites()).as("written by the writer thread, not by a request").isZero();
         assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+    }
+
+    @Test
+    void a_lone_request_writes_its_own_event_on_its_own_thread() throws Exception {
+        DecisionSpool spool = open();
+
+        append(spool, 0, 3);
+
+        assertThat(spool.writes()).isEqualTo(3);
+        assertThat(spool.ownWrites()).isEqualTo(3);
+        assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+    }
+
+    @Test
+    void an_interrupted_request_still_has_its_event_written_and_keeps_its_interrupt() throws Exception {
+        DecisionSpool spool = open();
+
+        // an interrupt closes a file channel the thread uses: the spool opens it again and finishes the write
+        Thread.currentThread().interrupt();
+        boolean appended;
+        boolean stillInterrupted;
+        try {
+            appended = spool.append(spool.admit(), event(0));
+        } finally {
+            stillInterrupted = Thread.interrupted();
+        }
+
+        assertThat(appended).isTrue();
+        assertThat(stillInterrupted).isTrue();
+        append(spool, 1, 3);
+        assertThat(spool.dropped()).isZero();
+        assertThat(readAll(spool)).isEqualTo(expected(0, 3));
+        spool.close();
+        assertThat(readAll(open())).as("after a restart").isEqualTo(expected(0, 3));
     }
 
     @Test
