@@ -1,9 +1,15 @@
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What one forced 400-byte record costs on the device under a directory, appended to a file's end against written
@@ -36,16 +42,37 @@ public class FsyncProbe {
                 }
                 long[] nanos = new long[n];
                 ByteBuffer record = ByteBuffer.allocate(400);
-                for (int i = 0; i < n; i++) {
-                    record.clear();
-                    record.putLong(0, i + 1);
-                    while (record.hasRemaining()) {
-                        channel.write(record);
+                CountDownLatch left = new CountDownLatch(n);
+                UncheckedIOException[] failure = new UncheckedIOException[1];
+                // one record a millisecond, on a fixed schedule (a sync that overruns delays the next one)
+                ScheduledExecutorService clock = Executors.newSingleThreadScheduledExecutor();
+                clock.scheduleAtFixedRate(() -> {
+                    int i = n - (int) left.getCount();
+                    try {
+                        record.clear();
+                        record.putLong(0, i + 1);
+                        while (record.hasRemaining()) {
+                            channel.write(record);
+                        }
+                        long start = System.nanoTime();
+                        channel.force(false);
+                        nanos[i] = System.nanoTime() - start;
+                    } catch (IOException e) {
+                        failure[0] = new UncheckedIOException(e);
+                        while (left.getCount() > 0) {
+                            left.countDown();
+                        }
                     }
-                    long start = System.nanoTime();
-                    channel.force(false);
-                    nanos[i] = System.nanoTime() - start;
-                    Thread.sleep(1);
+                    left.countDown();
+                    if (left.getCount() == 0) {
+                        clock.shutdown();
+                    }
+                }, 0, 1, TimeUnit.MILLISECONDS);
+                left.await();
+                clock.shutdown();
+                clock.awaitTermination(1, TimeUnit.MINUTES);
+                if (failure[0] != null) {
+                    throw failure[0];
                 }
                 Arrays.sort(nanos);
                 System.out.printf("%-10s fdatasync p50 %5.0f us  p90 %6.0f us  p99 %6.0f us%n", mode,
