@@ -128,17 +128,10 @@ class DecisionSpoolTest {
         append(spool, 0, 100);
         spool.acknowledge(spool.read(40, Duration.ZERO)); // the first acknowledgement is written at once
         spool.acknowledge(spool.read(20, Duration.ZERO)); // within the interval: not yet
-        Path crashed = Files.createDirectories(dir.resolveSibling(dir.getFileName() + "-crashed"));
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.toList()) {
-                Files.copy(f, crashed.resolve(f.getFileName()));
-            }
-        }
+        Path crashed = crashImage();
         spool.close(); // a clean close writes where it stands
 
-        DecisionSpool afterCrash = DecisionSpool.open(crashed, new Settings(1_000, WhenFull.REJECT, Fsync.ALWAYS,
-                8 * 1024 * 1024, Duration.ofSeconds(5)));
-        opened.add(afterCrash);
+        DecisionSpool afterCrash = openIn(crashed);
         assertThat(readAll(afterCrash)).as("from the last checkpoint on").isEqualTo(expected(40, 100));
         DecisionSpool afterClose = open();
         assertThat(readAll(afterClose)).as("from where the closed spool stood").isEqualTo(expected(60, 100));
@@ -149,11 +142,7 @@ class DecisionSpoolTest {
         DecisionSpool spool = open();
         append(spool, 0, 10);
         spool.close();
-        Path last;
-        try (Stream<Path> files = Files.list(dir)) {
-            last = files.filter(f -> f.getFileName().toString().startsWith("segment-")).sorted()
-                    .reduce((a, b) -> b).orElseThrow();
-        }
+        Path last = lastSegment(dir);
         Files.write(last, new byte[] {0, 0, 0, 42, 1, 2, 3}, StandardOpenOption.APPEND);
 
         DecisionSpool again = open();
