@@ -67,12 +67,12 @@ if (( UP_ONLY > 0 )); then
       rm -rf "$data"
       log="$OUT/jvm-trial-$mode-$pair.out"
       MOAT_JVM_TRIAL="$([[ "$mode" == trial ]] && echo 1 || true)" \
-        "$ROOT/deploy/moat" up --no-build --data-dir "$data" > "$log" 2>&1 \
+        "$ROOT/deploy/moat" up --no-build --warm-up 0 --data-dir "$data" > "$log" 2>&1 \
         || { tail -n 30 "$log" >&2; "$ROOT/deploy/moat" down --data-dir "$data" >/dev/null 2>&1 || true; exit 1; }
       # a second start on the same data directory: the first one also creates keys, credentials and schemas
       "$ROOT/deploy/moat" down --data-dir "$data" >/dev/null 2>&1
       MOAT_JVM_TRIAL="$([[ "$mode" == trial ]] && echo 1 || true)" \
-        "$ROOT/deploy/moat" up --no-build --data-dir "$data" > "$log" 2>&1 \
+        "$ROOT/deploy/moat" up --no-build --warm-up 0 --data-dir "$data" > "$log" 2>&1 \
         || { tail -n 30 "$log" >&2; "$ROOT/deploy/moat" down --data-dir "$data" >/dev/null 2>&1 || true; exit 1; }
       "$ROOT/deploy/moat" down --data-dir "$data" >/dev/null 2>&1
       echo "$mode $pair: $(ready_times "$log")"

@@ -75,7 +75,8 @@ machine_line() {
 
 # stack_up NAME [deploy/moat up options]: from the repository root, starts a local stack of the script's own on free
 # ports, with its data in deploy/target/bench/NAME-<time>, and stops it when the script exits. Sets DATA and the
-# *_PORT variables of its endpoints (VAULT_PORT, AUDIT_PORT, KAFKA_PORT, AUDIT_MANAGEMENT_PORT...).
+# *_PORT variables of its endpoints (VAULT_PORT, AUDIT_PORT, KAFKA_PORT, AUDIT_MANAGEMENT_PORT...). No warm-up by
+# default (--warm-up 0): each benchmark warms what it measures, and counts only its own events.
 stack_up() {
   local name="$1"; shift
   DATA="$PWD/deploy/target/bench/$name-$(date +%Y%m%dT%H%M%S)"
@@ -88,7 +89,7 @@ stack_up() {
       --policy-http-port "$POLICY_HTTP_PORT" --policy-grpc-port "$POLICY_GRPC_PORT" --vault-port "$VAULT_PORT"
       --audit-port "$AUDIT_PORT" --vault-management-port "$VAULT_MANAGEMENT_PORT"
       --audit-management-port "$AUDIT_MANAGEMENT_PORT" --console-port "$CONSOLE_PORT"
-      --console-management-port "$CONSOLE_MANAGEMENT_PORT" "$@")
+      --console-management-port "$CONSOLE_MANAGEMENT_PORT" --warm-up 0 "$@")
   trap 'deploy/moat down "${STACK_ARGS[@]}" >&2 || true' EXIT
   deploy/moat up "${STACK_ARGS[@]}" >&2
 }

@@ -57,7 +57,8 @@ final class LocalStack implements AutoCloseable {
     /**
      * Starts the stack with {@code deploy/moat up --no-build} (the reactor has just built every jar) and the given
      * further options of {@code deploy/moat}, for example {@code --trust-loopback-proxy} for tests that play
-     * clients at other addresses through {@code X-Forwarded-For}.
+     * clients at other addresses through {@code X-Forwarded-For}. Without a {@code --warm-up} option, {@code up}
+     * skips its warm-up ({@code --warm-up 0}): the tests send their own requests and wait for what they need.
      */
     static LocalStack up(String name, String... options) throws Exception {
         return up(name, false, options);
@@ -73,7 +74,11 @@ final class LocalStack implements AutoCloseable {
         Path repo = deployDir.getParent();
         Path dataDir = deployDir.resolve("target").resolve(name);
         deleteRecursively(dataDir);
-        LocalStack stack = new LocalStack(repo, dataDir, ha, List.of(options));
+        List<String> all = new ArrayList<>(List.of(options));
+        if (!all.contains("--warm-up")) {
+            all.addAll(List.of("--warm-up", "0"));
+        }
+        LocalStack stack = new LocalStack(repo, dataDir, ha, List.copyOf(all));
         long t0 = System.nanoTime();
         Result up = stack.moat("up");
         if (ha) {
