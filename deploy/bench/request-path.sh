@@ -18,7 +18,9 @@
 #   - time to warm:     from the moment `deploy/moat up` returns, the allowed read for 40 s on the same connections,
 #                       its answers counted per second (deploy/bench/per-second.lua), and the first second that
 #                       reaches half of its warm figure; with the CPU each process used in that run, and how much of
-#                       it went to its JIT compiler threads (C1, C2) and its garbage collector (/proc/PID/task/*/stat)
+#                       it went to its JIT compiler threads (C1, C2) and its garbage collector (/proc/PID/task/*/stat).
+#                       `up` warms the request path before it returns, as a user's does (deploy/README.md, "The
+#                       warm-up"); MOAT_WARM_UP=0 (or another number of seconds) in the environment changes that
 #
 #   deploy/bench/request-path.sh [--no-build] [--seconds 20] [--connections 32] [--threads 2] [--warm-up 60]
 #                                [--profile DIR]

@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
@@ -49,7 +51,7 @@ class StackSystemTest extends OnLocalStack {
 
     @BeforeAll
     static void startStack() throws Exception {
-        start(LocalStack.up("system-stack", "--trust-loopback-proxy"));
+        start(LocalStack.up("system-stack", "--trust-loopback-proxy", "--warm-up", "1"));
         channel = NettyChannelBuilder.forAddress("127.0.0.1", stack.policyGrpcPort).usePlaintext().build();
     }
 
@@ -74,6 +76,45 @@ class StackSystemTest extends OnLocalStack {
         given().header("Host", stack.vaultHost("nosuchvault")).get(stack.vaultUrl() + "/q/metrics").then()
                 .statusCode(404).body("error.code", equalTo("VaultNotFound"));
         given().get(stack.auditUrl() + "/q/health/ready").then().statusCode(404);
+    }
+
+    /**
+     * {@code up} warmed the request path with real requests (at least one batch, whatever the seconds asked) on two
+     * vaults of its own, each decided and audited like any other, and deleted both before it returned.
+     */
+    @Test
+    @Order(1)
+    void up_warms_the_request_path_with_audited_requests_and_leaves_no_vault_behind() {
+        Matcher warmed = Pattern.compile("Warmed in [0-9.]+ s: (\\d+) allowed reads, (\\d+) firewall refusals and "
+                + "(\\d+) token refusals(?: \\((\\d+) more answered 503[^)]*\\))?; vaults (warm-up-[0-9a-f]{8}) and "
+                + "(warm-up-[0-9a-f]{8}-closed) deleted\\.").matcher(stack.upResult.output());
+        assertThat(warmed.find()).as(stack.upResult.output()).isTrue();
+        int allowed = Integer.parseInt(warmed.group(1));
+        int firewall = Integer.parseInt(warmed.group(2));
+        int token = Integer.parseInt(warmed.group(3));
+        int unavailable = warmed.group(4) == null ? 0 : Integer.parseInt(warmed.group(4));
+        String open = warmed.group(5);
+        String closed = warmed.group(6);
+        assertThat(allowed + firewall + token + unavailable).isGreaterThanOrEqualTo(800 + 80 + 80);
+        assertThat(allowed).isPositive();
+
+        for (String vault : List.of(open, closed)) {
+            given().header("Host", stack.vaultHost(vault)).get(stack.vaultUrl() + "/secrets/warm-up" + StackClient.API).then()
+                    .statusCode(404).body("error.code", equalTo("VaultNotFound"));
+        }
+        // every request was decided and kept in the audit trail: the secret's PUT, the reads and the refusals
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            assertThat(client.auditCount(open) + client.auditCount(closed))
+                    .isEqualTo(1 + allowed + firewall + token + unavailable);
+        });
+        // this stack trusts loopback as a proxy: the warm-up played clients behind it, matched against IP rules
+        client.audit().get(stack.auditUrl() + "/api/v1/decisions?vault=" + closed + "&limit=1").then()
+                .statusCode(200).body("value[0].callerIp", equalTo("192.0.2.250"))
+                .body("value[0].layer", equalTo("Firewall"));
+        client.audit().get(stack.auditUrl() + "/api/v1/decisions?vault=" + open + "&outcome=allowed&limit=1").then()
+                .statusCode(200).body("value[0].callerIp", equalTo("203.0.113.10"))
+                .body("value[0].addressAuthorizationType", equalTo("IpRule"))
+                .body("value[0].matchedRule", equalTo("203.0.113.0/24"));
     }
 
     @Test
