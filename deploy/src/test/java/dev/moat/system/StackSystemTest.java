@@ -11,9 +11,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -83,7 +83,7 @@ class StackSystemTest extends OnLocalStack {
      * vaults of its own, each decided and audited like any other, and deleted both before it returned.
      */
     @Test
-    @Order(1)
+    @Order(0)
     void up_warms_the_request_path_with_audited_requests_and_leaves_no_vault_behind() {
         Matcher warmed = Pattern.compile("Warmed in [0-9.]+ s: (\\d+) allowed reads, (\\d+) firewall refusals and "
                 + "(\\d+) token refusals(?: \\((\\d+) more answered 503[^)]*\\))?; vaults (warm-up-[0-9a-f]{8}) and "
@@ -99,8 +99,9 @@ class StackSystemTest extends OnLocalStack {
         assertThat(allowed).isPositive();
 
         for (String vault : List.of(open, closed)) {
-            given().header("Host", stack.vaultHost(vault)).get(stack.vaultUrl() + "/secrets/warm-up" + StackClient.API).then()
-                    .statusCode(404).body("error.code", equalTo("VaultNotFound"));
+            given().header("Host", stack.vaultHost(vault))
+                    .get(stack.vaultUrl() + "/secrets/warm-up" + StackClient.API).then().statusCode(404)
+                    .body("error.code", equalTo("VaultNotFound"));
         }
         // every request was decided and kept in the audit trail: the secret's PUT, the reads and the refusals
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
