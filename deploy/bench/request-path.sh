@@ -14,7 +14,8 @@
 #   - one connection:   every data-plane path again on one connection, its latency percentiles (where a lone
 #                       client's time goes: the listener, the token, the firewall's gRPC call, the read)
 #   - CPU per request:  for each path, the CPU time (user + system, /proc/PID/stat) each of the four processes used
-#                       while it was measured, over the requests served
+#                       while it was measured, over the requests served; and wrk's own (the load generator shares the
+#                       two cores: what it takes, the stack cannot have)
 #   - time to warm:     from the moment `deploy/moat up` returns, the allowed read for 40 s on the same connections,
 #                       its answers counted per second (deploy/bench/per-second.lua), and the first second that
 #                       reaches half of its warm figure; with the CPU each process used in that run, and how much of
@@ -192,13 +193,15 @@ warm_up() { # the five data-plane paths, WARM_UP seconds in all
 }
 warm_up
 
-# CPU time (user + system, clock ticks) of each of the four processes, in PROCESSES order
+# CPU time (user + system, clock ticks) of each of the four processes, in PROCESSES order, then that of this
+# script's finished children (cutime + cstime of this shell: a wrk run's, once its command substitution returned)
 cpu_ticks() {
   local p pid
   for p in "${PROCESSES[@]}"; do
     pid=$(head -n1 "$DATA/run/$p.pid")
     awk '{ print $14 + $15 }' "/proc/$pid/stat"
   done
+  awk '{ print $16 + $17 }' "/proc/$$/stat"
 }
 TICKS_PER_SECOND=$(getconf CLK_TCK)
 
@@ -211,7 +214,7 @@ measure() { # name url headers...
   local after; after=$(cpu_ticks)
   profiler "stop,collapsed,file=$PROFILE_DIR/$name-{name}.collapsed"
   RESULT[$name]=$(rps <<< "$out")
-  # CPU per request of each process: the ticks it used while the path was measured, over the requests served
+  # CPU per request of each process and of wrk: the ticks it used while the path was measured, over the requests served
   CPU[$name]=$(paste <(echo "$before") <(echo "$after") | awk -v r="${RESULT[$name]}" -v s="$SECONDS_PER_PATH" \
     -v hz="$TICKS_PER_SECOND" '{ printf "%s%d", (NR > 1 ? " / " : ""), ($2 - $1) / hz * 1e6 / (r * s) }')
   LAT[$name]=$(awk '/^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 } END { print p50 " / " p99 }' <<< "$out")
@@ -243,7 +246,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'
 echo "# request-path $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs, $SECONDS_PER_PATH s per path, $CONNECTIONS connections"
 echo "# load average before the measured paths: $LOAD_BEFORE"
 echo
-echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 | CPU µs per request: Kafka / policy / vault / audit |"
+echo "| path | requests/s | of the ceiling | of the allowed read | latency p50 / p99 | CPU µs per request: Kafka / policy / vault / audit / wrk |"
 echo "|---|---:|---:|---:|---:|---:|"
 label() {
   case "$1" in
