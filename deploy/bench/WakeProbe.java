@@ -44,7 +44,9 @@ public class WakeProbe {
         System.out.println("|---|---:|---:|---:|---:|");
         try (Echo echo = new Echo()) {
             for (int pass = 0; pass < 2; pass++) {
-                report("thread: unpark and back", timed(n, new ThreadPingPong()));
+                try (ThreadPingPong ping = new ThreadPingPong()) {
+                    report("thread: unpark and back", timed(n, ping));
+                }
                 report("loopback TCP: one byte and back", timed(n, echo::roundTrip));
             }
         }
@@ -68,9 +70,6 @@ public class WakeProbe {
         }, 1, 1, TimeUnit.MILLISECONDS);
         done.await();
         clock.shutdownNow();
-        if (roundTrip instanceof ThreadPingPong ping) {
-            ping.stop();
-        }
         return nanos;
     }
 
@@ -94,7 +93,7 @@ public class WakeProbe {
     }
 
     /** A partner thread parked until unparked; it unparks the caller back. */
-    private static final class ThreadPingPong implements Runnable {
+    private static final class ThreadPingPong implements Runnable, AutoCloseable {
         private final Thread partner;
         private volatile Thread caller;
         private volatile boolean asked;
@@ -128,7 +127,8 @@ public class WakeProbe {
             }
         }
 
-        void stop() {
+        @Override
+        public void close() {
             stopped = true;
             LockSupport.unpark(partner);
         }
