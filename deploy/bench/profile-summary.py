@@ -69,7 +69,9 @@ def samples(path):
 def cpu_per_request(directory, interval_ms, requests):
     """Per path, per process: CPU microseconds per request served while sampled."""
     files = sorted(directory.glob("*.collapsed"))
-    processes = sorted({f.stem.split("-", 1)[1] for f in files})
+    # <path>-<process>.collapsed, where a path's name may hold a hyphen and a process's is one of these
+    processes = sorted({m.group(1) for f in files
+                        if (m := re.search(r"-(kafka|policy-service|vault-service|audit-service)$", f.stem))})
     print("| path | requests | " + " | ".join(f"{p} µs CPU/request" for p in processes) + " | all four |")
     print("|---|---:|" + "---:|" * (len(processes) + 1))
     for name, count in requests.items():

@@ -13,6 +13,10 @@
 #                       (403 ForbiddenByPolicy)
 #   - one connection:   every data-plane path again on one connection, its latency percentiles (where a lone
 #                       client's time goes: the listener, the token, the firewall's gRPC call, the read)
+#   - trail stopped:    the allowed read once more, last, with Kafka and audit-service stopped (SIGSTOP) while it is
+#                       measured: what the request path serves when the audit trail's processes take none of the
+#                       two cores. Events wait in vault-service's spool, forced to disk as always, and go to Kafka
+#                       when both are continued (SIGCONT) right after
 #   - CPU per request:  for each path, the CPU time (user + system, /proc/PID/stat) each of the four processes used
 #                       while it was measured, over the requests served; and wrk's own (the load generator shares the
 #                       two cores: what it takes, the stack cannot have)
@@ -84,7 +88,9 @@ ARGS=(--no-build --data-dir "$DATA" --trust-loopback-proxy --kafka-port "$(free_
       --kafka-controller-port "$(free_port)" --policy-http-port "$(free_port)" --policy-grpc-port "$(free_port)"
       --vault-port "$VAULT_PORT" --vault-management-port "$MANAGEMENT_PORT" --audit-port "$(free_port)"
       --audit-management-port "$(free_port)" --console-port "$(free_port)" --console-management-port "$(free_port)")
-trap 'deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
+STOPPED_PIDS=()
+# a stopped process would not act on `down`'s SIGTERM: continue them first
+trap '(( ${#STOPPED_PIDS[@]} == 0 )) || kill -CONT "${STOPPED_PIDS[@]}" 2>/dev/null; deploy/moat down "${ARGS[@]}" >&2 || true' EXIT
 deploy/moat up "${ARGS[@]}" >&2
 UP_AT=$(date +%s.%N)
 
@@ -177,6 +183,7 @@ profiler() { # command-for-each-process (with {name} for the process's name)
   local p pid
   for p in "${PROCESSES[@]}"; do
     pid=$(head -n1 "$DATA/run/$p.pid")
+    [[ " ${STOPPED_PIDS[*]} " != *" $pid "* ]] || continue # a stopped JVM does not answer the attach API
     java "$ROOT/deploy/bench/AsyncProfiler.java" "$pid" "$PROFILER_LIB" "${1//\{name\}/$p}" >/dev/null
   done
 }
@@ -242,6 +249,14 @@ one token "$SECRET_URL" "Host: $HOST" "Authorization: Bearer not-a-token" "X-For
 one firewall "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $DENIED"
 one policy "$KEY_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
 
+# last, so that the backlog's delivery afterwards slows nothing measured: the allowed read with the audit trail's
+# processes stopped; their events wait in the spool and are delivered once they are continued
+STOPPED_PIDS=("$(head -n1 "$DATA/run/kafka.pid")" "$(head -n1 "$DATA/run/audit-service.pid")")
+kill -STOP "${STOPPED_PIDS[@]}"
+measure trail-stopped "$SECRET_URL" "Host: $HOST" "Authorization: Bearer $DATA_TOKEN" "X-Forwarded-For: $ALLOWED"
+kill -CONT "${STOPPED_PIDS[@]}"
+STOPPED_PIDS=()
+
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
 echo "# request-path $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD), $(nproc) CPUs, $SECONDS_PER_PATH s per path, $CONNECTIONS connections"
 echo "# load average before the measured paths: $LOAD_BEFORE"
@@ -256,9 +271,10 @@ label() {
     firewall) echo "firewall denial: 403" ;;
     token) echo "token refused: 401" ;;
     policy) echo "access policy denial: 403" ;;
+    trail-stopped) echo "allowed GET secret, Kafka and audit-service stopped (measured last)" ;;
   esac
 }
-for name in ceiling unknown allowed firewall token policy; do
+for name in ceiling unknown allowed firewall token policy trail-stopped; do
   echo "| $(label "$name") | ${RESULT[$name]} | $(ratio "${RESULT[$name]}" "${RESULT[ceiling]}") | $(ratio "${RESULT[$name]}" "${RESULT[allowed]}") | ${LAT[$name]} | ${CPU[$name]} |"
 done
 echo
@@ -307,7 +323,7 @@ if [[ -n "$PROFILE_DIR" ]]; then
   echo "## CPU profiles (async-profiler, itimer, during each measured path)"
   echo
   served=""
-  for name in ceiling unknown allowed firewall token policy; do
+  for name in ceiling unknown allowed firewall token policy trail-stopped; do
     served+="${served:+,}$name=$(awk -v r="${RESULT[$name]}" -v s="$SECONDS_PER_PATH" 'BEGIN { printf "%d", r * s }')"
   done
   python3 "$ROOT/deploy/bench/profile-summary.py" "$PROFILE_DIR" --interval-ms "$PROFILE_INTERVAL_MS" --requests "$served"
