@@ -7,6 +7,10 @@ samples, the share of samples whose stack contains each concern below (a stack m
 "in stacks that contain", as a flame graph's widths), and the top self frames.
 
     deploy/bench/profile-summary.py DIR [--top 12] [--interval-ms 5 --requests allowed=35000,firewall=38000,...]
+    deploy/bench/profile-summary.py FILE.collapsed --below REGEX [--depth 3] [--min-share 0.5]
+
+The second form prints, for one file, the frames called below the first frame of each stack that matches REGEX, as
+an indented tree to DEPTH levels, each with its share of all the file's samples (those of at least MIN-SHARE %).
 """
 import collections
 import pathlib
@@ -85,6 +89,27 @@ def cpu_per_request(directory, interval_ms, requests):
     print()
 
 
+def below(path, pattern, depth, min_share):
+    """The call tree under the first frame matching pattern, each node's share of all samples in the file."""
+    stacks = [(line.rpartition(" ")[0].split(";"), int(line.rpartition(" ")[2]))
+              for line in path.read_text().splitlines() if line.rpartition(" ")[2].isdigit()]
+    total = sum(n for _, n in stacks)
+    nodes = collections.Counter()
+    for frames, n in stacks:
+        at = next((i for i, f in enumerate(frames) if re.search(pattern, f)), None)
+        if at is None:
+            continue
+        branch = tuple(frames[at:at + depth + 1])
+        for d in range(1, len(branch) + 1):
+            nodes[branch[:d]] += n
+    print(f"| below `{pattern}` in {path.name} ({total} samples) | share |\n|---|---:|")
+    for branch, n in sorted(nodes.items()):
+        if total and 100 * n / total >= min_share:
+            indent = "&nbsp;&nbsp;" * (len(branch) - 1)
+            print(f"| {indent}`{branch[-1].rsplit('/', 1)[-1][:100]}` | {100 * n / total:.1f} % |")
+    print()
+
+
 def option(args, name, default):
     if name in args:
         i = args.index(name)
@@ -99,8 +124,14 @@ def main():
     top = int(option(args, "--top", "12"))
     interval_ms = float(option(args, "--interval-ms", "0"))
     requests = option(args, "--requests", "")
+    pattern = option(args, "--below", "")
+    depth = int(option(args, "--depth", "3"))
+    min_share = float(option(args, "--min-share", "0.5"))
     if len(args) != 1:
         sys.exit(__doc__)
+    if pattern:
+        below(pathlib.Path(args[0]), pattern, depth, min_share)
+        return
     directory = pathlib.Path(args[0])
     if interval_ms and requests:
         cpu_per_request(directory, interval_ms,
