@@ -37,17 +37,20 @@ CONCERNS = [
 ]
 
 
+def stacks(path):
+    """The file's stacks: (frames, root first; samples), one per line "frame;frame;... count"."""
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        if count.isdigit():
+            yield stack.split(";"), int(count)
+
+
 def summarise(path, top):
     total = 0
     containing = collections.Counter()
     selves = collections.Counter()
-    for line in path.read_text().splitlines():
-        stack, _, count = line.rpartition(" ")
-        if not count.isdigit():
-            continue
-        n = int(count)
+    for frames, n in stacks(path):
         total += n
-        frames = stack.split(";")
         for label, pattern in CONCERNS:
             if any(re.search(pattern, f) for f in frames):
                 containing[label] += n
@@ -66,8 +69,7 @@ def summarise(path, top):
 
 
 def samples(path):
-    return sum(int(line.rpartition(" ")[2]) for line in path.read_text().splitlines()
-               if line.rpartition(" ")[2].isdigit())
+    return sum(n for _, n in stacks(path))
 
 
 def cpu_per_request(directory, interval_ms, requests):
@@ -91,11 +93,10 @@ def cpu_per_request(directory, interval_ms, requests):
 
 def below(path, pattern, depth, min_share):
     """The call tree under the first frame matching pattern, each node's share of all samples in the file."""
-    stacks = [(line.rpartition(" ")[0].split(";"), int(line.rpartition(" ")[2]))
-              for line in path.read_text().splitlines() if line.rpartition(" ")[2].isdigit()]
-    total = sum(n for _, n in stacks)
+    parsed = list(stacks(path))
+    total = sum(n for _, n in parsed)
     nodes = collections.Counter()
-    for frames, n in stacks:
+    for frames, n in parsed:
         at = next((i for i, f in enumerate(frames) if re.search(pattern, f)), None)
         if at is None:
             continue
