@@ -82,8 +82,9 @@ public class KeyCryptography {
         String wanted = version == null ? null : KeyRules.version(version, "key");
         long now = clock.instant().getEpochSecond();
         return keys.lifecycle().inTransaction(c -> {
-            KeyRow row = keys.lifecycle().live(c, vault.name(), key, name);
-            VersionRow v = keys.lifecycle().versionOf(c, vault.name(), row, wanted, name);
+            var found = keys.lifecycle().liveVersion(c, vault.name(), key, wanted, name);
+            KeyRow row = found.object();
+            VersionRow v = found.version();
             KeyBundle bundle = keys.bundle(row, v);
             if (!KeyOperation.split(v.keyOps()).contains(operation)) {
                 throw VaultObjectException.forbidden("Operation is not allowed.\r\nOperation: \"" + operation.jwkName()

@@ -125,6 +125,21 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
                 .orElseThrow(() -> notFound(name));
     }
 
+    /**
+     * The live object and its given version, or its latest ({@code version} null), read together; or Key Vault's 404,
+     * for the object when it is not live, else for the version.
+     */
+    public VaultObjectRows.Found<O, V> liveVersion(Connection c, String vault, String nameKey, String version,
+            String name) throws SQLException {
+        VaultObjectRows.Found<O, V> found = rows.objectWithVersion(c, vault, nameKey, version)
+                .filter(row -> row.object().deletedAt() == null)
+                .orElseThrow(() -> notFound(name));
+        if (found.version() == null) {
+            throw notFound(version == null ? name : name + "/" + version);
+        }
+        return found;
+    }
+
     /** The soft-deleted object, or Key Vault's 404 for a deleted object. */
     public O deleted(Connection c, String vault, String nameKey, String name) throws SQLException {
         return rows.object(c, vault, nameKey, false).filter(row -> row.deletedAt() != null)
@@ -175,8 +190,8 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
         String key = nameKey(name);
         String wanted = version(version);
         return inTransaction(c -> {
-            O object = live(c, vault.name(), key, name);
-            return describe.apply(object, versionOf(c, vault.name(), object, wanted, name));
+            VaultObjectRows.Found<O, V> found = liveVersion(c, vault.name(), key, wanted, name);
+            return describe.apply(found.object(), found.version());
         });
     }
 

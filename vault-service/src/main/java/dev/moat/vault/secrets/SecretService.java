@@ -107,8 +107,9 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         String wanted = objects.version(version);
         long now = objects.now();
         return objects.inTransaction(c -> {
-            SecretRow secret = objects.live(c, vault.name(), key, name);
-            VersionRow row = objects.versionOf(c, vault.name(), secret, wanted, name);
+            var found = objects.liveVersion(c, vault.name(), key, wanted, name);
+            SecretRow secret = found.object();
+            VersionRow row = found.version();
             if (!row.enabled()) {
                 throw VaultObjectException.forbidden("Operation get is not allowed on a disabled secret.",
                         "SecretDisabled");

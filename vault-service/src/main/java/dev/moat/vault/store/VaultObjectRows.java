@@ -12,7 +12,7 @@ import java.util.Optional;
  *
  * @param tables the object and version tables
  * @param objectColumns the object table's columns, each prefixed {@code o.}
- * @param versionColumns the version table's columns, each prefixed {@code v.}
+ * @param versionColumns the version table's columns, each prefixed {@code v.}, {@code v.version} among them
  */
 public record VaultObjectRows<O extends VaultObjectRows.ObjectRow, V extends VaultObjectRows.VersionRow>(
         VaultObjectTables tables, String objectColumns, String versionColumns, Jdbc.Reader<O> objectReader,
@@ -42,6 +42,10 @@ public record VaultObjectRows<O extends VaultObjectRows.ObjectRow, V extends Vau
     public record Listed<O, V>(O object, V latest) {
     }
 
+    /** An object with one of its versions, read together; {@code version} null when the object has no such version. */
+    public record Found<O, V>(O object, V version) {
+    }
+
     public Optional<O> object(Connection c, String vault, String nameKey, boolean forUpdate) throws SQLException {
         return Jdbc.one(c, "SELECT " + objectColumns + " FROM " + tables.table() + " o WHERE o.vault = ? AND "
                 + "o.name_key = ?" + (forUpdate ? " FOR UPDATE" : ""), objectReader, vault, nameKey);
@@ -50,6 +54,21 @@ public record VaultObjectRows<O extends VaultObjectRows.ObjectRow, V extends Vau
     public Optional<V> version(Connection c, String vault, String nameKey, String version) throws SQLException {
         return Jdbc.one(c, "SELECT " + versionColumns + " FROM " + tables.versionTable() + " v WHERE v.vault = ? AND "
                 + "v.name_key = ? AND v.version = ?", versionReader, vault, nameKey, version);
+    }
+
+    /**
+     * An object and one of its versions, its latest when {@code version} is null, in one query: empty when there is no
+     * such object.
+     */
+    public Optional<Found<O, V>> objectWithVersion(Connection c, String vault, String nameKey, String version)
+            throws SQLException {
+        String sql = "SELECT " + objectColumns + ", " + versionColumns + " FROM " + tables.table() + " o LEFT JOIN "
+                + tables.versionTable() + " v ON v.vault = o.vault AND v.name_key = o.name_key AND v.version = "
+                + (version == null ? "o.latest_version" : "?") + " WHERE o.vault = ? AND o.name_key = ?";
+        Jdbc.Reader<Found<O, V>> reader = rs -> new Found<>(objectReader.read(rs),
+                rs.getString("version") == null ? null : versionReader.read(rs));
+        return version == null ? Jdbc.one(c, sql, reader, vault, nameKey)
+                : Jdbc.one(c, sql, reader, version, vault, nameKey);
     }
 
     /** Versions of an object in creation order, after {@code afterSeq}, at most {@code limit}. */

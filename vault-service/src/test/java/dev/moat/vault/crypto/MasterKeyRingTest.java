@@ -52,6 +52,38 @@ class MasterKeyRingTest {
     }
 
     @Test
+    void an_opened_data_key_is_remembered_by_exactly_what_was_opened() throws Exception {
+        MasterKey old = EnvelopeEncryptionTest.randomMasterKey();
+        MasterKey next = EnvelopeEncryptionTest.randomMasterKey();
+        MasterKeyRing ring = MasterKeyRing.of(next, List.of(old));
+        DataKey dataKey = DataKey.generate();
+        byte[] sealed = dataKey.sealSecret("v1", "s", "1", VALUE);
+        MasterKeyRing.Wrapped underOld = MasterKeyRing.of(old).wrap(dataKey, "v1");
+
+        DataKey first = ring.unwrap(underOld.masterKeyId(), underOld.key(), "v1");
+        assertThat(ring.unwrap(underOld.masterKeyId(), underOld.key().clone(), "v1"))
+                .as("the same stored wrap, read again, is not opened again").isSameAs(first);
+        assertThat(ring.openedKeys()).isEqualTo(1);
+
+        MasterKeyRing.Wrapped rewrapped = ring.wrap(first, "v1");
+        DataKey afterRewrap = ring.unwrap(rewrapped.masterKeyId(), rewrapped.key(), "v1");
+        assertThat(afterRewrap).as("a re-wrap is another entry").isNotSameAs(first);
+        assertThat(afterRewrap.openSecret("v1", "s", "1", sealed)).isEqualTo(VALUE);
+        assertThat(ring.openedKeys()).isEqualTo(2);
+
+        byte[] altered = underOld.key().clone();
+        altered[altered.length - 1] ^= 1;
+        assertThatThrownBy(() -> ring.unwrap(underOld.masterKeyId(), altered, "v1"))
+                .as("an altered wrap is opened, and refused, not answered from what was remembered")
+                .isInstanceOf(SealBrokenException.class);
+        assertThatThrownBy(() -> ring.unwrap(underOld.masterKeyId(), underOld.key(), "v2"))
+                .as("the wrap stays bound to its vault").isInstanceOf(SealBrokenException.class);
+        assertThatThrownBy(() -> ring.unwrap(next.id(), underOld.key(), "v1"))
+                .as("and to the key it was wrapped under").isInstanceOf(SealBrokenException.class);
+        assertThat(ring.openedKeys()).as("nothing that failed to open is remembered").isEqualTo(2);
+    }
+
+    @Test
     void backups_sealed_before_a_rotation_restore_while_the_old_key_is_held_and_not_after() throws Exception {
         MasterKey old = EnvelopeEncryptionTest.randomMasterKey();
         MasterKey next = EnvelopeEncryptionTest.randomMasterKey();

@@ -129,6 +129,8 @@ abstract class VaultStoreContract {
 
         assertThat(one.secrets().get(vault, "DB-PASSWORD", null).value()).isEqualTo("two");
         assertThat(one.secrets().get(vault, "db-password", first).value()).isEqualTo("one");
+        assertThatThrownBy(() -> one.secrets().get(vault, "db-password", "0123456789abcdef0123456789abcdef"))
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("db-password/0123456789abcdef");
         assertThat(one.secrets().versions(vault, "db-password", null, 1).items()).extracting(SecretProperties::version)
                 .containsExactly(first);
         List<String> names = new ArrayList<>();
@@ -141,6 +143,8 @@ abstract class VaultStoreContract {
         assertThat(names).containsExactly("Db-Password", "page-0", "page-1", "page-2", "page-3", "page-4");
 
         one.secrets().delete(vault, "page-0");
+        assertThatThrownBy(() -> one.secrets().get(vault, "page-0", null)).as("a deleted secret is not served")
+                .isInstanceOf(VaultObjectException.class).hasMessageContaining("page-0 was not found");
         assertThatThrownBy(() -> one.secrets().set(vault, "page-0", new SecretWrite("x", null, Map.of(), null, null,
                 null))).isInstanceOf(VaultObjectException.class);
         assertThat(one.secrets().listDeleted(vault, null, 25).items()).hasSize(1);
