@@ -3,6 +3,7 @@ package dev.moat.vault.crypto;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
+import java.security.Provider;
 import java.security.SecureRandom;
 
 import javax.crypto.AEADBadTagException;
@@ -21,16 +22,30 @@ final class Aead {
     static final int TAG_BITS = 128;
     static final int OVERHEAD = NONCE_BYTES + TAG_BITS / 8;
 
+    private static final String TRANSFORMATION = "AES/GCM/NoPadding";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /**
+     * The provider the JVM's configuration chooses for AES-GCM, found once: a {@link Cipher} asked for by name alone
+     * searches the provider list again on every seal and open.
+     */
+    private static final Provider PROVIDER = provider();
 
     private Aead() {
+    }
+
+    private static Provider provider() {
+        try {
+            return Cipher.getInstance(TRANSFORMATION).getProvider();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available: " + e.getClass().getSimpleName(), e);
+        }
     }
 
     static byte[] seal(SecretKey key, byte[] plaintext, byte[] associatedData) {
         byte[] nonce = new byte[NONCE_BYTES];
         RANDOM.nextBytes(nonce);
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION, PROVIDER);
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
             cipher.updateAAD(associatedData);
             byte[] sealed = new byte[NONCE_BYTES + cipher.getOutputSize(plaintext.length)];
@@ -47,7 +62,7 @@ final class Aead {
             throw new SealBrokenException("sealed value is too short to be AES-GCM output");
         }
         try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = Cipher.getInstance(TRANSFORMATION, PROVIDER);
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE_BYTES));
             cipher.updateAAD(associatedData);
             return cipher.doFinal(sealed, NONCE_BYTES, sealed.length - NONCE_BYTES);
