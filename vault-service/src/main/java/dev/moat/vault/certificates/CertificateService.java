@@ -31,6 +31,7 @@ import dev.moat.vault.keys.KeyService;
 import dev.moat.vault.objects.Backups;
 import dev.moat.vault.objects.Deleted;
 import dev.moat.vault.objects.Lifecycle;
+import dev.moat.vault.objects.ObjectNames;
 import dev.moat.vault.objects.Page;
 import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.objects.VaultObjectService;
@@ -113,7 +114,7 @@ public class CertificateService extends VaultObjectService<CertRow, VersionRow, 
         }
         request.policy().validate(true);
         KeyRules.tags(request.tags());
-        OperationRow row = new OperationRow(name, Lifecycle.newVersion(), IN_PROGRESS, "Pending certificate created. "
+        OperationRow row = new OperationRow(name, ObjectNames.newVersion(), IN_PROGRESS, "Pending certificate created. "
                 + "Certificate request is in progress. This may take some time based on the issuer provider. Please "
                 + "check again later.", null, null, objects.write(request), now());
         PendingCertificate pending = objects.inTransaction(c -> {
@@ -167,7 +168,7 @@ public class CertificateService extends VaultObjectService<CertRow, VersionRow, 
                     });
             return null;
         });
-        String version = Lifecycle.newVersion();
+        String version = ObjectNames.newVersion();
         store(vault, name, version, material, parsed.chain(), policy,
                 request.enabled() == null || request.enabled(), request.tags());
         return get(vault, name, version);

@@ -11,7 +11,7 @@ import dev.moat.vault.certificates.CertificateRepository.OperationRow;
 import dev.moat.vault.keys.Curve;
 import dev.moat.vault.keys.KeyMaterial;
 import dev.moat.vault.keys.KeyRules;
-import dev.moat.vault.objects.Lifecycle;
+import dev.moat.vault.objects.ObjectNames;
 import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.store.JobLeases;
 import dev.moat.vault.store.Lease;
@@ -87,7 +87,7 @@ record PendingCertificates(CertificateService certificates, CertificateRepositor
             if (outcome == null) {
                 Savepoint before = c.setSavepoint();
                 try {
-                    certificates.store(c, vault.get(), current.get().name(), Lifecycle.newVersion(), made,
+                    certificates.store(c, vault.get(), current.get().name(), ObjectNames.newVersion(), made,
                             List.of(made509), policy, request.enabled() == null || request.enabled(), request.tags());
                 } catch (VaultObjectException e) {
                     c.rollback(before);

@@ -28,6 +28,7 @@ import dev.moat.vault.objects.Attributes;
 import dev.moat.vault.objects.Backups;
 import dev.moat.vault.objects.Deleted;
 import dev.moat.vault.objects.Lifecycle;
+import dev.moat.vault.objects.ObjectNames;
 import dev.moat.vault.objects.Page;
 import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.objects.VaultObjectService;
@@ -116,7 +117,7 @@ public class KeyService extends VaultObjectService<KeyRow, VersionRow, KeyBundle
         String key = KeyRules.nameKey(name, "key");
         KeyRules.tags(tags);
         KeyRules.validityPeriod(notBefore, expires);
-        String version = Lifecycle.newVersion();
+        String version = ObjectNames.newVersion();
         DataKey dataKey = objects.dataKey(c, vault.name());
         Optional<KeyRow> existing = objects.forNewVersion(c, vault.name(), key);
         if (existing.isPresent()) {

@@ -1,13 +1,11 @@
 package dev.moat.vault.objects;
 
 import java.io.IOException;
-import java.security.SecureRandom;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -65,7 +63,6 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
     }
 
     private static final long DAY = 86_400;
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final TypeReference<LinkedHashMap<String, String>> TAGS = new TypeReference<>() {
     };
 
@@ -381,13 +378,6 @@ public final class Lifecycle<O extends VaultObjectRows.ObjectRow, V extends Vaul
 
     public long now() {
         return clock.instant().getEpochSecond();
-    }
-
-    /** A new version: 32 random hexadecimal characters. */
-    public static String newVersion() {
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
     }
 
     private long seq(String after) {

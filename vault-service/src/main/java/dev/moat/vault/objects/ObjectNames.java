@@ -1,5 +1,7 @@
 package dev.moat.vault.objects;
 
+import java.security.SecureRandom;
+import java.util.HexFormat;
 import java.util.Locale;
 import java.util.regex.Pattern;
 
@@ -8,6 +10,7 @@ public final class ObjectNames {
 
     public static final Pattern NAME = Pattern.compile("[0-9a-zA-Z-]{1,127}");
     private static final Pattern VERSION = Pattern.compile("[0-9a-fA-F]{32}");
+    private static final SecureRandom RANDOM = new SecureRandom();
 
     private ObjectNames() {
     }
@@ -28,6 +31,13 @@ public final class ObjectNames {
                     + " version is 32 hexadecimal characters.");
         }
         return version.toLowerCase(Locale.ROOT);
+    }
+
+    /** A new version: 32 random hexadecimal characters. */
+    public static String newVersion() {
+        byte[] bytes = new byte[16];
+        RANDOM.nextBytes(bytes);
+        return HexFormat.of().formatHex(bytes);
     }
 
     /** A value shown in a message, cut short when long. */

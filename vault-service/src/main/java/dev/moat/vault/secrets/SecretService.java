@@ -22,6 +22,7 @@ import dev.moat.vault.objects.Attributes;
 import dev.moat.vault.objects.Backups;
 import dev.moat.vault.objects.Deleted;
 import dev.moat.vault.objects.Lifecycle;
+import dev.moat.vault.objects.ObjectNames;
 import dev.moat.vault.objects.Page;
 import dev.moat.vault.objects.VaultObjectException;
 import dev.moat.vault.objects.VaultObjectService;
@@ -78,7 +79,7 @@ public class SecretService extends VaultObjectService<SecretRow, VersionRow, Sec
         SecretRules.tags(write.tags());
         SecretRules.validityPeriod(write.notBefore(), write.expires());
         long now = objects.now();
-        String version = Lifecycle.newVersion();
+        String version = ObjectNames.newVersion();
         String tags = objects.tagsJson(write.tags());
         try {
             DataKey dataKey = objects.dataKey(c, vault.name());
