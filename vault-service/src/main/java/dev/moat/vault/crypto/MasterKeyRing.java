@@ -80,8 +80,8 @@ public final class MasterKeyRing {
      * @throws SealBrokenException when that key is not held, or the wrap does not open under it
      */
     public DataKey unwrap(String masterKeyId, byte[] wrapped, String vault) throws SealBrokenException {
-        Opened what = new Opened(masterKeyId, vault, ByteBuffer.wrap(wrapped.clone()));
-        DataKey remembered = opened.getIfPresent(what);
+        // looked up over the caller's bytes; a copy is what is kept, so that no caller can change a key remembered
+        DataKey remembered = opened.getIfPresent(new Opened(masterKeyId, vault, ByteBuffer.wrap(wrapped)));
         if (remembered != null) {
             return remembered;
         }
@@ -91,7 +91,7 @@ public final class MasterKeyRing {
                     + "not hold (it holds " + String.join(", ", byId.keySet()) + ")");
         }
         DataKey dataKey = key.unwrap(wrapped, vault);
-        opened.put(what, dataKey);
+        opened.put(new Opened(masterKeyId, vault, ByteBuffer.wrap(wrapped.clone())), dataKey);
         return dataKey;
     }
 

@@ -60,9 +60,12 @@ class MasterKeyRingTest {
         byte[] sealed = dataKey.sealSecret("v1", "s", "1", VALUE);
         MasterKeyRing.Wrapped underOld = MasterKeyRing.of(old).wrap(dataKey, "v1");
 
-        DataKey first = ring.unwrap(underOld.masterKeyId(), underOld.key(), "v1");
+        byte[] read = underOld.key().clone();
+        DataKey first = ring.unwrap(underOld.masterKeyId(), read, "v1");
+        read[0] ^= 1;
         assertThat(ring.unwrap(underOld.masterKeyId(), underOld.key().clone(), "v1"))
-                .as("the same stored wrap, read again, is not opened again").isSameAs(first);
+                .as("the same stored wrap, read again, is not opened again (and the caller's array was copied)")
+                .isSameAs(first);
         assertThat(ring.openedKeys()).isEqualTo(1);
 
         MasterKeyRing.Wrapped rewrapped = ring.wrap(first, "v1");
